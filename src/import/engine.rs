@@ -1,0 +1,546 @@
+//! Match & decide & write: batches of checked rows against the store, with
+//! the result equal to importing the rows one at a time in file order.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::row::{self, CheckedRow};
+use super::{BlankRows, Importer};
+use crate::error::Error;
+use crate::policy::Mode;
+use crate::read::RawRow;
+use crate::record::{Record, Value};
+use crate::report::{
+    Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
+    WarningCode,
+};
+use crate::schema::HeaderMap;
+use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
+
+/// A customer as the engine knows it during a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    /// Already in the store.
+    Stored(CustomerId),
+    /// Created by this import, not yet written (or never, in a dry run).
+    New(u64),
+}
+
+/// What one row comes to before the store has answered.
+struct Decided {
+    row: u64,
+    action: Action,
+    values: Record,
+}
+
+/// A write waiting for the batch's `apply`, with every row it carries.
+struct PendingWrite {
+    target: Target,
+    record: Record,
+    /// Indexes into the batch's decided rows.
+    rows: Vec<usize>,
+}
+
+pub(super) struct Engine<'a, S: Store + ?Sized> {
+    importer: &'a Importer,
+    header: &'a [String],
+    map: &'a HeaderMap,
+    store: &'a mut S,
+    report: Report,
+    /// What the engine knows of a key: whose it is (`None`: nobody's).
+    /// Overrides the store, which has not seen this import's pending writes.
+    owners: HashMap<MatchKey, Option<Target>>,
+    /// Current values of the customers in `owners`.
+    records: HashMap<Target, Record>,
+    /// The first row of this import that used each key (insert-only repeats).
+    first_row: HashMap<MatchKey, u64>,
+    next_new: u64,
+    /// The ids of the schema's identifier fields.
+    identifiers: Vec<String>,
+    /// Whether an all-or-nothing transaction is open.
+    in_transaction: bool,
+    /// The store's message when the current batch's lookup failed.
+    lookup_error: Option<String>,
+}
+
+impl<'a, S: Store + ?Sized> Engine<'a, S> {
+    pub fn new(
+        importer: &'a Importer,
+        header: &'a [String],
+        map: &'a HeaderMap,
+        store: &'a mut S,
+    ) -> Engine<'a, S> {
+        let schema = &importer.schema;
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(col, name)| ColumnMapping {
+                column: name.clone(),
+                field: map
+                    .field_of(col)
+                    .and_then(|f| schema.fields().get(f))
+                    .map(|f| f.id().to_string()),
+            })
+            .collect::<Vec<_>>();
+        let mut report = Report::new(header.to_vec(), columns, importer.dry_run);
+        for mapping in &report.columns.clone() {
+            if mapping.field.is_none() {
+                let message = if mapping.column.trim().is_empty() {
+                    "A column without a name was not imported.".to_string()
+                } else {
+                    format!(
+                        "Column '{}' matches no field and was not imported.",
+                        mapping.column
+                    )
+                };
+                report
+                    .warnings
+                    .push(Warning::new(WarningCode::IgnoredColumn, message));
+            }
+        }
+        if importer.preview {
+            report.changes = Some(Vec::new());
+        }
+        let identifiers = schema
+            .fields()
+            .iter()
+            .filter(|f| f.is_identifier())
+            .map(|f| f.id().to_string())
+            .collect();
+        Engine {
+            importer,
+            header,
+            map,
+            store,
+            report,
+            owners: HashMap::new(),
+            records: HashMap::new(),
+            first_row: HashMap::new(),
+            next_new: 0,
+            identifiers,
+            in_transaction: false,
+            lookup_error: None,
+        }
+    }
+
+    pub fn run<I>(mut self, rows: I) -> Result<Report, Error>
+    where
+        I: Iterator<Item = Result<RawRow, Error>>,
+    {
+        let importer = self.importer;
+        if importer.atomic && !importer.dry_run {
+            self.store.begin().map_err(|e| {
+                Error::new(
+                    crate::ErrorKind::StoreFailed,
+                    format!("The store could not start an all-or-nothing import: {e}"),
+                )
+            })?;
+            self.in_transaction = true;
+        }
+        let mut batch = Vec::with_capacity(importer.batch_size);
+        let mut rows = rows;
+        let mut after_blank: Option<u64> = None;
+        for next in rows.by_ref() {
+            let raw = match next {
+                Ok(raw) => raw,
+                Err(e) => {
+                    self.report.stopped = Some(Stopped {
+                        code: e.code(),
+                        message: e.message().to_string(),
+                        line: e.line(),
+                    });
+                    break;
+                }
+            };
+            if let Some(count) = after_blank.as_mut() {
+                if !raw.is_blank() {
+                    *count += 1;
+                }
+                continue;
+            }
+            if raw.is_blank() {
+                if importer.blank_rows == BlankRows::EndData {
+                    after_blank = Some(0);
+                }
+                continue;
+            }
+            batch.push(row::check(
+                &importer.schema,
+                self.map,
+                self.header,
+                &importer.context,
+                raw,
+            ));
+            if batch.len() >= importer.batch_size {
+                self.process(std::mem::take(&mut batch))?;
+            }
+        }
+        if !batch.is_empty() {
+            self.process(batch)?;
+        }
+        if let Some(count) = after_blank.filter(|c| *c > 0) {
+            self.report.warnings.push(Warning::new(
+                WarningCode::RowsAfterBlank,
+                format!(
+                    "A blank row ends the data: {count} non-empty row{} after it {} not imported. Remove the blank row to import {}.",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "was" } else { "were" },
+                    if count == 1 { "it" } else { "them" },
+                ),
+            ));
+        }
+        self.finish()
+    }
+
+    fn finish(mut self) -> Result<Report, Error> {
+        self.report.failures.sort_by_key(|f| f.row);
+        if self.in_transaction {
+            let incomplete = self.report.failed > 0 || self.report.stopped.is_some();
+            let outcome = if incomplete {
+                self.store.rollback()
+            } else {
+                self.store.commit()
+            };
+            if let Err(e) = outcome {
+                let _ = self.store.rollback();
+                return Err(Error::new(
+                    crate::ErrorKind::StoreFailed,
+                    format!("The store could not finish the import, so nothing was written: {e}"),
+                ));
+            }
+            if incomplete {
+                self.report.rolled_back = true;
+            }
+        }
+        Ok(self.report)
+    }
+
+    /// The match keys of a record, from the schema's identifier fields.
+    fn keys(&self, record: &Record) -> Vec<MatchKey> {
+        let mut keys: Vec<MatchKey> = self
+            .identifiers
+            .iter()
+            .filter_map(|f| match record.get(f) {
+                Some(Value::Email(v)) => Some(MatchKey::Email(v.clone())),
+                Some(Value::Phone(v)) => Some(MatchKey::Phone(v.clone())),
+                _ => None,
+            })
+            .collect();
+        keys.dedup();
+        keys
+    }
+
+    fn fail(&mut self, raw: &RawRow, problems: Vec<Problem>) {
+        self.report.failed += 1;
+        self.report.failures.push(RowFailure {
+            row: raw.row,
+            line: raw.line,
+            problems,
+            cells: self.failed_cells(raw),
+        });
+    }
+
+    /// A failed row's cells for the failed-rows file; secrets blanked.
+    fn failed_cells(&self, raw: &RawRow) -> Vec<String> {
+        raw.cells.clone()
+    }
+
+    fn process(&mut self, batch: Vec<CheckedRow>) -> Result<(), Error> {
+        self.report.rows += batch.len() as u64;
+        self.look_up(&batch)?;
+
+        let mut decided: Vec<(usize, Decided)> = Vec::new();
+        let mut pending: Vec<PendingWrite> = Vec::new();
+        let mut pending_of: HashMap<Target, usize> = HashMap::new();
+        let mut lookup_failed: HashSet<usize> = HashSet::new();
+
+        for (i, checked) in batch.iter().enumerate() {
+            let record = match &checked.outcome {
+                Ok(record) => record,
+                Err(problems) => {
+                    self.fail(&checked.raw, problems.clone());
+                    continue;
+                }
+            };
+            let keys = self.keys(record);
+            if keys.iter().any(|k| !self.owners.contains_key(k)) {
+                // The store's lookup failed for this batch.
+                lookup_failed.insert(i);
+                continue;
+            }
+            match self.decide(checked, record, &keys) {
+                Err(problem) => self.fail(&checked.raw, vec![problem]),
+                Ok((target, action, new_record)) => {
+                    let index = decided.len();
+                    decided.push((
+                        i,
+                        Decided {
+                            row: checked.raw.row,
+                            action,
+                            values: record.clone(),
+                        },
+                    ));
+                    if action == Action::Unchanged {
+                        continue;
+                    }
+                    match pending_of.get(&target) {
+                        Some(&p) => {
+                            if let Some(w) = pending.get_mut(p) {
+                                w.record = new_record;
+                                w.rows.push(index);
+                            }
+                        }
+                        None => {
+                            pending_of.insert(target, pending.len());
+                            pending.push(PendingWrite {
+                                target,
+                                record: new_record,
+                                rows: vec![index],
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for i in lookup_failed {
+            if let Some(checked) = batch.get(i) {
+                let message = self.lookup_error.clone().unwrap_or_default();
+                self.fail(
+                    &checked.raw,
+                    vec![Problem::new(
+                        ProblemCode::StoreFailed,
+                        format!("The customer could not be looked up: {message}. Upload this row again later."),
+                    )],
+                );
+            }
+        }
+        self.lookup_error = None;
+
+        let failed_writes = self.write(&pending)?;
+        let mut failed_rows: HashMap<usize, String> = HashMap::new();
+        for (p, message) in failed_writes {
+            if let Some(w) = pending.get(p) {
+                for &d in &w.rows {
+                    failed_rows.insert(d, message.clone());
+                }
+            }
+        }
+        for (index, (i, d)) in decided.into_iter().enumerate() {
+            if let Some(message) = failed_rows.get(&index) {
+                if let Some(checked) = batch.get(i) {
+                    self.forget_row(checked.raw.row);
+                    self.fail(
+                        &checked.raw,
+                        vec![Problem::new(
+                            ProblemCode::StoreFailed,
+                            format!("The customer could not be saved: {message}."),
+                        )],
+                    );
+                }
+                continue;
+            }
+            match d.action {
+                Action::Insert => self.report.inserted += 1,
+                Action::Update => self.report.updated += 1,
+                Action::Unchanged => self.report.unchanged += 1,
+            }
+            if let Some(changes) = self.report.changes.as_mut() {
+                changes.push(Change {
+                    row: d.row,
+                    action: d.action,
+                    values: d.values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+                });
+            }
+        }
+        if !self.importer.dry_run {
+            // The store now holds this batch: it is the truth again.
+            self.owners.clear();
+            self.records.clear();
+        }
+        Ok(())
+    }
+
+    /// Asks the store about every key of the batch the engine does not know.
+    fn look_up(&mut self, batch: &[CheckedRow]) -> Result<(), Error> {
+        let mut wanted = Vec::new();
+        let mut seen = HashSet::new();
+        for checked in batch {
+            if let Ok(record) = &checked.outcome {
+                for key in self.keys(record) {
+                    if !self.owners.contains_key(&key) && seen.insert(key.clone()) {
+                        wanted.push(key);
+                    }
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        match self.store.lookup(&wanted) {
+            Ok(found) if found.len() == wanted.len() => {
+                for (key, customer) in wanted.into_iter().zip(found) {
+                    let owner = customer.map(|c| {
+                        let target = Target::Stored(c.id);
+                        self.records.entry(target).or_insert(c.record);
+                        target
+                    });
+                    self.owners.insert(key, owner);
+                }
+                Ok(())
+            }
+            Ok(found) => self.store_trouble(format!(
+                "the store answered {} lookups for {} keys",
+                found.len(),
+                wanted.len()
+            )),
+            Err(e) => self.store_trouble(e.to_string()),
+        }
+    }
+
+    /// A store failure that affects a whole batch: in an all-or-nothing
+    /// import it ends the import; otherwise the batch's rows fail.
+    fn store_trouble(&mut self, message: String) -> Result<(), Error> {
+        if self.in_transaction {
+            let _ = self.store.rollback();
+            self.in_transaction = false;
+            return Err(Error::new(
+                crate::ErrorKind::StoreFailed,
+                format!("The store failed, so nothing was written: {message}"),
+            ));
+        }
+        self.lookup_error = Some(message);
+        Ok(())
+    }
+
+    /// Decides one row: which customer, what action, the customer's values
+    /// afterwards. Updates the engine's knowledge as if it were written.
+    fn decide(
+        &mut self,
+        checked: &CheckedRow,
+        record: &Record,
+        keys: &[MatchKey],
+    ) -> Result<(Target, Action, Record), Problem> {
+        let policy = self.importer.policy;
+        let mut matched: Vec<(Target, &MatchKey)> = Vec::new();
+        for key in keys {
+            if let Some(Some(target)) = self.owners.get(key) {
+                if !matched.iter().any(|(t, _)| t == target) {
+                    matched.push((*target, key));
+                }
+            }
+        }
+        if matched.len() > 1 {
+            let described: Vec<String> = matched
+                .iter()
+                .map(|(_, k)| format!("{} belongs to a different customer", k.value()))
+                .collect();
+            return Err(Problem::new(
+                ProblemCode::AmbiguousMatch,
+                format!(
+                    "This row matches more than one customer ({}). Check which customer is meant and correct the email or phone.",
+                    described.join("; ")
+                ),
+            ));
+        }
+        let matched = matched.first().map(|(t, _)| *t);
+        let row = checked.raw.row;
+
+        if policy.mode() == Mode::InsertOnly {
+            if let Some((key, first)) = keys
+                .iter()
+                .find_map(|k| self.first_row.get(k).map(|r| (k, *r)))
+            {
+                return Err(Problem::new(
+                    ProblemCode::DuplicateInFile,
+                    format!(
+                        "Row {first} already has the customer with {}; each customer can appear once. Remove this row or merge it into row {first}.",
+                        key.value()
+                    ),
+                ));
+            }
+            if matched.is_some() {
+                return Err(Problem::new(
+                    ProblemCode::AlreadyExists,
+                    "This customer already exists (same email or phone), and this import only adds new customers. Remove the row, or import it as an update.",
+                ));
+            }
+        }
+
+        let (target, action, new_record) = match matched {
+            None if policy.mode() == Mode::UpdateOnly => {
+                return Err(Problem::new(
+                    ProblemCode::NotFound,
+                    "No existing customer has this email or phone, and this import only updates customers. Check the email and phone, or import the row as new.",
+                ));
+            }
+            None => {
+                let target = Target::New(self.next_new);
+                self.next_new += 1;
+                (target, Action::Insert, record.clone())
+            }
+            Some(target) => {
+                let existing = self.records.get(&target).cloned().unwrap_or_default();
+                let empty: Vec<&str> = checked.empty.iter().map(String::as_str).collect();
+                let merged = policy.merge(&existing, record, &empty);
+                if merged == existing {
+                    return Ok((target, Action::Unchanged, merged));
+                }
+                for old in self.keys(&existing) {
+                    self.owners.insert(old, None);
+                }
+                (target, Action::Update, merged)
+            }
+        };
+        for key in self.keys(&new_record) {
+            self.owners.insert(key.clone(), Some(target));
+            self.first_row.entry(key).or_insert(row);
+        }
+        self.records.insert(target, new_record.clone());
+        Ok((target, action, new_record))
+    }
+
+    /// Forgets that `row` introduced keys (its write failed).
+    fn forget_row(&mut self, row: u64) {
+        self.first_row.retain(|_, r| *r != row);
+    }
+
+    /// Sends the batch's writes; returns which pending writes failed, with
+    /// the store's message. Nothing is sent in a dry run.
+    fn write(&mut self, pending: &[PendingWrite]) -> Result<Vec<(usize, String)>, Error> {
+        if self.importer.dry_run || pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let writes: Vec<Write> = pending
+            .iter()
+            .map(|p| match p.target {
+                Target::Stored(id) => Write::Update {
+                    id,
+                    record: p.record.clone(),
+                },
+                Target::New(_) => Write::Insert(p.record.clone()),
+            })
+            .collect();
+        let all_failed = |message: String| (0..pending.len()).map(|p| (p, message.clone())).collect();
+        let results = match self.store.apply(&writes) {
+            Ok(results) if results.len() == writes.len() => results,
+            Ok(results) => {
+                let message = format!(
+                    "the store answered {} results for {} writes",
+                    results.len(),
+                    writes.len()
+                );
+                self.store_trouble(message.clone())?;
+                return Ok(all_failed(message));
+            }
+            Err(e) => {
+                self.store_trouble(e.to_string())?;
+                return Ok(all_failed(e.to_string()));
+            }
+        };
+        let failed: Vec<(usize, String)> = results
+            .into_iter()
+            .enumerate()
+            .filter_map(|(p, r)| r.err().map(|e: StoreError| (p, e.to_string())))
+            .collect();
+        Ok(failed)
+    }
+}

@@ -1,0 +1,273 @@
+//! The [`Importer`]: drives rows through the pipeline into a [`Store`].
+
+mod engine;
+mod row;
+
+use std::io;
+
+use crate::error::{Error, ErrorKind};
+use crate::policy::Policy;
+use crate::read::{CsvRows, RawRow};
+use crate::report::Report;
+use crate::schema::Schema;
+use crate::store::Store;
+
+/// What the import knows about the account it imports into.
+///
+/// ```
+/// use intake::Context;
+/// let ctx = Context::new().default_country("GB");
+/// assert_eq!(ctx.country(), Some("GB"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    default_country: Option<String>,
+    phone_region: Option<phonenumber::country::Id>,
+}
+
+impl Context {
+    /// A context with no defaults.
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// The ISO 3166-1 alpha-2 country of the account: phone numbers without
+    /// a country code are read as numbers of this country. An unknown code
+    /// makes [`Importer::import`] fail with `invalid_config`.
+    pub fn default_country(mut self, code: &str) -> Context {
+        let code = code.trim().to_ascii_uppercase();
+        self.phone_region = code.parse().ok();
+        self.default_country = Some(code);
+        self
+    }
+
+    /// The default country, upper-cased.
+    pub fn country(&self) -> Option<&str> {
+        self.default_country.as_deref()
+    }
+}
+
+/// What a blank row (every cell empty) means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BlankRows {
+    /// Blank rows are skipped: never counted, never failed.
+    #[default]
+    Skip,
+    /// The first blank row ends the data; a warning counts the non-empty
+    /// rows after it, which are not imported.
+    EndData,
+}
+
+/// Imports rows into a [`Store`] according to a [`Schema`] and a [`Policy`].
+///
+/// Configure it with the builder methods, then call [`import`](Importer::import)
+/// for CSV bytes or [`import_rows`](Importer::import_rows) for rows from any
+/// other source.
+///
+/// # Example
+///
+/// ```
+/// use intake::{presets, Context, Importer, MemoryStore, Policy};
+///
+/// let csv = "First Name,Email,Phone\nAnn,ann@example.com,(415) 555-0101\n";
+/// let mut store = MemoryStore::new();
+/// let report = Importer::new(presets::contacts())
+///     .policy(Policy::upsert())
+///     .context(Context::new().default_country("US"))
+///     .import(csv.as_bytes(), &mut store)?;
+/// assert_eq!(report.inserted, 1);
+/// assert_eq!(store.len(), 1);
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Importer {
+    schema: Schema,
+    policy: Policy,
+    context: Context,
+    dry_run: bool,
+    preview: bool,
+    atomic: bool,
+    batch_size: usize,
+    max_rows: Option<u64>,
+    blank_rows: BlankRows,
+}
+
+impl Importer {
+    /// An importer for `schema` with the default policy (upsert), batches of
+    /// 1,000 rows, no row limit, blank rows skipped.
+    pub fn new(schema: Schema) -> Importer {
+        Importer {
+            schema,
+            policy: Policy::default(),
+            context: Context::default(),
+            dry_run: false,
+            preview: false,
+            atomic: false,
+            batch_size: 1000,
+            max_rows: None,
+            blank_rows: BlankRows::Skip,
+        }
+    }
+
+    /// Sets the policy.
+    pub fn policy(mut self, policy: Policy) -> Importer {
+        self.policy = policy;
+        self
+    }
+
+    /// Sets the account context (default country, …).
+    pub fn context(mut self, context: Context) -> Importer {
+        self.context = context;
+        self
+    }
+
+    /// A dry run makes every decision a real run would and writes nothing.
+    pub fn dry_run(mut self, dry_run: bool) -> Importer {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// Lists every imported row's action and normalized values in
+    /// [`Report::changes`].
+    pub fn preview(mut self, preview: bool) -> Importer {
+        self.preview = preview;
+        self
+    }
+
+    /// All or nothing: if any row fails, or the store fails, nothing is
+    /// written. Needs a store with transactions
+    /// ([`Store::begin`]); [`MemoryStore`](crate::MemoryStore) has them.
+    pub fn atomic(mut self, atomic: bool) -> Importer {
+        self.atomic = atomic;
+        self
+    }
+
+    /// Rows per store round trip (at least 1).
+    pub fn batch_size(mut self, rows: usize) -> Importer {
+        self.batch_size = rows.max(1);
+        self
+    }
+
+    /// Refuses a file with more than `limit` data rows as `too_many_rows`,
+    /// writing nothing. The rows up to the limit are held in memory until
+    /// the count is known, so keep the limit modest.
+    pub fn max_rows(mut self, limit: Option<u64>) -> Importer {
+        self.max_rows = limit;
+        self
+    }
+
+    /// What a blank row means.
+    pub fn blank_rows(mut self, blank_rows: BlankRows) -> Importer {
+        self.blank_rows = blank_rows;
+        self
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Imports CSV bytes (header row first) into `store`.
+    ///
+    /// The input is streamed: memory does not grow with the file's size.
+    /// `Err` is a file-level failure, and then nothing was written.
+    pub fn import<R: io::Read, S: Store + ?Sized>(
+        &self,
+        input: R,
+        store: &mut S,
+    ) -> Result<Report, Error> {
+        let (header, rows) = CsvRows::open(input)?;
+        self.run(header, rows, store)
+    }
+
+    /// Imports rows from any source (an accounting system's API, a JSON
+    /// upload): `header` names the columns, each row holds their cells.
+    /// Rows are numbered as in a spreadsheet: the first is row 2.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let header = vec!["email".to_string(), "first_name".to_string()];
+    /// let rows = vec![vec!["ann@example.com".to_string(), "Ann".to_string()]];
+    /// let report = Importer::new(presets::contacts())
+    ///     .import_rows(header, rows, &mut MemoryStore::new())?;
+    /// assert_eq!(report.inserted, 1);
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn import_rows<I, S>(
+        &self,
+        header: Vec<String>,
+        rows: I,
+        store: &mut S,
+    ) -> Result<Report, Error>
+    where
+        I: IntoIterator<Item = Vec<String>>,
+        S: Store + ?Sized,
+    {
+        let rows = rows.into_iter().zip(2u64..).map(|(cells, n)| {
+            Ok(RawRow {
+                cells,
+                row: n,
+                line: n,
+            })
+        });
+        self.run(header, rows, store)
+    }
+
+    fn run<I, S>(&self, header: Vec<String>, rows: I, store: &mut S) -> Result<Report, Error>
+    where
+        I: Iterator<Item = Result<RawRow, Error>>,
+        S: Store + ?Sized,
+    {
+        if let Some(code) = self.context.country() {
+            if self.context.phone_region.is_none() {
+                return Err(Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("'{code}' is not an ISO 3166-1 alpha-2 country code"),
+                ));
+            }
+        }
+        let map = self.schema.map_header(&header)?;
+        let mut rows = rows;
+        let mut buffered = Vec::new();
+        if let Some(limit) = self.max_rows {
+            // The limit refuses the file whole, so count before writing.
+            let mut count = 0u64;
+            let mut early_error = None;
+            for next in rows.by_ref() {
+                match next {
+                    Ok(raw) if raw.is_blank() => {
+                        if self.blank_rows == BlankRows::EndData {
+                            buffered.push(Ok(raw));
+                            break;
+                        }
+                    }
+                    Ok(raw) => {
+                        count += 1;
+                        if count <= limit {
+                            buffered.push(Ok(raw));
+                        }
+                    }
+                    Err(e) => {
+                        early_error = Some(e);
+                        break;
+                    }
+                }
+            }
+            if count > limit {
+                return Err(Error::new(
+                    ErrorKind::TooManyRows { rows: count, limit },
+                    format!(
+                        "The file has {count} rows; at most {limit} can be imported at once. Split it into files of {limit} rows or fewer and upload each."
+                    ),
+                ));
+            }
+            if let Some(e) = early_error {
+                buffered.push(Err(e));
+            }
+        }
+        let all = buffered.into_iter().chain(rows);
+        engine::Engine::new(self, &header, &map, store).run(all)
+    }
+}

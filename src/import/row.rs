@@ -1,0 +1,192 @@
+//! One row's cells → a typed [`Record`], or every problem the row has.
+
+use crate::import::Context;
+use crate::read::RawRow;
+use crate::record::{Record, Value};
+use crate::report::{unneutralize, Problem, ProblemCode};
+use crate::rules::Rule;
+use crate::schema::{Field, FieldKind, HeaderMap, Schema};
+use crate::validate::{self, Invalid};
+
+/// A row after cell validation and row rules.
+pub(crate) struct CheckedRow {
+    pub raw: RawRow,
+    /// The record, or the row's problems.
+    pub outcome: Result<Record, Vec<Problem>>,
+    /// Fields whose column is in the file but whose cell is empty.
+    pub empty: Vec<String>,
+}
+
+/// Validates every cell of `raw`, then the schema's row rules.
+pub(crate) fn check(
+    schema: &Schema,
+    map: &HeaderMap,
+    header: &[String],
+    context: &Context,
+    raw: RawRow,
+) -> CheckedRow {
+    let mut record = Record::new();
+    let mut problems = Vec::new();
+    let mut empty = Vec::new();
+    let fields = schema.fields();
+    // Which fields have a non-empty cell, valid or not: rules about
+    // presence must not pile onto a cell that is there but invalid.
+    let mut filled = vec![false; fields.len()];
+
+    for (col, cell) in raw.cells.iter().enumerate() {
+        let Some(f) = map.field_of(col) else { continue };
+        let Some(field) = fields.get(f) else { continue };
+        let column = header.get(col).map(String::as_str).unwrap_or("");
+        let value = unneutralize(cell.trim());
+        if value.is_empty() {
+            empty.push(field.id().to_string());
+            continue;
+        }
+        if let Some(slot) = filled.get_mut(f) {
+            *slot = true;
+        }
+        match check_cell(field, value, context) {
+            Ok(v) => {
+                record.insert(field.id(), v);
+            }
+            Err(invalid) => problems.push(problem(field, column, invalid)),
+        }
+    }
+
+    // Missing trailing cells read as empty (spreadsheets drop them).
+    for col in raw.cells.len()..map.width() {
+        if let Some(field) = map.field_of(col).and_then(|f| fields.get(f)) {
+            empty.push(field.id().to_string());
+        }
+    }
+
+    let extra = raw
+        .cells
+        .iter()
+        .skip(map.width())
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    if extra > 0 {
+        problems.push(Problem::new(
+            ProblemCode::ExtraCells,
+            format!(
+                "The row has {extra} filled cell{} beyond the header's {} columns: move {} into a named column or remove {}.",
+                if extra == 1 { "" } else { "s" },
+                map.width(),
+                if extra == 1 { "it" } else { "them" },
+                if extra == 1 { "it" } else { "them" },
+            ),
+        ));
+    }
+
+    let column_name = |f: usize| -> String {
+        map.column_of(f)
+            .and_then(|c| header.get(c).cloned())
+            .or_else(|| fields.get(f).map(|x| x.label_text().to_string()))
+            .unwrap_or_default()
+    };
+    let is_filled = |id: &str| {
+        fields
+            .iter()
+            .position(|x| x.id() == id)
+            .and_then(|i| filled.get(i).copied())
+            .unwrap_or(false)
+    };
+
+    for (f, field) in fields.iter().enumerate() {
+        if field.is_required() && !filled.get(f).copied().unwrap_or(false) {
+            let column = column_name(f);
+            problems.push(
+                Problem::new(
+                    ProblemCode::Required,
+                    format!("{column} is required: fill it in."),
+                )
+                .in_column(column)
+                .for_field(field.id()),
+            );
+        }
+    }
+
+    for rule in schema.rules() {
+        match rule {
+            Rule::AtLeastOneOf(ids) => {
+                if !ids.iter().any(|id| is_filled(id)) {
+                    let names: Vec<String> = ids
+                        .iter()
+                        .filter_map(|id| fields.iter().position(|x| x.id() == id))
+                        .map(column_name)
+                        .collect();
+                    problems.push(Problem::new(
+                        ProblemCode::NoIdentifier,
+                        format!(
+                            "The row needs at least one of {} to say who the customer is.",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Rule::RequiredIf {
+                field,
+                when,
+                equals,
+            } => {
+                let triggered = match equals {
+                    None => is_filled(when),
+                    Some(expected) => record.get(when).is_some_and(|v| v.to_string() == *expected),
+                };
+                if triggered && !is_filled(field) {
+                    let f = fields.iter().position(|x| x.id() == field);
+                    let column = f.map(column_name).unwrap_or_else(|| field.clone());
+                    let cause = fields
+                        .iter()
+                        .position(|x| x.id() == when)
+                        .map(column_name)
+                        .unwrap_or_else(|| when.clone());
+                    let because = match equals {
+                        Some(v) => format!("{cause} is {v}"),
+                        None => format!("{cause} is filled in"),
+                    };
+                    problems.push(
+                        Problem::new(
+                            ProblemCode::Required,
+                            format!("{column} is required when {because}: fill it in."),
+                        )
+                        .in_column(column)
+                        .for_field(field.clone()),
+                    );
+                }
+            }
+        }
+    }
+
+    let outcome = if problems.is_empty() {
+        Ok(record)
+    } else {
+        Err(problems)
+    };
+    CheckedRow {
+        raw,
+        outcome,
+        empty,
+    }
+}
+
+fn check_cell(field: &Field, value: &str, context: &Context) -> Result<Value, Invalid> {
+    match field.kind() {
+        FieldKind::Text => validate::text(value, field.max_len()).map(Value::Text),
+        FieldKind::Email => validate::email(value).map(Value::Email),
+        FieldKind::Phone => {
+            validate::phone_in(value, context.phone_region, context.default_country.as_deref())
+                .map(Value::Phone)
+        }
+        FieldKind::Date(formats) => validate::date(value, formats).map(Value::Date),
+        FieldKind::Choice(choices) => validate::choice(value, choices).map(Value::Choice),
+    }
+}
+
+fn problem(field: &Field, column: &str, invalid: Invalid) -> Problem {
+    Problem::new(invalid.code, invalid.message)
+        .in_column(column)
+        .for_field(field.id())
+        .with_suggestions(invalid.suggestions)
+}

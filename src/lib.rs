@@ -1,0 +1,111 @@
+//! `intake` imports customer records from CSV files into an application's
+//! own store: the engine behind an "Import customers" button.
+//!
+//! An app gives it a [`Schema`] (or a [preset](presets)), its own
+//! [`Store`], and the uploaded bytes; it gets back a [`Report`] to show the
+//! person who uploaded the file: how many customers were created or
+//! updated, and every failed row with the reason, ready to fix and upload
+//! again.
+//!
+//! # The whole flow
+//!
+//! ```
+//! use intake::{presets, Context, Importer, MemoryStore, Policy};
+//!
+//! // The uploaded file: any column order, header names as people write them.
+//! let upload = "\
+//! First Name,Surname,E-mail Address,Phone,Birthday
+//! Ann,Lee,Ann@Example.com,(415) 555-0101,1986-10-25
+//! Bob,Stone,bob@example,,
+//! Ann,Lee,ann@example.com,+1 415 555 0101,1986-10-25
+//! ,,,,
+//! Cleo,,cleo@example.com,,1990-02-30
+//! ";
+//!
+//! let mut store = MemoryStore::new();
+//! let report = Importer::new(presets::contacts())
+//!     .policy(Policy::upsert())
+//!     .context(Context::new().default_country("US"))
+//!     .import(upload.as_bytes(), &mut store)?;
+//!
+//! // Row 4 repeats Ann (same email and phone once normalized): nothing new.
+//! // The blank row is not a customer. Bob's email and Cleo's date are wrong.
+//! assert_eq!(report.rows, 4);
+//! assert_eq!((report.inserted, report.updated, report.unchanged, report.failed), (1, 0, 1, 2));
+//! assert_eq!(report.failures[0].row, 3);
+//! assert_eq!(report.failures[0].problems[0].code.as_str(), "invalid_email");
+//! assert_eq!(report.failures[1].problems[0].column.as_deref(), Some("Birthday"));
+//! println!("{}", report.summary());
+//!
+//! // The failed rows, ready to fix and upload again.
+//! let mut failed = Vec::new();
+//! report.write_failed_rows(&mut failed)?;
+//! assert!(String::from_utf8(failed).unwrap().starts_with("First Name,Surname,E-mail Address,Phone,Birthday,errors"));
+//! # Ok::<(), intake::Error>(())
+//! ```
+//!
+//! # The pipeline
+//!
+//! Data flows one way:
+//!
+//! 1. **read** ([`Importer::import`]): bytes to CSV records with the `csv`
+//!    crate, streamed; RFC 4180 quoting; a UTF-8 byte-order mark dropped;
+//!    blank rows skipped (or, with [`BlankRows::EndData`], the end of data).
+//! 2. **header map** ([`Schema::map_header`]): each column to a field by
+//!    id, label or alias, ignoring case, a trailing `*`, and the difference
+//!    between spaces, `_` and `-`. Unknown columns are ignored with an
+//!    `ignored_column` warning; missing required columns and two columns for
+//!    one field refuse the file.
+//! 3. **cell validators** ([`validate`]): each cell to a typed [`Value`],
+//!    or a [`Problem`].
+//! 4. **row rules** ([`Rule`]): required, at least one of, required if.
+//! 5. **match & decide** ([`Policy`]): the row's [`MatchKey`]s (normalized
+//!    email and phone) find the customer; upsert, insert-only or
+//!    update-only decide insert, update, unchanged or a failure. The result
+//!    equals importing the rows one at a time in file order.
+//! 6. **store** ([`Store`]): one lookup and one write call per batch.
+//! 7. **report** ([`Report`]).
+//!
+//! A **file-level** failure is `Err(`[`Error`]`)` and writes nothing. A
+//! **row-level** failure is a [`RowFailure`] with all of the row's
+//! problems, and the import goes on.
+//!
+//! # Problem codes
+//!
+//! Stable snake_case codes ([`ProblemCode`], [`Error::code`]); messages are
+//! for people and may change.
+//!
+//! Row level: `required`, `no_identifier`, `invalid_email`,
+//! `invalid_phone`, `invalid_date`, `not_allowed`, `unknown_state`,
+//! `unknown_country`, `too_long`, `duplicate_in_file`, `already_exists`,
+//! `not_found`, `ambiguous_match`, `store_failed`, `extra_cells`.
+//!
+//! File level: `empty_file`, `missing_columns`, `duplicate_columns`,
+//! `too_many_rows`, `malformed_csv`, `unreadable`, `store_failed`,
+//! `invalid_config`.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod error;
+mod import;
+pub mod policy;
+pub mod presets;
+mod read;
+mod record;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod store;
+pub mod validate;
+
+pub use error::{Error, ErrorKind};
+pub use import::{BlankRows, Context, Importer};
+pub use policy::{Mode, Policy};
+pub use record::{Record, Value};
+pub use report::{
+    Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
+    WarningCode,
+};
+pub use rules::Rule;
+pub use schema::{Choices, DateFormat, Field, FieldKind, HeaderMap, Schema, SchemaBuilder};
+pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};

@@ -1,0 +1,149 @@
+//! Typed values and the records they form.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+
+/// One validated, normalized cell value.
+///
+/// `Display` prints the normalized form that is stored and shown in previews:
+/// emails lower-cased, phones in E.164, dates as `YYYY-MM-DD`, choices in
+/// their canonical spelling.
+///
+/// # Example
+///
+/// ```
+/// use intake::Value;
+///
+/// let v = Value::Phone("+14155550101".into());
+/// assert_eq!(v.to_string(), "+14155550101");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Value {
+    /// Free text, trimmed.
+    Text(String),
+    /// An email address: trimmed, NFC-normalized, lower-cased.
+    Email(String),
+    /// A phone number in E.164 (`+14155550101`).
+    Phone(String),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A choice in its canonical spelling (`Dr`, `Business`).
+    Choice(String),
+}
+
+impl Value {
+    /// The value as text, borrowed where it already is text.
+    ///
+    /// ```
+    /// use intake::Value;
+    /// assert_eq!(Value::Text("Ann".into()).as_str(), Some("Ann"));
+    /// ```
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) | Value::Email(s) | Value::Phone(s) | Value::Choice(s) => Some(s),
+            Value::Date(_) => None,
+        }
+    }
+
+    /// The date, for a [`Value::Date`].
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(s) | Value::Email(s) | Value::Phone(s) | Value::Choice(s) => f.write_str(s),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+        }
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A customer as field id → value: what a row becomes after validation, and
+/// what a [`Store`](crate::Store) keeps.
+///
+/// Fields without a value are absent, never empty strings.
+///
+/// # Example
+///
+/// ```
+/// use intake::{Record, Value};
+///
+/// let mut r = Record::new();
+/// r.insert("first_name", Value::Text("Ann".into()));
+/// assert_eq!(r.text("first_name"), Some("Ann"));
+/// assert_eq!(r.get("email"), None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Record {
+    values: BTreeMap<String, Value>,
+}
+
+impl Record {
+    /// An empty record.
+    pub fn new() -> Record {
+        Record::default()
+    }
+
+    /// The value of `field`, if it has one.
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        self.values.get(field)
+    }
+
+    /// The value of `field` as text (text, email, phone or choice).
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.get(field).and_then(Value::as_str)
+    }
+
+    /// Sets `field` to `value`, returning the previous value.
+    pub fn insert(&mut self, field: impl Into<String>, value: Value) -> Option<Value> {
+        self.values.insert(field.into(), value)
+    }
+
+    /// Removes the value of `field`, returning it.
+    pub fn remove(&mut self, field: &str) -> Option<Value> {
+        self.values.remove(field)
+    }
+
+    /// Whether `field` has a value.
+    pub fn contains(&self, field: &str) -> bool {
+        self.values.contains_key(field)
+    }
+
+    /// The values in field-id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// How many fields have a value.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether no field has a value.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, Value)> for Record {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Record {
+        Record {
+            values: iter.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
+    }
+}

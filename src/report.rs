@@ -1,0 +1,479 @@
+//! What an import did: counts, failures, warnings, the failed-rows file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind};
+
+/// The stable code of a row-level [`Problem`].
+///
+/// Codes are part of the crate's contract: they serialize as the snake_case
+/// names below and never change meaning. Messages are for people and may.
+///
+/// ```
+/// use intake::ProblemCode;
+/// assert_eq!(ProblemCode::InvalidEmail.as_str(), "invalid_email");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProblemCode {
+    /// A required value is empty.
+    Required,
+    /// None of the fields that identify a customer has a value.
+    NoIdentifier,
+    /// Not an email address.
+    InvalidEmail,
+    /// Not a phone number.
+    InvalidPhone,
+    /// Not a date in an accepted format, or an impossible date.
+    InvalidDate,
+    /// A value outside a choice list.
+    NotAllowed,
+    /// A state that is not one of the country's states.
+    UnknownState,
+    /// A country that is not recognised.
+    UnknownCountry,
+    /// Longer than the field allows.
+    TooLong,
+    /// The row repeats a customer an earlier row of the file has.
+    DuplicateInFile,
+    /// The customer already exists (insert-only imports).
+    AlreadyExists,
+    /// No such customer exists (update-only imports).
+    NotFound,
+    /// The row's identifiers match two different customers.
+    AmbiguousMatch,
+    /// The store refused or failed the write.
+    StoreFailed,
+    /// The row has non-empty cells beyond the header's columns.
+    ExtraCells,
+}
+
+impl ProblemCode {
+    /// The stable snake_case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::Required => "required",
+            ProblemCode::NoIdentifier => "no_identifier",
+            ProblemCode::InvalidEmail => "invalid_email",
+            ProblemCode::InvalidPhone => "invalid_phone",
+            ProblemCode::InvalidDate => "invalid_date",
+            ProblemCode::NotAllowed => "not_allowed",
+            ProblemCode::UnknownState => "unknown_state",
+            ProblemCode::UnknownCountry => "unknown_country",
+            ProblemCode::TooLong => "too_long",
+            ProblemCode::DuplicateInFile => "duplicate_in_file",
+            ProblemCode::AlreadyExists => "already_exists",
+            ProblemCode::NotFound => "not_found",
+            ProblemCode::AmbiguousMatch => "ambiguous_match",
+            ProblemCode::StoreFailed => "store_failed",
+            ProblemCode::ExtraCells => "extra_cells",
+        }
+    }
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing wrong with one row.
+///
+/// ```
+/// use intake::{Problem, ProblemCode};
+///
+/// let p = Problem::new(ProblemCode::Required, "city is required.").in_column("City");
+/// assert_eq!(p.column.as_deref(), Some("City"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The column as written in the file's header; `None` for a problem of
+    /// the whole row (such as `no_identifier` or `ambiguous_match`).
+    pub column: Option<String>,
+    /// The schema field the problem concerns, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The stable code.
+    pub code: ProblemCode,
+    /// What is wrong and what to do, for the person who uploaded the file.
+    pub message: String,
+    /// Close allowed values, best first (choices, states).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+}
+
+impl Problem {
+    /// A problem with `code` and a message, for no particular column.
+    pub fn new(code: ProblemCode, message: impl Into<String>) -> Problem {
+        Problem {
+            column: None,
+            field: None,
+            code,
+            message: message.into(),
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// Names the column (as written in the file) the problem is in.
+    pub fn in_column(mut self, column: impl Into<String>) -> Problem {
+        self.column = Some(column.into());
+        self
+    }
+
+    /// Names the schema field the problem concerns.
+    pub fn for_field(mut self, field: impl Into<String>) -> Problem {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Adds suggestions, best first.
+    pub fn with_suggestions(mut self, suggestions: Vec<String>) -> Problem {
+        self.suggestions = suggestions;
+        self
+    }
+}
+
+/// A row that was not imported, with every problem it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RowFailure {
+    /// The spreadsheet row: the header is row 1, the first record row 2.
+    pub row: u64,
+    /// The physical line (1-based) where the record starts in the file.
+    pub line: u64,
+    /// Every problem of the row, in column order, row-wide problems last.
+    pub problems: Vec<Problem>,
+    /// The row's cells as read, for the failed-rows file. Secret cells
+    /// (passwords) are blanked before they get here.
+    #[serde(skip)]
+    pub cells: Vec<String>,
+}
+
+impl RowFailure {
+    /// The problems as one line of text: `column: message; ...`.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        for p in &self.problems {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            if let Some(c) = &p.column {
+                out.push_str(c);
+                out.push_str(": ");
+            }
+            out.push_str(&p.message);
+        }
+        out
+    }
+}
+
+/// The code of a [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// A column of the file matches no field and was not imported.
+    IgnoredColumn,
+    /// Rows after a blank row were not imported (blank row ends the data).
+    RowsAfterBlank,
+    /// The import stopped early; see the report's `stopped` entry.
+    Stopped,
+}
+
+/// Something the person should know that failed no row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Warning {
+    /// The stable code.
+    pub code: WarningCode,
+    /// What happened, for people.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning with `code` and a message.
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Warning {
+        Warning {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// How one column of the header was understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ColumnMapping {
+    /// The column as written in the file.
+    pub column: String,
+    /// The schema field it feeds, or `None` when it is ignored.
+    pub field: Option<String>,
+}
+
+/// What the import did, or would do in a dry run, with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Action {
+    /// A new customer.
+    Insert,
+    /// An existing customer changed.
+    Update,
+    /// An existing customer already holds exactly these values.
+    Unchanged,
+}
+
+/// One row of the preview: its action and normalized values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Change {
+    /// The spreadsheet row.
+    pub row: u64,
+    /// What was (or would be) done.
+    pub action: Action,
+    /// The row's normalized values by field id. Secrets never appear here.
+    pub values: BTreeMap<String, String>,
+}
+
+/// Why an import stopped before the end of the file. The rows before
+/// `line` were imported and are counted in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Stopped {
+    /// The stable code, as for a file-level [`Error`].
+    pub code: &'static str,
+    /// What happened, for people.
+    pub message: String,
+    /// The line where reading stopped, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+/// The outcome of an import: what to show the person who uploaded the file.
+///
+/// Invariant: `rows == inserted + updated + unchanged + failed`. What the
+/// report says was written is exactly what the store holds afterwards.
+///
+/// # Example
+///
+/// ```
+/// use intake::{presets, Importer, MemoryStore};
+///
+/// let csv = "email,first_name\nann@example.com,Ann\nnot-an-email,Bob\n";
+/// let report = Importer::new(presets::contacts())
+///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+/// assert_eq!((report.rows, report.inserted, report.failed), (2, 1, 1));
+/// assert_eq!(report.failures[0].row, 3);
+/// assert_eq!(
+///     report.summary(),
+///     "Imported 1 customer: 1 new. 1 row failed; see the failed rows."
+/// );
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// Data rows read (blank rows are not counted).
+    pub rows: u64,
+    /// New customers created.
+    pub inserted: u64,
+    /// Existing customers changed.
+    pub updated: u64,
+    /// Rows that matched a customer who already had exactly these values.
+    pub unchanged: u64,
+    /// Rows not imported; each is in `failures`.
+    pub failed: u64,
+    /// Whether this was a dry run (nothing written).
+    pub dry_run: bool,
+    /// Whether an all-or-nothing import undid its writes because a row
+    /// failed or it stopped early: the store holds nothing of it, and the
+    /// counts say what would have been written.
+    pub rolled_back: bool,
+    /// How each column of the header was understood, in file order.
+    pub columns: Vec<ColumnMapping>,
+    /// Every failed row, in file order.
+    pub failures: Vec<RowFailure>,
+    /// Things to know that failed no row.
+    pub warnings: Vec<Warning>,
+    /// Set when the import stopped before the end of the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
+    /// Each imported row's action and values, when a preview was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<Change>>,
+    /// The header as read, for the failed-rows file.
+    #[serde(skip)]
+    pub header: Vec<String>,
+}
+
+impl Report {
+    pub(crate) fn new(header: Vec<String>, columns: Vec<ColumnMapping>, dry_run: bool) -> Report {
+        Report {
+            rows: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            failed: 0,
+            dry_run,
+            rolled_back: false,
+            columns,
+            failures: Vec::new(),
+            warnings: Vec::new(),
+            stopped: None,
+            changes: None,
+            header,
+        }
+    }
+
+    /// The outcome in plain words, for the person who uploaded the file.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\nann@example.com\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .dry_run(true)
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!(
+    ///     report.summary(),
+    ///     "Dry run: would import 1 customer: 1 new. No rows failed. Nothing was written."
+    /// );
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        let imported = self.inserted + self.updated;
+        let mut parts = Vec::new();
+        if self.rows == 0 {
+            parts.push("The file has no customer rows.".to_string());
+        } else {
+            let verb = if self.dry_run {
+                "Dry run: would import"
+            } else if self.rolled_back {
+                "Would have imported"
+            } else {
+                "Imported"
+            };
+            let mut detail = Vec::new();
+            if self.inserted > 0 {
+                detail.push(format!("{} new", self.inserted));
+            }
+            if self.updated > 0 {
+                detail.push(format!("{} updated", self.updated));
+            }
+            let mut line = format!("{verb} {}", plural(imported, "customer", "customers"));
+            if detail.is_empty() {
+                line.push('.');
+            } else {
+                line.push_str(": ");
+                line.push_str(&detail.join(", "));
+                line.push('.');
+            }
+            parts.push(line);
+            if self.unchanged > 0 {
+                parts.push(format!(
+                    "{} already up to date.",
+                    plural(self.unchanged, "customer was", "customers were")
+                ));
+            }
+            if self.failed > 0 {
+                parts.push(format!(
+                    "{} failed; see the failed rows.",
+                    plural(self.failed, "row", "rows")
+                ));
+            } else if self.dry_run {
+                parts.push("No rows failed.".to_string());
+            }
+        }
+        if let Some(stopped) = &self.stopped {
+            parts.push(format!("The import stopped early: {}", stopped.message));
+        }
+        if self.dry_run {
+            parts.push("Nothing was written.".to_string());
+        } else if self.rolled_back {
+            parts.push(
+                "Nothing was written: this import is all-or-nothing. Fix the failed rows and upload the file again."
+                    .to_string(),
+            );
+        }
+        parts.join(" ")
+    }
+
+    /// Writes the failed rows as CSV, ready to fix and upload again: the
+    /// original header plus an `errors` column, one row per failure.
+    ///
+    /// Cells that a spreadsheet would run as a formula (starting with `=`,
+    /// `+`, `-`, `@`, tab or carriage return) are prefixed with `'`; the
+    /// importer strips that prefix again when the file comes back.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email,first_name\nbad,=HYPERLINK(\"x\")\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// let mut out = Vec::new();
+    /// report.write_failed_rows(&mut out)?;
+    /// let text = String::from_utf8(out).unwrap();
+    /// assert!(text.starts_with("email,first_name,errors\n"));
+    /// assert!(text.contains("'=HYPERLINK"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn write_failed_rows<W: io::Write>(&self, writer: W) -> Result<(), Error> {
+        let mut out = csv::Writer::from_writer(writer);
+        let width = self.header.len();
+        let mut header: Vec<String> = self.header.iter().map(|c| neutralize(c)).collect();
+        header.push("errors".to_string());
+        out.write_record(&header).map_err(write_error)?;
+        for failure in &self.failures {
+            let mut row: Vec<String> = failure
+                .cells
+                .iter()
+                .take(width)
+                .map(|c| neutralize(c))
+                .collect();
+            row.resize(width, String::new());
+            row.push(neutralize(&failure.describe()));
+            out.write_record(&row).map_err(write_error)?;
+        }
+        out.flush()
+            .map_err(|e| Error::new(ErrorKind::Unreadable, format!("could not write: {e}")))
+    }
+}
+
+fn write_error(e: csv::Error) -> Error {
+    Error::new(ErrorKind::Unreadable, format!("could not write: {e}"))
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Characters that make a spreadsheet treat a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Makes a cell safe to open in a spreadsheet (CSV/formula injection).
+pub(crate) fn neutralize(cell: &str) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Undoes [`neutralize`]: a cell that comes back as `'=...` is read as `=...`.
+pub(crate) fn unneutralize(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}

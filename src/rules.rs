@@ -1,0 +1,78 @@
+//! Row-level rules: checks that look at several fields of one row.
+
+/// A check on a whole row, run after every cell was validated.
+///
+/// A field's own `required` flag covers the simple case; rules cover the
+/// rest. Every rule that fails adds its problem: a row reports all its
+/// problems at once.
+///
+/// ```
+/// use intake::{Choices, Field, Rule, Schema};
+///
+/// let schema = Schema::builder("accounts")
+///     .field(Field::choice("customer_type", Choices::new(["Personal", "Business"])))
+///     .field(Field::text("business_name"))
+///     .field(Field::email("email").identifier())
+///     .rule(Rule::required_if_equals("business_name", "customer_type", "Business"))
+///     .build()?;
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// At least one of the fields has a value; otherwise the row fails as
+    /// `no_identifier`.
+    AtLeastOneOf(Vec<String>),
+    /// `field` needs a value when `when` has one (or, with `equals`, when
+    /// `when` has exactly that value); otherwise `required` on `field`.
+    RequiredIf {
+        /// The field that becomes required.
+        field: String,
+        /// The field whose value decides.
+        when: String,
+        /// The value `when` must have, compared to the normalized value;
+        /// `None`: any value.
+        equals: Option<String>,
+    },
+}
+
+impl Rule {
+    /// At least one of `fields` must have a value (`no_identifier`).
+    pub fn at_least_one_of<I, S>(fields: I) -> Rule
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Rule::AtLeastOneOf(fields.into_iter().map(Into::into).collect())
+    }
+
+    /// `field` is required whenever `when` has a value.
+    pub fn required_if(field: impl Into<String>, when: impl Into<String>) -> Rule {
+        Rule::RequiredIf {
+            field: field.into(),
+            when: when.into(),
+            equals: None,
+        }
+    }
+
+    /// `field` is required whenever `when` has the value `equals`.
+    pub fn required_if_equals(
+        field: impl Into<String>,
+        when: impl Into<String>,
+        equals: impl Into<String>,
+    ) -> Rule {
+        Rule::RequiredIf {
+            field: field.into(),
+            when: when.into(),
+            equals: Some(equals.into()),
+        }
+    }
+
+    /// Every field id the rule names.
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            Rule::AtLeastOneOf(fields) => fields.iter().map(String::as_str).collect(),
+            Rule::RequiredIf { field, when, .. } => vec![field.as_str(), when.as_str()],
+        }
+    }
+}
