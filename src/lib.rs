@@ -87,7 +87,9 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod geo;
 mod import;
+mod password;
 pub mod policy;
 pub mod presets;
 mod read;
@@ -96,10 +98,13 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod store;
+mod template;
 pub mod validate;
 
 pub use error::{Error, ErrorKind};
+pub use geo::{CityDirectory, MemoryCityDirectory};
 pub use import::{BlankRows, Context, Importer};
+pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
 pub use record::{Record, Value};
 pub use report::{
@@ -109,3 +114,4 @@ pub use report::{
 pub use rules::Rule;
 pub use schema::{Choices, DateFormat, Field, FieldKind, HeaderMap, Schema, SchemaBuilder};
 pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};
+pub use template::Template;

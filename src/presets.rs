@@ -1,7 +1,9 @@
 //! Ready-made schemas for the imports people ask for most.
 
+use crate::import::BlankRows;
+use crate::policy::Policy;
 use crate::rules::Rule;
-use crate::schema::{DateFormat, Field, Schema};
+use crate::schema::{Choices, DateFormat, Field, Schema};
 
 /// The contacts import of a mobile field app's dashboard.
 ///
@@ -79,7 +81,12 @@ pub fn contacts() -> Schema {
                 .alias("Address 2")
                 .alias("Address line 2"),
         )
-        .field(Field::text("city").label("City").alias("Town").max_chars(100))
+        .field(
+            Field::text("city")
+                .label("City")
+                .alias("Town")
+                .max_chars(100),
+        )
         .field(
             Field::text("state")
                 .label("State")
@@ -131,5 +138,186 @@ pub fn contacts() -> Schema {
     match built {
         Ok(schema) => schema,
         Err(e) => unreachable!("the contacts preset is inconsistent: {e}"),
+    }
+}
+
+/// The customer import of a field-service CRM.
+///
+/// Columns, in template order: title ("Customer title": Dr, Mr, Mrs, Miss,
+/// Ms), first_name\*, last_name\*, email\*, mobile, phone, password (stored
+/// hashed), customer_type ("Customer type": Personal or Business; a
+/// Business needs a business_name), business_name ("Business name"),
+/// date_joined ("Date joined", `YYYY/MM/DD`), street1, street2, city\*,
+/// state, postal_code, country, then the secondary contacts
+/// ([`secondary_contact`] 2 and 3). Add the account's custom fields with
+/// [`Schema::with_fields`].
+///
+/// City is required, but an empty city is filled in: the first city of the
+/// row's state from the context's [`CityDirectory`](crate::CityDirectory),
+/// or, with no state, the company's own city.
+///
+/// Defaults: insert-only (a customer that exists fails as
+/// `already_exists`, a repeat in the file as `duplicate_in_file`), at most
+/// 2,500 rows, and a blank row ends the data.
+///
+/// ```
+/// use intake::presets;
+///
+/// let schema = presets::field_service();
+/// assert_eq!(schema.field_for_header("Date joined").map(|f| f.id()), Some("date_joined"));
+/// assert_eq!(schema.field_for_header("email2").map(|f| f.id()), Some("email2"));
+/// assert_eq!(intake::Importer::new(schema).schema().name(), "field-service");
+/// ```
+pub fn field_service() -> Schema {
+    let titles = Choices::new(["Dr", "Mr", "Mrs", "Miss", "Ms"]).alias("Doctor", "Dr");
+    let types = Choices::new(["Personal", "Business"])
+        .alias("Residential", "Personal")
+        .alias("Commercial", "Business")
+        .alias("Company", "Business");
+    let built = Schema::builder("field-service")
+        .field(
+            Field::choice("title", titles)
+                .label("Customer title")
+                .alias("Title")
+                .example("Mrs")
+                .example("Dr"),
+        )
+        .field(
+            Field::text("first_name")
+                .required()
+                .max_chars(100)
+                .example("Maria")
+                .example("James"),
+        )
+        .field(
+            Field::text("last_name")
+                .required()
+                .max_chars(100)
+                .example("García")
+                .example("O'Neil"),
+        )
+        .field(
+            Field::email("email")
+                .required()
+                .identifier()
+                .alias("Email address")
+                .example("maria.garcia@example.com")
+                .example("james@oneil-plumbing.example"),
+        )
+        .field(
+            Field::phone("mobile")
+                .alias("Mobile phone")
+                .example("(415) 555-0134"),
+        )
+        .field(
+            Field::phone("phone")
+                .identifier()
+                .alias("Phone number")
+                .example("(415) 555-0101")
+                .example("(312) 555-0188"),
+        )
+        .field(Field::password("password"))
+        .field(
+            Field::choice("customer_type", types)
+                .label("Customer type")
+                .example("Personal")
+                .example("Business"),
+        )
+        .field(
+            Field::text("business_name")
+                .label("Business name")
+                .alias("Company")
+                .example("")
+                .example("O'Neil Plumbing LLC"),
+        )
+        .field(
+            Field::date("date_joined", vec![date_joined_format()])
+                .label("Date joined")
+                .example("2018/05/12")
+                .example("2021/11/03"),
+        )
+        .field(
+            Field::text("street1")
+                .alias("Street")
+                .alias("Address")
+                .example("1 Market St")
+                .example("200 W Madison St"),
+        )
+        .field(
+            Field::text("street2")
+                .example("Apt 4")
+                .example("Suite 1200"),
+        )
+        .field(
+            Field::text("city")
+                .required()
+                .max_chars(100)
+                .example("San Francisco")
+                .example("Chicago"),
+        )
+        .field(
+            Field::text("state")
+                .alias("Province")
+                .max_chars(100)
+                .example("CA")
+                .example("IL"),
+        )
+        .field(
+            Field::text("postal_code")
+                .alias("Zip")
+                .alias("Postcode")
+                .max_chars(20)
+                .example("94105")
+                .example("60606"),
+        )
+        .field(
+            Field::text("country")
+                .max_chars(100)
+                .example("US")
+                .example("US"),
+        )
+        .fields(secondary_contact(2))
+        .fields(secondary_contact(3))
+        .rule(Rule::required_if_equals(
+            "business_name",
+            "customer_type",
+            "Business",
+        ))
+        .rule(Rule::default_city("city", "state", Some("country")))
+        .default_policy(Policy::insert_only())
+        .default_max_rows(Some(2500))
+        .default_blank_rows(BlankRows::EndData)
+        .build();
+    match built {
+        Ok(schema) => schema,
+        Err(e) => unreachable!("the field-service preset is inconsistent: {e}"),
+    }
+}
+
+/// The fields of a customer's `n`th contact: first_name`n`, last_name`n`,
+/// email`n`, phone`n` and mobile`n`, validated like the primary ones. They
+/// are not identifiers: a secondary contact's email does not match
+/// customers.
+///
+/// ```
+/// use intake::presets::secondary_contact;
+/// let ids: Vec<String> = secondary_contact(2).iter().map(|f| f.id().to_string()).collect();
+/// assert_eq!(ids, ["first_name2", "last_name2", "email2", "phone2", "mobile2"]);
+/// ```
+pub fn secondary_contact(n: u8) -> Vec<Field> {
+    vec![
+        Field::text(format!("first_name{n}")).max_chars(100),
+        Field::text(format!("last_name{n}")).max_chars(100),
+        Field::email(format!("email{n}")),
+        Field::phone(format!("phone{n}")),
+        Field::phone(format!("mobile{n}")),
+    ]
+}
+
+/// The field-service CRM's date format, `YYYY/MM/DD`.
+fn date_joined_format() -> DateFormat {
+    match DateFormat::new("YYYY/MM/DD") {
+        Ok(format) => format,
+        Err(e) => unreachable!("the date joined format is invalid: {e}"),
     }
 }

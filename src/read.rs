@@ -70,7 +70,10 @@ impl<R: io::Read> CsvRows<R> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = self.record.position().map_or(self.end_line + 1, |p| p.line());
+                let line = self
+                    .record
+                    .position()
+                    .map_or(self.end_line + 1, |p| p.line());
                 // The csv crate skips empty lines; a spreadsheet shows each as
                 // a row, so count them to keep row numbers right.
                 let skipped = line.saturating_sub(self.end_line + 1);

@@ -32,6 +32,11 @@ pub enum Value {
     Date(NaiveDate),
     /// A choice in its canonical spelling (`Dr`, `Business`).
     Choice(String),
+    /// A number, as written but trimmed (`42`, `-3.5`).
+    Number(String),
+    /// A password hash (a PHC string from the
+    /// [`PasswordHasher`](crate::PasswordHasher)); never the plain text.
+    PasswordHash(String),
 }
 
 impl Value {
@@ -43,7 +48,12 @@ impl Value {
     /// ```
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::Text(s) | Value::Email(s) | Value::Phone(s) | Value::Choice(s) => Some(s),
+            Value::Text(s)
+            | Value::Email(s)
+            | Value::Phone(s)
+            | Value::Choice(s)
+            | Value::Number(s)
+            | Value::PasswordHash(s) => Some(s),
             Value::Date(_) => None,
         }
     }
@@ -60,7 +70,12 @@ impl Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Text(s) | Value::Email(s) | Value::Phone(s) | Value::Choice(s) => f.write_str(s),
+            Value::Text(s)
+            | Value::Email(s)
+            | Value::Phone(s)
+            | Value::Choice(s)
+            | Value::Number(s)
+            | Value::PasswordHash(s) => f.write_str(s),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
         }
     }

@@ -51,6 +51,8 @@ pub enum ProblemCode {
     StoreFailed,
     /// The row has non-empty cells beyond the header's columns.
     ExtraCells,
+    /// Not a number.
+    InvalidNumber,
 }
 
 impl ProblemCode {
@@ -72,6 +74,7 @@ impl ProblemCode {
             ProblemCode::AmbiguousMatch => "ambiguous_match",
             ProblemCode::StoreFailed => "store_failed",
             ProblemCode::ExtraCells => "extra_cells",
+            ProblemCode::InvalidNumber => "invalid_number",
         }
     }
 }
@@ -149,6 +152,10 @@ pub struct RowFailure {
     pub line: u64,
     /// Every problem of the row, in column order, row-wide problems last.
     pub problems: Vec<Problem>,
+    /// What else the person should know to fix the row (such as a
+    /// password removed from the failed-rows file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The row's cells as read, for the failed-rows file. Secret cells
     /// (passwords) are blanked before they get here.
     #[serde(skip)]
@@ -168,6 +175,12 @@ impl RowFailure {
                 out.push_str(": ");
             }
             out.push_str(&p.message);
+        }
+        if let Some(note) = &self.note {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(note);
         }
         out
     }
@@ -287,6 +300,9 @@ pub struct Report {
     pub updated: u64,
     /// Rows that matched a customer who already had exactly these values.
     pub unchanged: u64,
+    /// Imported rows whose empty city was filled in from their state or
+    /// the company's city.
+    pub cities_filled: u64,
     /// Rows not imported; each is in `failures`.
     pub failed: u64,
     /// Whether this was a dry run (nothing written).
@@ -319,6 +335,7 @@ impl Report {
             inserted: 0,
             updated: 0,
             unchanged: 0,
+            cities_filled: 0,
             failed: 0,
             dry_run,
             rolled_back: false,
@@ -375,6 +392,12 @@ impl Report {
                 line.push('.');
             }
             parts.push(line);
+            if self.cities_filled > 0 {
+                parts.push(format!(
+                    "{} filled in from the state or the company's city.",
+                    plural(self.cities_filled, "empty city was", "empty cities were")
+                ));
+            }
             if self.unchanged > 0 {
                 parts.push(format!(
                     "{} already up to date.",

@@ -34,6 +34,20 @@ pub enum Rule {
         /// `None`: any value.
         equals: Option<String>,
     },
+    /// When `city` is empty: the first city of the row's `state` from the
+    /// importer's [`CityDirectory`](crate::CityDirectory) if `state` has a
+    /// value, else the company's own city from the
+    /// [`Context`](crate::Context). When neither gives a city, the row
+    /// fails as `required` on `city`. The report counts the cities filled.
+    DefaultCity {
+        /// The city field.
+        city: String,
+        /// The state field.
+        state: String,
+        /// The country field, if the schema has one (the state's country;
+        /// else the context's default country).
+        country: Option<String>,
+    },
 }
 
 impl Rule {
@@ -68,11 +82,34 @@ impl Rule {
         }
     }
 
+    /// Fills an empty `city` from `state` or the company's city (see
+    /// [`Rule::DefaultCity`]).
+    pub fn default_city(
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country: Option<&str>,
+    ) -> Rule {
+        Rule::DefaultCity {
+            city: city.into(),
+            state: state.into(),
+            country: country.map(str::to_string),
+        }
+    }
+
     /// Every field id the rule names.
     pub fn fields(&self) -> Vec<&str> {
         match self {
             Rule::AtLeastOneOf(fields) => fields.iter().map(String::as_str).collect(),
             Rule::RequiredIf { field, when, .. } => vec![field.as_str(), when.as_str()],
+            Rule::DefaultCity {
+                city,
+                state,
+                country,
+            } => {
+                let mut ids = vec![city.as_str(), state.as_str()];
+                ids.extend(country.as_deref());
+                ids
+            }
         }
     }
 }

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, ErrorKind};
+use crate::import::BlankRows;
+use crate::policy::Policy;
 use crate::rules::Rule;
 
 /// The default length limit of a text field, in characters.
@@ -24,6 +26,10 @@ pub enum FieldKind {
     Date(Vec<DateFormat>),
     /// One of a list of values, with aliases.
     Choice(Choices),
+    /// A decimal number (`42`, `-3.5`).
+    Number,
+    /// A plain-text password, stored hashed and never shown.
+    Password,
 }
 
 /// One field of a [`Schema`]: an id, a label, a kind and its constraints.
@@ -44,6 +50,7 @@ pub struct Field {
     identifier: bool,
     max_chars: usize,
     aliases: Vec<String>,
+    examples: Vec<String>,
 }
 
 impl Field {
@@ -58,6 +65,7 @@ impl Field {
             identifier: false,
             max_chars: DEFAULT_MAX_CHARS,
             aliases: Vec::new(),
+            examples: Vec::new(),
         }
     }
 
@@ -84,6 +92,23 @@ impl Field {
     /// A choice field.
     pub fn choice(id: impl Into<String>, choices: Choices) -> Field {
         Field::new(id, FieldKind::Choice(choices))
+    }
+
+    /// A number field.
+    pub fn number(id: impl Into<String>) -> Field {
+        Field::new(id, FieldKind::Number)
+    }
+
+    /// A password field: plain text in the file, hashed in the store.
+    pub fn password(id: impl Into<String>) -> Field {
+        Field::new(id, FieldKind::Password)
+    }
+
+    /// Adds a sample value for the [`Template`](crate::Template)'s sample
+    /// rows (the first example goes in the first row, and so on).
+    pub fn example(mut self, value: impl Into<String>) -> Field {
+        self.examples.push(value.into());
+        self
     }
 
     /// Sets the label people see (templates) and that headers may use.
@@ -150,6 +175,16 @@ impl Field {
     /// The other header names accepted for this field.
     pub fn aliases(&self) -> &[String] {
         &self.aliases
+    }
+
+    /// The sample values for templates.
+    pub fn examples(&self) -> &[String] {
+        &self.examples
+    }
+
+    /// Whether the field's values are secret (passwords): never shown.
+    pub fn is_secret(&self) -> bool {
+        self.kind == FieldKind::Password
     }
 }
 
@@ -407,6 +442,7 @@ pub struct Schema {
     name: String,
     fields: Vec<Field>,
     rules: Vec<Rule>,
+    defaults: ImportDefaults,
     /// Header key (id, label or alias) → field index.
     names: HashMap<String, usize>,
 }
@@ -417,9 +453,43 @@ pub struct SchemaBuilder {
     name: String,
     fields: Vec<Field>,
     rules: Vec<Rule>,
+    defaults: ImportDefaults,
+}
+
+/// How a schema's imports run unless the [`Importer`](crate::Importer) is
+/// told otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ImportDefaults {
+    pub policy: Policy,
+    pub max_rows: Option<u64>,
+    pub blank_rows: BlankRows,
 }
 
 impl SchemaBuilder {
+    /// Adds several fields (a repeated group, an account's custom fields).
+    pub fn fields<I: IntoIterator<Item = Field>>(mut self, fields: I) -> SchemaBuilder {
+        self.fields.extend(fields);
+        self
+    }
+
+    /// The policy imports with this schema use by default.
+    pub fn default_policy(mut self, policy: Policy) -> SchemaBuilder {
+        self.defaults.policy = policy;
+        self
+    }
+
+    /// The row limit imports with this schema use by default.
+    pub fn default_max_rows(mut self, limit: Option<u64>) -> SchemaBuilder {
+        self.defaults.max_rows = limit;
+        self
+    }
+
+    /// What a blank row means by default.
+    pub fn default_blank_rows(mut self, blank_rows: BlankRows) -> SchemaBuilder {
+        self.defaults.blank_rows = blank_rows;
+        self
+    }
+
     /// Adds a field; fields keep this order (templates, previews).
     pub fn field(mut self, field: Field) -> SchemaBuilder {
         self.fields.push(field);
@@ -450,10 +520,10 @@ impl SchemaBuilder {
                 let key = header_key(name);
                 match names.get(&key) {
                     Some(&j) if j != i => {
-                        let other: &Field = &self.fields[j];
+                        let other = self.fields.get(j).map_or("", |f: &Field| f.id.as_str());
                         return bad(format!(
-                            "header name '{name}' would mean both '{}' and '{}'",
-                            other.id, field.id
+                            "header name '{name}' would mean both '{other}' and '{}'",
+                            field.id
                         ));
                     }
                     _ => {
@@ -473,6 +543,7 @@ impl SchemaBuilder {
             name: self.name,
             fields: self.fields,
             rules: self.rules,
+            defaults: self.defaults,
             names,
         })
     }
@@ -485,7 +556,35 @@ impl Schema {
             name: name.into(),
             fields: Vec::new(),
             rules: Vec::new(),
+            defaults: ImportDefaults::default(),
         }
+    }
+
+    /// Adds fields defined at run time (an account's custom fields or
+    /// customer properties) after the schema's own, checking the result
+    /// as [`SchemaBuilder::build`] does.
+    ///
+    /// ```
+    /// use intake::{presets, Field};
+    ///
+    /// let schema = presets::contacts()
+    ///     .with_fields([Field::number("loyalty_points").label("Loyalty points")])?;
+    /// assert_eq!(schema.field_for_header("Loyalty Points").map(|f| f.id()), Some("loyalty_points"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn with_fields<I: IntoIterator<Item = Field>>(self, fields: I) -> Result<Schema, Error> {
+        SchemaBuilder {
+            name: self.name,
+            fields: self.fields,
+            rules: self.rules,
+            defaults: self.defaults,
+        }
+        .fields(fields)
+        .build()
+    }
+
+    pub(crate) fn defaults(&self) -> ImportDefaults {
+        self.defaults
     }
 
     /// The schema's name (`contacts`).
@@ -555,10 +654,7 @@ impl Schema {
                 "These columns mean the same field, so it is unclear which to use: {}. Remove or rename one of each.",
                 duplicates.join(", ")
             );
-            return Err(Error::new(
-                ErrorKind::DuplicateColumns(duplicates),
-                message,
-            ));
+            return Err(Error::new(ErrorKind::DuplicateColumns(duplicates), message));
         }
         let missing: Vec<String> = self
             .fields

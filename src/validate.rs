@@ -121,7 +121,10 @@ pub fn email(input: &str) -> Result<String, Invalid> {
             };
             Err(Invalid::new(
                 ProblemCode::InvalidEmail,
-                format!("{} is not a valid email address: {why}.", quote(input.trim())),
+                format!(
+                    "{} is not a valid email address: {why}.",
+                    quote(input.trim())
+                ),
             ))
         }
     }
@@ -149,7 +152,12 @@ pub(crate) fn phone_in(
 ) -> Result<String, Invalid> {
     let value = input.trim();
     let shown = quote(value);
-    let fail = |why: String| Err(Invalid::new(ProblemCode::InvalidPhone, format!("{shown} {why}")));
+    let fail = |why: String| {
+        Err(Invalid::new(
+            ProblemCode::InvalidPhone,
+            format!("{shown} {why}"),
+        ))
+    };
     if value.chars().filter(char::is_ascii_digit).count() < 3 {
         return fail("is not a phone number: it needs at least a few digits.".into());
     }
@@ -218,7 +226,10 @@ pub fn date(input: &str, formats: &[DateFormat]) -> Result<NaiveDate, Invalid> {
         .map(|f| format!(" (for example {})", f.example()))
         .unwrap_or_default();
     let message = if impossible {
-        format!("{} is not a real date: check the day and month.", quote(value))
+        format!(
+            "{} is not a real date: check the day and month.",
+            quote(value)
+        )
     } else {
         format!(
             "{} is not a date in the format {expected}{example}.",
@@ -226,6 +237,66 @@ pub fn date(input: &str, formats: &[DateFormat]) -> Result<NaiveDate, Invalid> {
         )
     };
     Err(Invalid::new(ProblemCode::InvalidDate, message))
+}
+
+/// A decimal number: an optional sign, digits, and an optional `.` with
+/// more digits. Thousands separators are refused rather than guessed
+/// (`1,234` is one thousand in one country and one point two in another).
+///
+/// ```
+/// use intake::validate;
+/// assert_eq!(validate::number(" -3.5 ").unwrap(), "-3.5");
+/// assert_eq!(validate::number("1,234").unwrap_err().code.as_str(), "invalid_number");
+/// ```
+pub fn number(input: &str) -> Result<String, Invalid> {
+    let value = input.trim();
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let ok = !whole.is_empty()
+        && all_digits(whole)
+        && fraction.is_none_or(|f| !f.is_empty() && all_digits(f))
+        && value.len() <= 64;
+    if ok {
+        Ok(value.strip_prefix('+').unwrap_or(value).to_string())
+    } else {
+        Err(Invalid::new(
+            ProblemCode::InvalidNumber,
+            format!(
+                "{} is not a number: write digits, with a '.' for decimals and no thousands separators.",
+                quote(value)
+            ),
+        ))
+    }
+}
+
+/// The longest password accepted, in characters: hashing cost must not
+/// grow with hostile input.
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// A plain-text password: not empty, at most [`MAX_PASSWORD_CHARS`]
+/// characters. The message never quotes the password.
+///
+/// ```
+/// use intake::validate;
+/// assert!(validate::password("s3cret pass").is_ok());
+/// let long = "x".repeat(200);
+/// assert!(!validate::password(&long).unwrap_err().message.contains("xxx"));
+/// ```
+pub fn password(input: &str) -> Result<(), Invalid> {
+    let len = input.chars().count();
+    if len > MAX_PASSWORD_CHARS {
+        return Err(Invalid::new(
+            ProblemCode::TooLong,
+            format!(
+                "The password is {len} characters long; at most {MAX_PASSWORD_CHARS} are allowed."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// One of the `choices`, matched case-insensitively, ignoring surrounding

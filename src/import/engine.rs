@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::row::{self, CheckedRow};
 use super::{BlankRows, Importer};
 use crate::error::Error;
+use crate::password::{self, Plain};
 use crate::policy::Mode;
 use crate::read::RawRow;
 use crate::record::{Record, Value};
@@ -30,6 +31,7 @@ struct Decided {
     row: u64,
     action: Action,
     values: Record,
+    city_filled: bool,
 }
 
 /// A write waiting for the batch's `apply`, with every row it carries.
@@ -230,22 +232,88 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     fn fail(&mut self, raw: &RawRow, problems: Vec<Problem>) {
+        let (cells, removed) = self.failed_cells(raw);
+        let note = removed.then(|| {
+            "The password was removed from this file to keep it safe: enter it again.".to_string()
+        });
         self.report.failed += 1;
         self.report.failures.push(RowFailure {
             row: raw.row,
             line: raw.line,
             problems,
-            cells: self.failed_cells(raw),
+            note,
+            cells,
         });
     }
 
-    /// A failed row's cells for the failed-rows file; secrets blanked.
-    fn failed_cells(&self, raw: &RawRow) -> Vec<String> {
-        raw.cells.clone()
+    /// A failed row's cells for the failed-rows file, secrets blanked; and
+    /// whether a secret was removed.
+    fn failed_cells(&self, raw: &RawRow) -> (Vec<String>, bool) {
+        let fields = self.importer.schema.fields();
+        let mut removed = false;
+        let cells = raw
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(col, cell)| {
+                let secret = self
+                    .map
+                    .field_of(col)
+                    .and_then(|f| fields.get(f))
+                    .is_some_and(|f| f.is_secret());
+                if secret && !cell.trim().is_empty() {
+                    removed = true;
+                    String::new()
+                } else {
+                    cell.clone()
+                }
+            })
+            .collect();
+        (cells, removed)
     }
 
-    fn process(&mut self, batch: Vec<CheckedRow>) -> Result<(), Error> {
+    /// Hashes the passwords of the batch's valid rows, on every core, into
+    /// their records. A row whose password cannot be hashed fails.
+    fn hash_passwords(&self, batch: &mut [CheckedRow]) {
+        let plains: Vec<&Plain> = batch
+            .iter()
+            .filter(|c| c.outcome.is_ok())
+            .flat_map(|c| c.secrets.iter().map(|(_, p)| p))
+            .collect();
+        if plains.is_empty() {
+            return;
+        }
+        let mut hashes = password::hash_all(&*self.importer.hasher, &plains).into_iter();
+        for checked in batch.iter_mut() {
+            let Ok(record) = &mut checked.outcome else {
+                continue;
+            };
+            let mut problems = Vec::new();
+            for (field, _) in &checked.secrets {
+                let hashed = hashes
+                    .next()
+                    .unwrap_or_else(|| Err("the hasher gave no result".to_string()));
+                match hashed {
+                    Ok(hash) => {
+                        record.insert(field.clone(), Value::PasswordHash(hash));
+                    }
+                    Err(message) => {
+                        problems.push(Problem::new(
+                            ProblemCode::StoreFailed,
+                            format!("The password could not be saved: {message}"),
+                        ));
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                checked.outcome = Err(problems);
+            }
+        }
+    }
+
+    fn process(&mut self, mut batch: Vec<CheckedRow>) -> Result<(), Error> {
         self.report.rows += batch.len() as u64;
+        self.hash_passwords(&mut batch);
         self.look_up(&batch)?;
 
         let mut decided: Vec<(usize, Decided)> = Vec::new();
@@ -277,6 +345,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                             row: checked.raw.row,
                             action,
                             values: record.clone(),
+                            city_filled: checked.city_filled,
                         },
                     ));
                     if action == Action::Unchanged {
@@ -343,11 +412,20 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 Action::Update => self.report.updated += 1,
                 Action::Unchanged => self.report.unchanged += 1,
             }
+            if d.city_filled {
+                self.report.cities_filled += 1;
+            }
             if let Some(changes) = self.report.changes.as_mut() {
+                let values: BTreeMap<String, String> = d
+                    .values
+                    .iter()
+                    .filter(|(_, v)| !matches!(v, Value::PasswordHash(_)))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
                 changes.push(Change {
                     row: d.row,
                     action: d.action,
-                    values: d.values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+                    values,
                 });
             }
         }
@@ -480,7 +558,17 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             Some(target) => {
                 let existing = self.records.get(&target).cloned().unwrap_or_default();
                 let empty: Vec<&str> = checked.empty.iter().map(String::as_str).collect();
-                let merged = policy.merge(&existing, record, &empty);
+                // A password that is the one already stored keeps its hash
+                // (a new salt would make every re-import an update).
+                let mut record = record.clone();
+                for (field, plain) in &checked.secrets {
+                    if let Some(Value::PasswordHash(old)) = existing.get(field) {
+                        if self.importer.hasher.verify(&plain.0, old) {
+                            record.insert(field.clone(), Value::PasswordHash(old.clone()));
+                        }
+                    }
+                }
+                let merged = policy.merge(&existing, &record, &empty);
                 if merged == existing {
                     return Ok((target, Action::Unchanged, merged));
                 }
@@ -519,7 +607,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 Target::New(_) => Write::Insert(p.record.clone()),
             })
             .collect();
-        let all_failed = |message: String| (0..pending.len()).map(|p| (p, message.clone())).collect();
+        let all_failed =
+            |message: String| (0..pending.len()).map(|p| (p, message.clone())).collect();
         let results = match self.store.apply(&writes) {
             Ok(results) if results.len() == writes.len() => results,
             Ok(results) => {

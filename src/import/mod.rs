@@ -4,8 +4,11 @@ mod engine;
 mod row;
 
 use std::io;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
+use crate::geo::CityDirectory;
+use crate::password::{Argon2Hasher, PasswordHasher};
 use crate::policy::Policy;
 use crate::read::{CsvRows, RawRow};
 use crate::report::Report;
@@ -23,6 +26,8 @@ use crate::store::Store;
 pub struct Context {
     default_country: Option<String>,
     phone_region: Option<phonenumber::country::Id>,
+    company_city: Option<String>,
+    city_directory: Option<Arc<dyn CityDirectory>>,
 }
 
 impl Context {
@@ -44,6 +49,28 @@ impl Context {
     /// The default country, upper-cased.
     pub fn country(&self) -> Option<&str> {
         self.default_country.as_deref()
+    }
+
+    /// The company's own city: the city of a row with neither city nor
+    /// state, where the schema has [`Rule::DefaultCity`](crate::Rule::DefaultCity).
+    pub fn company_city(mut self, city: &str) -> Context {
+        let city = city.trim();
+        self.company_city = (!city.is_empty()).then(|| city.to_string());
+        self
+    }
+
+    /// Where the first city of a state comes from, for rows with a state
+    /// but no city.
+    ///
+    /// ```
+    /// use intake::{Context, MemoryCityDirectory};
+    /// let ctx = Context::new()
+    ///     .company_city("Denver")
+    ///     .city_directory(MemoryCityDirectory::new().city(Some("US"), "Texas", "Austin"));
+    /// ```
+    pub fn city_directory(mut self, directory: impl CityDirectory + 'static) -> Context {
+        self.city_directory = Some(Arc::new(directory));
+        self
     }
 }
 
@@ -91,23 +118,34 @@ pub struct Importer {
     batch_size: usize,
     max_rows: Option<u64>,
     blank_rows: BlankRows,
+    hasher: Arc<dyn PasswordHasher>,
 }
 
 impl Importer {
-    /// An importer for `schema` with the default policy (upsert), batches of
-    /// 1,000 rows, no row limit, blank rows skipped.
+    /// An importer for `schema`, with the schema's defaults for the policy,
+    /// the row limit and blank rows (for a schema that sets none: upsert, no
+    /// limit, blank rows skipped), batches of 1,000 rows, and Argon2id for
+    /// passwords.
     pub fn new(schema: Schema) -> Importer {
+        let defaults = schema.defaults();
         Importer {
             schema,
-            policy: Policy::default(),
+            policy: defaults.policy,
             context: Context::default(),
             dry_run: false,
             preview: false,
             atomic: false,
             batch_size: 1000,
-            max_rows: None,
-            blank_rows: BlankRows::Skip,
+            max_rows: defaults.max_rows,
+            blank_rows: defaults.blank_rows,
+            hasher: Arc::new(Argon2Hasher::default()),
         }
+    }
+
+    /// Sets how passwords are hashed (default: [`Argon2Hasher::default`]).
+    pub fn password_hasher(mut self, hasher: impl PasswordHasher + 'static) -> Importer {
+        self.hasher = Arc::new(hasher);
+        self
     }
 
     /// Sets the policy.

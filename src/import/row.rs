@@ -1,6 +1,7 @@
 //! One row's cells → a typed [`Record`], or every problem the row has.
 
 use crate::import::Context;
+use crate::password::Plain;
 use crate::read::RawRow;
 use crate::record::{Record, Value};
 use crate::report::{unneutralize, Problem, ProblemCode};
@@ -15,6 +16,10 @@ pub(crate) struct CheckedRow {
     pub outcome: Result<Record, Vec<Problem>>,
     /// Fields whose column is in the file but whose cell is empty.
     pub empty: Vec<String>,
+    /// Password fields and their plain text, until hashed.
+    pub secrets: Vec<(String, Plain)>,
+    /// Whether the city was filled in by [`Rule::DefaultCity`].
+    pub city_filled: bool,
 }
 
 /// Validates every cell of `raw`, then the schema's row rules.
@@ -28,6 +33,8 @@ pub(crate) fn check(
     let mut record = Record::new();
     let mut problems = Vec::new();
     let mut empty = Vec::new();
+    let mut secrets = Vec::new();
+    let mut city_filled = false;
     let fields = schema.fields();
     // Which fields have a non-empty cell, valid or not: rules about
     // presence must not pile onto a cell that is there but invalid.
@@ -44,6 +51,14 @@ pub(crate) fn check(
         }
         if let Some(slot) = filled.get_mut(f) {
             *slot = true;
+        }
+        if field.is_secret() {
+            // Passwords are kept exactly as typed, and only until hashed.
+            match validate::password(cell) {
+                Ok(()) => secrets.push((field.id().to_string(), Plain(cell.clone()))),
+                Err(invalid) => problems.push(problem(field, column, invalid)),
+            }
+            continue;
         }
         match check_cell(field, value, context) {
             Ok(v) => {
@@ -85,10 +100,47 @@ pub(crate) fn check(
             .or_else(|| fields.get(f).map(|x| x.label_text().to_string()))
             .unwrap_or_default()
     };
+    let position = |id: &str| fields.iter().position(|x| x.id() == id);
+
+    // Defaults first: a city filled in is no longer missing.
+    for rule in schema.rules() {
+        if let Rule::DefaultCity {
+            city,
+            state,
+            country,
+        } = rule
+        {
+            let Some(c) = position(city) else { continue };
+            if filled.get(c).copied().unwrap_or(true) {
+                continue;
+            }
+            let found = match record.text(state) {
+                Some(state) => {
+                    let country = country
+                        .as_deref()
+                        .and_then(|f| record.text(f))
+                        .or(context.country());
+                    context
+                        .city_directory
+                        .as_ref()
+                        .and_then(|d| d.first_city(country, state))
+                }
+                None if position(state).and_then(|s| filled.get(s).copied()) == Some(true) => None,
+                None => context.company_city.clone(),
+            };
+            if let Some(found) = found {
+                record.insert(city.clone(), Value::Text(found));
+                city_filled = true;
+                if let Some(slot) = filled.get_mut(c) {
+                    *slot = true;
+                }
+                empty.retain(|e| e != city);
+            }
+        }
+    }
+
     let is_filled = |id: &str| {
-        fields
-            .iter()
-            .position(|x| x.id() == id)
+        position(id)
             .and_then(|i| filled.get(i).copied())
             .unwrap_or(false)
     };
@@ -156,6 +208,8 @@ pub(crate) fn check(
                     );
                 }
             }
+            // Applied above, before the required checks.
+            Rule::DefaultCity { .. } => {}
         }
     }
 
@@ -168,6 +222,8 @@ pub(crate) fn check(
         raw,
         outcome,
         empty,
+        secrets,
+        city_filled,
     }
 }
 
@@ -175,12 +231,17 @@ fn check_cell(field: &Field, value: &str, context: &Context) -> Result<Value, In
     match field.kind() {
         FieldKind::Text => validate::text(value, field.max_len()).map(Value::Text),
         FieldKind::Email => validate::email(value).map(Value::Email),
-        FieldKind::Phone => {
-            validate::phone_in(value, context.phone_region, context.default_country.as_deref())
-                .map(Value::Phone)
-        }
+        FieldKind::Phone => validate::phone_in(
+            value,
+            context.phone_region,
+            context.default_country.as_deref(),
+        )
+        .map(Value::Phone),
         FieldKind::Date(formats) => validate::date(value, formats).map(Value::Date),
         FieldKind::Choice(choices) => validate::choice(value, choices).map(Value::Choice),
+        FieldKind::Number => validate::number(value).map(Value::Number),
+        // Handled by the caller: a password never becomes a plain value.
+        FieldKind::Password => validate::password(value).map(|()| Value::Text(String::new())),
     }
 }
 

@@ -163,7 +163,10 @@ impl Store for MemoryStore {
         Ok(keys.iter().map(|k| self.find(k)).collect())
     }
 
-    fn apply(&mut self, writes: &[Write]) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+    fn apply(
+        &mut self,
+        writes: &[Write],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         Ok(writes.iter().map(|w| self.write(w)).collect())
     }
 

@@ -181,22 +181,31 @@ pub trait Store {
     /// Applies a batch of writes, one result per write in the same order:
     /// the customer's id, or why that write failed. `Err` means the batch as
     /// a whole failed and nothing of it was written.
-    fn apply(&mut self, writes: &[Write]) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError>;
+    fn apply(
+        &mut self,
+        writes: &[Write],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError>;
 
     /// Starts a transaction for an all-or-nothing import. The default
     /// refuses: a store without transactions cannot do atomic imports.
     fn begin(&mut self) -> Result<(), StoreError> {
-        Err(StoreError::new("this store does not support all-or-nothing imports"))
+        Err(StoreError::new(
+            "this store does not support all-or-nothing imports",
+        ))
     }
 
     /// Makes everything since [`begin`](Store::begin) permanent.
     fn commit(&mut self) -> Result<(), StoreError> {
-        Err(StoreError::new("this store does not support all-or-nothing imports"))
+        Err(StoreError::new(
+            "this store does not support all-or-nothing imports",
+        ))
     }
 
     /// Undoes everything since [`begin`](Store::begin).
     fn rollback(&mut self) -> Result<(), StoreError> {
-        Err(StoreError::new("this store does not support all-or-nothing imports"))
+        Err(StoreError::new(
+            "this store does not support all-or-nothing imports",
+        ))
     }
 }
 
@@ -204,7 +213,10 @@ impl<S: Store + ?Sized> Store for &mut S {
     fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
         (**self).lookup(keys)
     }
-    fn apply(&mut self, writes: &[Write]) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+    fn apply(
+        &mut self,
+        writes: &[Write],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         (**self).apply(writes)
     }
     fn begin(&mut self) -> Result<(), StoreError> {

@@ -1,0 +1,73 @@
+//! Places: where a city comes from when a row leaves it empty.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// Knows the cities of states, for filling in an empty city.
+///
+/// The importer asks for the first city of a row's state when the row has
+/// a state but no city (see [`Rule::DefaultCity`](crate::Rule::DefaultCity)).
+/// Implement it over your own data, or use [`MemoryCityDirectory`].
+pub trait CityDirectory: fmt::Debug + Send + Sync {
+    /// The first city of `state` (as written in the file) in `country` (as
+    /// written, or the import's default country; `None` if neither).
+    fn first_city(&self, country: Option<&str>, state: &str) -> Option<String>;
+}
+
+/// A [`CityDirectory`] in memory: cities listed per state, the first one
+/// added being a state's first city.
+///
+/// States match ignoring case, accents aside, spaces and punctuation
+/// (`new york`, `New-York`, `NEW YORK.`); a state added without a country
+/// matches in any country.
+///
+/// ```
+/// use intake::{CityDirectory, MemoryCityDirectory};
+///
+/// let cities = MemoryCityDirectory::new()
+///     .city(Some("US"), "California", "Sacramento")
+///     .city(Some("US"), "California", "Los Angeles")
+///     .city(None, "Ontario", "Toronto");
+/// assert_eq!(cities.first_city(Some("US"), "california").as_deref(), Some("Sacramento"));
+/// assert_eq!(cities.first_city(Some("CA"), "Ontario").as_deref(), Some("Toronto"));
+/// assert_eq!(cities.first_city(Some("US"), "Texas"), None);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MemoryCityDirectory {
+    /// (country key or "", state key) → cities in the order added.
+    cities: HashMap<(String, String), Vec<String>>,
+}
+
+impl MemoryCityDirectory {
+    /// An empty directory.
+    pub fn new() -> MemoryCityDirectory {
+        MemoryCityDirectory::default()
+    }
+
+    /// Adds `city` to `state` of `country` (`None`: any country).
+    pub fn city(mut self, country: Option<&str>, state: &str, city: &str) -> MemoryCityDirectory {
+        self.cities
+            .entry((country.map(place_key).unwrap_or_default(), place_key(state)))
+            .or_default()
+            .push(city.to_string());
+        self
+    }
+}
+
+impl CityDirectory for MemoryCityDirectory {
+    fn first_city(&self, country: Option<&str>, state: &str) -> Option<String> {
+        let state = place_key(state);
+        let in_country = country.and_then(|c| self.cities.get(&(place_key(c), state.clone())));
+        in_country
+            .or_else(|| self.cities.get(&(String::new(), state)))
+            .and_then(|cities| cities.first().cloned())
+    }
+}
+
+/// A place name for matching: lower-case letters and digits only.
+pub(crate) fn place_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
