@@ -54,17 +54,9 @@ pub trait PasswordHasher: fmt::Debug + Send + Sync {
 /// assert!(hasher.verify("correct horse", &hash));
 /// assert!(!hasher.verify("wrong", &hash));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Argon2Hasher {
     params: argon2::Params,
-}
-
-impl Default for Argon2Hasher {
-    fn default() -> Argon2Hasher {
-        Argon2Hasher {
-            params: argon2::Params::default(),
-        }
-    }
 }
 
 impl fmt::Debug for Argon2Hasher {
