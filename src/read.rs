@@ -1,6 +1,7 @@
 //! Bytes → CSV rows: the csv crate underneath, streamed, with spreadsheet
 //! row numbers and physical line numbers kept for every record.
 
+use std::collections::VecDeque;
 use std::io;
 
 use crate::error::{Error, ErrorKind};
@@ -23,10 +24,72 @@ impl RawRow {
     }
 }
 
+/// A run of line-terminator bytes (`\r`, `\n`) in the input.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: u64,
+    /// How many `\n` the input holds up to the end of this run.
+    newlines_through: u64,
+}
+
+/// Counts lines as the csv reader pulls bytes, so a record's true first
+/// line is known: the csv crate's own positions point at the terminator
+/// before a record (off by one after CRLF or an empty line).
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    newlines: u64,
+    in_run: bool,
+    /// Recent runs, oldest first; pruned as records are read.
+    runs: VecDeque<Run>,
+}
+
+impl<R: io::Read> io::Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in buf.get(..n).unwrap_or(&[]) {
+            let terminator = b == b'\n' || b == b'\r';
+            if terminator && !self.in_run {
+                self.runs.push_back(Run {
+                    start: self.offset,
+                    newlines_through: self.newlines,
+                });
+            }
+            if b == b'\n' {
+                self.newlines += 1;
+                if let Some(run) = self.runs.back_mut() {
+                    run.newlines_through = self.newlines;
+                }
+            }
+            self.in_run = terminator;
+            self.offset += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> LineCounter<R> {
+    /// The 1-based line of the first byte at or after `byte` that is not a
+    /// line terminator: where a record reported at `byte` really starts.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.runs.len() > 1 && self.runs.get(1).is_some_and(|r| r.start <= byte) {
+            self.runs.pop_front();
+        }
+        let before = match self.runs.front() {
+            Some(run) if run.start <= byte => run.newlines_through,
+            _ => 0,
+        };
+        before + 1
+    }
+}
+
 /// Streams records from CSV bytes. RFC 4180 quoting, CRLF or LF, a UTF-8
 /// byte-order mark dropped.
 pub(crate) struct CsvRows<R: io::Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCounter<R>>,
+    /// A record read after blank lines, returned after a blank row stands
+    /// in for them.
+    held: Option<RawRow>,
     record: csv::ByteRecord,
     /// Spreadsheet row of the last record returned.
     row: u64,
@@ -40,9 +103,16 @@ impl<R: io::Read> CsvRows<R> {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(LineCounter {
+                inner: input,
+                offset: 0,
+                newlines: 0,
+                in_run: false,
+                runs: VecDeque::new(),
+            });
         let mut rows = CsvRows {
             reader,
+            held: None,
             record: csv::ByteRecord::new(),
             row: 0,
             end_line: 0,
@@ -70,14 +140,19 @@ impl<R: io::Read> CsvRows<R> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = self
-                    .record
-                    .position()
-                    .map_or(self.end_line + 1, |p| p.line());
+                let first_record = self.end_line == 0;
+                let byte = self.record.position().map_or(0, |p| p.byte());
+                let line = self.reader.get_mut().line_at(byte);
                 // The csv crate skips empty lines; a spreadsheet shows each as
                 // a row, so count them to keep row numbers right.
                 let skipped = line.saturating_sub(self.end_line + 1);
-                self.row += 1 + skipped;
+                self.row += skipped;
+                let blank = RawRow {
+                    cells: Vec::new(),
+                    row: self.row,
+                    line: line.saturating_sub(1),
+                };
+                self.row += 1;
                 let newlines = self
                     .record
                     .iter()
@@ -100,11 +175,18 @@ impl<R: io::Read> CsvRows<R> {
                         }
                     }
                 }
-                Some(Ok(RawRow {
+                let raw = RawRow {
                     cells,
                     row: self.row,
                     line,
-                }))
+                };
+                if skipped > 0 && !first_record {
+                    // Empty lines between records are a blank row, which may
+                    // end the data.
+                    self.held = Some(raw);
+                    return Some(Ok(blank));
+                }
+                Some(Ok(raw))
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line());
@@ -131,6 +213,9 @@ impl<R: io::Read> Iterator for CsvRows<R> {
     type Item = Result<RawRow, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.next_row()
+        match self.held.take() {
+            Some(raw) => Some(Ok(raw)),
+            None => self.next_row(),
+        }
     }
 }

@@ -33,7 +33,7 @@ pub struct Invalid {
 }
 
 impl Invalid {
-    fn new(code: ProblemCode, message: String) -> Invalid {
+    pub(crate) fn new(code: ProblemCode, message: String) -> Invalid {
         Invalid {
             code,
             message,
@@ -163,6 +163,13 @@ pub(crate) fn phone_in(
     }
     // The parser has panicked on odd input in past releases; a cell must
     // never take the import down, so a panic is a refused value.
+    // A number written with its country code is read as such: parsing it
+    // with a default region would strip that region's prefix from it.
+    let country = if value.starts_with('+') {
+        None
+    } else {
+        country
+    };
     let parsed = std::panic::catch_unwind(|| phonenumber::parse(country, value));
     let number = match parsed {
         Ok(Ok(n)) => n,

@@ -34,6 +34,45 @@ struct Decided {
     city_filled: bool,
 }
 
+/// The decided rows and pending writes of a batch, not yet written.
+#[derive(Default)]
+struct BatchWork {
+    /// (index in the batch, decision), in file order.
+    decided: Vec<(usize, Decided)>,
+    pending: Vec<PendingWrite>,
+    /// The pending write of each customer, while it may still absorb
+    /// later changes.
+    pending_of: HashMap<Target, usize>,
+}
+
+impl BatchWork {
+    /// Records a decided row and, unless unchanged, its write (folded into
+    /// the customer's pending write when there is one).
+    fn add(&mut self, i: usize, decided: Decided, target: Target, record: Record) {
+        let index = self.decided.len();
+        let action = decided.action;
+        self.decided.push((i, decided));
+        if action == Action::Unchanged {
+            return;
+        }
+        if let Some(write) = self
+            .pending_of
+            .get(&target)
+            .and_then(|&p| self.pending.get_mut(p))
+        {
+            write.record = record;
+            write.rows.push(index);
+            return;
+        }
+        self.pending_of.insert(target, self.pending.len());
+        self.pending.push(PendingWrite {
+            target,
+            record,
+            rows: vec![index],
+        });
+    }
+}
+
 /// A write waiting for the batch's `apply`, with every row it carries.
 struct PendingWrite {
     target: Target,
@@ -160,7 +199,9 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 continue;
             }
             if raw.is_blank() {
-                if importer.blank_rows == BlankRows::EndData {
+                // Blank rows before the first customer row end nothing.
+                let data_started = self.report.rows > 0 || !batch.is_empty();
+                if importer.blank_rows == BlankRows::EndData && data_started {
                     after_blank = Some(0);
                 }
                 continue;
@@ -316,10 +357,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.hash_passwords(&mut batch);
         self.look_up(&batch)?;
 
-        let mut decided: Vec<(usize, Decided)> = Vec::new();
-        let mut pending: Vec<PendingWrite> = Vec::new();
-        let mut pending_of: HashMap<Target, usize> = HashMap::new();
-        let mut lookup_failed: HashSet<usize> = HashSet::new();
+        let mut work = BatchWork::default();
+        let mut lookup_failed = Vec::new();
 
         for (i, checked) in batch.iter().enumerate() {
             let record = match &checked.outcome {
@@ -332,43 +371,58 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             let keys = self.keys(record);
             if keys.iter().any(|k| !self.owners.contains_key(k)) {
                 // The store's lookup failed for this batch.
-                lookup_failed.insert(i);
+                lookup_failed.push(i);
                 continue;
             }
-            match self.decide(checked, record, &keys) {
-                Err(problem) => self.fail(&checked.raw, vec![problem]),
-                Ok((target, action, new_record)) => {
-                    let index = decided.len();
-                    decided.push((
-                        i,
-                        Decided {
-                            row: checked.raw.row,
-                            action,
-                            values: record.clone(),
-                            city_filled: checked.city_filled,
-                        },
-                    ));
-                    if action == Action::Unchanged {
-                        continue;
-                    }
-                    match pending_of.get(&target) {
-                        Some(&p) => {
-                            if let Some(w) = pending.get_mut(p) {
-                                w.record = new_record;
-                                w.rows.push(index);
-                            }
+            let (mut target, action, new_record) = match self.decide(checked, record, &keys) {
+                Ok(decision) => decision,
+                Err(problem) => {
+                    self.fail(&checked.raw, vec![problem]);
+                    continue;
+                }
+            };
+            if action != Action::Unchanged && !self.importer.dry_run {
+                let earlier = work.pending_of.get(&target).copied();
+                if earlier.is_some_and(|p| p + 1 != work.pending.len()) {
+                    // Other writes came after this customer's: folding this
+                    // change into its earlier write would reorder them (a
+                    // phone freed by a later write would be taken too
+                    // early). Write in file order instead.
+                    work.pending_of.remove(&target);
+                    if let Target::New(_) = target {
+                        // An update needs the new customer's id: write what
+                        // came before it first.
+                        let ids = self.settle(&batch, &mut work)?;
+                        for (&new, &id) in &ids {
+                            self.rename(new, Target::Stored(id));
                         }
-                        None => {
-                            pending_of.insert(target, pending.len());
-                            pending.push(PendingWrite {
-                                target,
-                                record: new_record,
-                                rows: vec![index],
-                            });
+                        match ids.get(&target) {
+                            Some(&id) => target = Target::Stored(id),
+                            None => {
+                                self.fail(
+                                    &checked.raw,
+                                    vec![Problem::new(
+                                        ProblemCode::StoreFailed,
+                                        "The customer could not be saved because the earlier row that creates it failed.",
+                                    )],
+                                );
+                                continue;
+                            }
                         }
                     }
                 }
             }
+            work.add(
+                i,
+                Decided {
+                    row: checked.raw.row,
+                    action,
+                    values: record.clone(),
+                    city_filled: checked.city_filled,
+                },
+                target,
+                new_record,
+            );
         }
         for i in lookup_failed {
             if let Some(checked) = batch.get(i) {
@@ -383,13 +437,49 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             }
         }
         self.lookup_error = None;
+        self.settle(&batch, &mut work)?;
+        if !self.importer.dry_run {
+            // The store now holds this batch: it is the truth again.
+            self.owners.clear();
+            self.records.clear();
+        }
+        Ok(())
+    }
 
-        let failed_writes = self.write(&pending)?;
+    /// Writes the pending writes and counts their rows; returns the ids of
+    /// the customers created. Leaves `work` empty.
+    fn settle(
+        &mut self,
+        batch: &[CheckedRow],
+        work: &mut BatchWork,
+    ) -> Result<HashMap<Target, CustomerId>, Error> {
+        let pending = std::mem::take(&mut work.pending);
+        let decided = std::mem::take(&mut work.decided);
+        work.pending_of.clear();
+        let results = self.write(&pending)?;
         let mut failed_rows: HashMap<usize, String> = HashMap::new();
-        for (p, message) in failed_writes {
-            if let Some(w) = pending.get(p) {
-                for &d in &w.rows {
-                    failed_rows.insert(d, message.clone());
+        let mut created = HashMap::new();
+        for (write, result) in pending.iter().zip(results) {
+            match result {
+                Ok(Some(id)) => {
+                    if let Target::New(_) = write.target {
+                        created.insert(write.target, id);
+                    }
+                }
+                Ok(None) => {}
+                Err(message) => {
+                    for &d in &write.rows {
+                        failed_rows.insert(d, message.clone());
+                    }
+                    if let Target::New(_) = write.target {
+                        // Never created: later rows must not update it.
+                        for owner in self.owners.values_mut() {
+                            if *owner == Some(write.target) {
+                                *owner = None;
+                            }
+                        }
+                        self.records.remove(&write.target);
+                    }
                 }
             }
         }
@@ -429,12 +519,19 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 });
             }
         }
-        if !self.importer.dry_run {
-            // The store now holds this batch: it is the truth again.
-            self.owners.clear();
-            self.records.clear();
+        Ok(created)
+    }
+
+    /// A customer created in this batch now has its store id.
+    fn rename(&mut self, from: Target, to: Target) {
+        for owner in self.owners.values_mut() {
+            if *owner == Some(from) {
+                *owner = Some(to);
+            }
         }
-        Ok(())
+        if let Some(record) = self.records.remove(&from) {
+            self.records.insert(to, record);
+        }
     }
 
     /// Asks the store about every key of the batch the engine does not know.
@@ -507,15 +604,13 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             }
         }
         if matched.len() > 1 {
-            let described: Vec<String> = matched
-                .iter()
-                .map(|(_, k)| format!("{} belongs to a different customer", k.value()))
-                .collect();
+            let keys: Vec<&str> = matched.iter().map(|(_, k)| k.value()).collect();
             return Err(Problem::new(
                 ProblemCode::AmbiguousMatch,
                 format!(
-                    "This row matches more than one customer ({}). Check which customer is meant and correct the email or phone.",
-                    described.join("; ")
+                    "This row matches {} different customers: {} each belong to another one. Check which customer is meant and correct the email or phone.",
+                    matched.len(),
+                    keys.join(" and ")
                 ),
             ));
         }
@@ -591,11 +686,14 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.first_row.retain(|_, r| *r != row);
     }
 
-    /// Sends the batch's writes; returns which pending writes failed, with
-    /// the store's message. Nothing is sent in a dry run.
-    fn write(&mut self, pending: &[PendingWrite]) -> Result<Vec<(usize, String)>, Error> {
+    /// Sends the pending writes; one result per write: the customer's id,
+    /// or the store's message. Nothing is sent in a dry run (`Ok(None)`).
+    fn write(
+        &mut self,
+        pending: &[PendingWrite],
+    ) -> Result<Vec<Result<Option<CustomerId>, String>>, Error> {
         if self.importer.dry_run || pending.is_empty() {
-            return Ok(Vec::new());
+            return Ok(pending.iter().map(|_| Ok(None)).collect());
         }
         let writes: Vec<Write> = pending
             .iter()
@@ -607,29 +705,21 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 Target::New(_) => Write::Insert(p.record.clone()),
             })
             .collect();
-        let all_failed =
-            |message: String| (0..pending.len()).map(|p| (p, message.clone())).collect();
-        let results = match self.store.apply(&writes) {
-            Ok(results) if results.len() == writes.len() => results,
-            Ok(results) => {
-                let message = format!(
-                    "the store answered {} results for {} writes",
-                    results.len(),
-                    writes.len()
-                );
-                self.store_trouble(message.clone())?;
-                return Ok(all_failed(message));
+        let message = match self.store.apply(&writes) {
+            Ok(results) if results.len() == writes.len() => {
+                return Ok(results
+                    .into_iter()
+                    .map(|r| r.map(Some).map_err(|e: StoreError| e.to_string()))
+                    .collect());
             }
-            Err(e) => {
-                self.store_trouble(e.to_string())?;
-                return Ok(all_failed(e.to_string()));
-            }
+            Ok(results) => format!(
+                "the store answered {} results for {} writes",
+                results.len(),
+                writes.len()
+            ),
+            Err(e) => e.to_string(),
         };
-        let failed: Vec<(usize, String)> = results
-            .into_iter()
-            .enumerate()
-            .filter_map(|(p, r)| r.err().map(|e: StoreError| (p, e.to_string())))
-            .collect();
-        Ok(failed)
+        self.store_trouble(message.clone())?;
+        Ok(pending.iter().map(|_| Err(message.clone())).collect())
     }
 }

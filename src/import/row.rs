@@ -101,6 +101,9 @@ pub(crate) fn check(
             .unwrap_or_default()
     };
     let position = |id: &str| fields.iter().position(|x| x.id() == id);
+    // For a clearer message when a city default found nothing.
+    let mut city_field = None;
+    let mut no_city_for = None;
 
     // Defaults first: a city filled in is no longer missing.
     for rule in schema.rules() {
@@ -128,6 +131,10 @@ pub(crate) fn check(
                 None if position(state).and_then(|s| filled.get(s).copied()) == Some(true) => None,
                 None => context.company_city.clone(),
             };
+            city_field = Some(city.clone());
+            if found.is_none() {
+                no_city_for = record.text(state).map(str::to_string);
+            }
             if let Some(found) = found {
                 record.insert(city.clone(), Value::Text(found));
                 city_filled = true;
@@ -148,13 +155,17 @@ pub(crate) fn check(
     for (f, field) in fields.iter().enumerate() {
         if field.is_required() && !filled.get(f).copied().unwrap_or(false) {
             let column = column_name(f);
+            let name = field.label_text();
+            let message = match no_city_for.as_deref() {
+                Some(state) if city_field.as_deref() == Some(field.id()) => format!(
+                    "{name} is required, and no city is known for the state '{state}': fill it in."
+                ),
+                _ => format!("{name} is required: fill it in."),
+            };
             problems.push(
-                Problem::new(
-                    ProblemCode::Required,
-                    format!("{column} is required: fill it in."),
-                )
-                .in_column(column)
-                .for_field(field.id()),
+                Problem::new(ProblemCode::Required, message)
+                    .in_column(column)
+                    .for_field(field.id()),
             );
         }
     }

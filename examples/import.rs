@@ -1,0 +1,468 @@
+//! Imports a customer CSV file into an in-memory store and prints what
+//! happened, the way an app's "Import customers" screen would show it.
+//!
+//! ```text
+//! cargo run --release --example import -- [OPTIONS] FILE
+//! ```
+//!
+//! For example:
+//!
+//! ```text
+//! cargo run --release --example import -- examples/data/contacts.csv
+//! cargo run --release --example import -- --existing examples/data/existing.csv \
+//!     --failed-rows failed.csv examples/data/contacts.csv
+//! cargo run --release --example import -- --json --preview --dry-run examples/data/contacts.csv
+//! ```
+//!
+//! Without `--json` it prints the report's summary, how each column was
+//! understood, the "Failed Rows Details" and the warnings. With `--json` it
+//! prints the report as JSON on stdout instead.
+//!
+//! Exit codes: 0 when the file was imported (even if some rows failed),
+//! 1 when the file as a whole was refused (`error [code]: message` on
+//! stderr, or `{"error": {...}}` on stdout with `--json`), 2 for a usage
+//! error. Run with `--help` for the options.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write as _};
+use std::process::ExitCode;
+
+use intake::{
+    presets, Context, Error, ErrorKind, Importer, MemoryCityDirectory, MemoryStore, Policy, Report,
+    Rule, Schema, Template,
+};
+
+const USAGE: &str = "\
+Usage: cargo run --release --example import -- [OPTIONS] FILE
+
+Imports the customer CSV FILE into an in-memory store and prints a summary.
+
+Options:
+  --preset NAME             contacts | field-service (default: contacts);
+                            sets the schema and the default policy
+  --policy NAME             upsert | insert-only | update-only
+                            (default: the preset's policy)
+  --existing CSV            first load CSV into the store (upsert, not reported)
+  --store PATH              a SQLite file instead of memory (needs feature `sqlite`)
+  --dry-run                 decide everything a real run would, write nothing
+  --atomic                  all or nothing: if any row fails, write nothing
+  --company-city NAME       the company's own city, the default for empty cities
+  --default-country CODE    ISO 3166-1 alpha-2 country for phone numbers
+                            without a country code (default: US)
+  --failed-rows OUT.csv     write the failed rows, ready to fix and upload again
+  --template OUT.csv        write the preset's template and exit
+  --json                    print the report as JSON instead of the summary
+  --preview                 with --json: list every row's action and values
+  -h, --help                print this help
+";
+
+/// The command line, parsed.
+#[derive(Debug)]
+struct Options {
+    preset: String,
+    policy: Option<Policy>,
+    existing: Option<String>,
+    store: Option<String>,
+    dry_run: bool,
+    atomic: bool,
+    company_city: Option<String>,
+    default_country: String,
+    failed_rows: Option<String>,
+    template: Option<String>,
+    json: bool,
+    preview: bool,
+    file: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            preset: "contacts".to_string(),
+            policy: None,
+            existing: None,
+            store: None,
+            dry_run: false,
+            atomic: false,
+            company_city: None,
+            default_country: "US".to_string(),
+            failed_rows: None,
+            template: None,
+            json: false,
+            preview: false,
+            file: None,
+        }
+    }
+}
+
+/// What the command line asks for.
+enum Command {
+    Help,
+    Run(Options),
+}
+
+/// Parses the arguments after the program name. `Err` is a usage error.
+fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
+    let mut opts = Options::default();
+    let mut args = args.into_iter();
+    let mut only_files = false;
+    while let Some(arg) = args.next() {
+        if only_files || !arg.starts_with('-') {
+            if let Some(first) = &opts.file {
+                return Err(format!(
+                    "only one FILE can be imported ('{first}' and '{arg}' given)"
+                ));
+            }
+            opts.file = Some(arg);
+            continue;
+        }
+        // `--name value` or `--name=value`.
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_string(), Some(value.to_string())),
+            None => (arg.clone(), None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            match &inline {
+                Some(v) if !v.is_empty() => Ok(v.clone()),
+                Some(_) => Err(format!("{name} needs a value: {name} {what}")),
+                // The next argument, unless it is the next option.
+                None => match args.next() {
+                    Some(v) if !v.is_empty() && !v.starts_with("--") => Ok(v),
+                    _ => Err(format!("{name} needs a value: {name} {what}")),
+                },
+            }
+        };
+        let flag = |set: &mut bool| -> Result<(), String> {
+            match inline {
+                Some(_) => Err(format!("{name} takes no value")),
+                None => {
+                    *set = true;
+                    Ok(())
+                }
+            }
+        };
+        match name.as_str() {
+            "--" => only_files = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            "--preset" => opts.preset = value("NAME")?,
+            "--policy" => {
+                let name = value("NAME")?;
+                let policy = Policy::parse(&name).ok_or_else(|| {
+                    format!("unknown policy '{name}': use upsert, insert-only or update-only")
+                })?;
+                opts.policy = Some(policy);
+            }
+            "--existing" => opts.existing = Some(value("CSV")?),
+            "--store" => opts.store = Some(value("PATH")?),
+            "--dry-run" => flag(&mut opts.dry_run)?,
+            "--atomic" => flag(&mut opts.atomic)?,
+            "--company-city" => opts.company_city = Some(value("NAME")?),
+            "--default-country" => opts.default_country = value("CODE")?,
+            "--failed-rows" => opts.failed_rows = Some(value("OUT.csv")?),
+            "--template" => opts.template = Some(value("OUT.csv")?),
+            "--json" => flag(&mut opts.json)?,
+            "--preview" => flag(&mut opts.preview)?,
+            _ => return Err(format!("unknown option '{arg}'")),
+        }
+    }
+    if opts.file.is_none() && opts.template.is_none() {
+        return Err("no FILE given".to_string());
+    }
+    Ok(Command::Run(opts))
+}
+
+/// A preset's schema by name; the schema carries the preset's defaults
+/// (policy, row limit, blank rows). Adding a preset is one arm here.
+fn preset(name: &str) -> Result<Schema, String> {
+    match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+        "contacts" => Ok(presets::contacts()),
+        "field-service" => Ok(presets::field_service()),
+        _ => Err(format!(
+            "unknown preset '{name}': use contacts or field-service"
+        )),
+    }
+}
+
+/// How the program ends when it does not end well.
+enum Failure {
+    /// A usage or setup problem: message on stderr, exit 2.
+    Usage(String),
+    /// The file (or an output file) could not be imported or written: exit 1.
+    File(Error),
+}
+
+/// A few states' first cities, so the example fills in empty cities. An
+/// app supplies its own [`CityDirectory`](intake::CityDirectory).
+fn demo_cities() -> MemoryCityDirectory {
+    [
+        ("CA", "Sacramento"),
+        ("IL", "Springfield"),
+        ("NY", "Albany"),
+        ("TX", "Austin"),
+        ("WA", "Olympia"),
+    ]
+    .into_iter()
+    .fold(MemoryCityDirectory::new(), |cities, (state, city)| {
+        cities.city(Some("US"), state, city)
+    })
+}
+
+fn main() -> ExitCode {
+    let command = match parse_args(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let opts = match command {
+        Command::Help => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Run(opts) => opts,
+    };
+    match run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::File(err)) => {
+            if opts.json {
+                // The crate's `Error` serializes as {"code", "message", "line"}.
+                let body = serde_json::json!({ "error": err });
+                println!("{body:#}");
+            } else {
+                eprintln!("error [{}]: {err}", err.code());
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(opts: &Options) -> Result<(), Failure> {
+    let schema = preset(&opts.preset).map_err(Failure::Usage)?;
+    if let Some(out) = &opts.template {
+        write_file(out, |w| Template::new(&schema).write(w))?;
+        eprintln!("Template of the {} preset written to {out}.", schema.name());
+        return Ok(());
+    }
+    if let Some(path) = &opts.store {
+        return Err(Failure::Usage(format!(
+            "--store {path}: a SQLite store needs the `sqlite` feature, \
+             which this build of intake does not have"
+        )));
+    }
+    let mut context = Context::new().default_country(&opts.default_country);
+    if let Some(city) = &opts.company_city {
+        let uses_it = schema
+            .rules()
+            .iter()
+            .any(|rule| matches!(rule, Rule::DefaultCity { .. }));
+        if !uses_it {
+            eprintln!(
+                "note: --company-city is unused by the {} preset (it fills in no cities)",
+                schema.name()
+            );
+        }
+        context = context.company_city(city);
+    }
+    context = context.city_directory(demo_cities());
+    if opts.preview && !opts.json {
+        eprintln!("note: --preview only adds to the --json output");
+    }
+    let Some(file) = &opts.file else {
+        return Err(Failure::Usage("no FILE given".to_string()));
+    };
+
+    let mut store = MemoryStore::new();
+
+    if let Some(existing) = &opts.existing {
+        let loaded = Importer::new(schema.clone())
+            .policy(Policy::upsert())
+            .context(context.clone())
+            .import(open(existing)?, &mut store)
+            .map_err(|e| Failure::File(in_file(existing, e)))?;
+        if loaded.failed > 0 {
+            eprintln!(
+                "note: {existing}: {} of {} rows could not be loaded: {}",
+                loaded.failed,
+                loaded.rows,
+                loaded
+                    .failures
+                    .iter()
+                    .map(|f| format!("row {}: {}", f.row, f.describe()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    }
+
+    let mut importer = Importer::new(schema).context(context);
+    if let Some(policy) = opts.policy {
+        importer = importer.policy(policy);
+    }
+    let report = importer
+        .dry_run(opts.dry_run)
+        .atomic(opts.atomic)
+        .preview(opts.preview && opts.json)
+        .import(open(file)?, &mut store)
+        .map_err(Failure::File)?;
+
+    if let Some(out) = &opts.failed_rows {
+        write_file(out, |w| report.write_failed_rows(w))?;
+    }
+
+    let mut stdout = io::stdout().lock();
+    let printed = if opts.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| {
+            Failure::File(Error::new(
+                ErrorKind::Unreadable,
+                format!("could not print the report as JSON: {e}"),
+            ))
+        })?;
+        writeln!(stdout, "{text}")
+    } else {
+        print_summary(&mut stdout, &report, file, opts.failed_rows.as_deref())
+    };
+    // A closed pipe (`| head`) is not an error worth a panic or a message.
+    match printed {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::File(Error::new(
+            ErrorKind::Unreadable,
+            format!("could not print the report: {e}"),
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Opens `path` for streamed reading.
+fn open(path: &str) -> Result<BufReader<File>, Failure> {
+    File::open(path).map(BufReader::new).map_err(|e| {
+        Failure::File(Error::new(
+            ErrorKind::Unreadable,
+            format!("cannot open {path}: {e}"),
+        ))
+    })
+}
+
+/// Names the file in an error of the `--existing` import.
+fn in_file(path: &str, err: Error) -> Error {
+    let located = Error::new(err.kind().clone(), format!("{path}: {}", err.message()));
+    match err.line() {
+        Some(line) => located.with_line(line),
+        None => located,
+    }
+}
+
+/// Creates `path` and writes it with `write` (a failed-rows file, a template).
+fn write_file(
+    path: &str,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), Error>,
+) -> Result<(), Failure> {
+    let cannot = |e: io::Error| {
+        Failure::File(Error::new(
+            ErrorKind::Unreadable,
+            format!("cannot write {path}: {e}"),
+        ))
+    };
+    let mut out = BufWriter::new(File::create(path).map_err(cannot)?);
+    write(&mut out).map_err(Failure::File)?;
+    out.flush().map_err(cannot)
+}
+
+/// The report for people: summary, columns, failed rows, warnings.
+fn print_summary(
+    out: &mut impl io::Write,
+    report: &Report,
+    file: &str,
+    failed_rows: Option<&str>,
+) -> io::Result<()> {
+    writeln!(out, "{file}: {}", report.summary())?;
+
+    writeln!(out, "\nColumns:")?;
+    let width = report
+        .columns
+        .iter()
+        .map(|c| c.column.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in &report.columns {
+        let field = c.field.as_deref().unwrap_or("ignored");
+        writeln!(out, "  {:<width$}  ->  {field}", c.column)?;
+    }
+
+    if !report.failures.is_empty() {
+        writeln!(out, "\nFailed Rows Details:")?;
+        for failure in &report.failures {
+            for p in &failure.problems {
+                write!(out, "  row {} (line {}): ", failure.row, failure.line)?;
+                if let Some(column) = &p.column {
+                    write!(out, "{column}: ")?;
+                }
+                // The message already names the suggestions, if any.
+                writeln!(out, "{}", p.message)?;
+            }
+        }
+    }
+
+    if !report.warnings.is_empty() {
+        writeln!(out, "\nWarnings:")?;
+        for w in &report.warnings {
+            writeln!(out, "  {}", w.message)?;
+        }
+    }
+
+    if let Some(path) = failed_rows {
+        writeln!(out, "\nFailed rows written to {path}.")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn options_and_file() {
+        let Ok(Command::Run(o)) = parse(&[
+            "--json",
+            "--policy=insert-only",
+            "--existing",
+            "e.csv",
+            "f.csv",
+        ]) else {
+            panic!("expected a run");
+        };
+        assert!(o.json);
+        assert_eq!(o.policy, Policy::parse("insert-only"));
+        assert_eq!(o.existing.as_deref(), Some("e.csv"));
+        assert_eq!(o.file.as_deref(), Some("f.csv"));
+        assert_eq!(o.default_country, "US");
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["--bogus", "f.csv"]).is_err());
+        assert!(parse(&["--policy", "merge", "f.csv"]).is_err());
+        assert!(parse(&["f.csv", "--policy"]).is_err());
+        assert!(parse(&["--existing", "--json", "f.csv"]).is_err());
+        assert!(parse(&["a.csv", "b.csv"]).is_err());
+        assert!(parse(&["--json=yes", "f.csv"]).is_err());
+        assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
+    }
+
+    #[test]
+    fn presets_by_name() {
+        assert!(preset("contacts").is_ok());
+        assert_eq!(
+            preset("field_service").map(|s| s.name().to_string()),
+            Ok("field-service".into())
+        );
+        assert!(preset("nope").is_err());
+    }
+}

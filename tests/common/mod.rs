@@ -1,0 +1,207 @@
+//! Fixtures shared by the integration tests.
+// Each test file uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use intake::{
+    presets, Action, Context, Customer, CustomerId, Importer, MatchKey, MemoryStore, Policy,
+    Record, Report, RowFailure, Store, StoreError, Write,
+};
+
+/// The contacts preset with a US account context.
+pub fn contacts() -> Importer {
+    Importer::new(presets::contacts()).context(Context::new().default_country("US"))
+}
+
+/// Imports `csv` with `importer` into `store`; the import must not fail
+/// at file level.
+pub fn run(importer: &Importer, csv: &str, store: &mut MemoryStore) -> Report {
+    match importer.import(csv.as_bytes(), store) {
+        Ok(report) => report,
+        Err(e) => panic!("file-level error {}: {}", e.code(), e.message()),
+    }
+}
+
+/// Imports `csv` with the contacts preset (US) into a fresh store.
+pub fn run_fresh(csv: &str) -> (Report, MemoryStore) {
+    let mut store = MemoryStore::new();
+    let report = run(&contacts(), csv, &mut store);
+    (report, store)
+}
+
+/// A store holding the customers of `csv` (contacts, upsert, US).
+pub fn seeded(csv: &str) -> MemoryStore {
+    let mut store = MemoryStore::new();
+    let report = run(&contacts().policy(Policy::upsert()), csv, &mut store);
+    assert_eq!(report.failed, 0, "seed rows failed: {:?}", report.failures);
+    store
+}
+
+/// The problem codes of one failure, in order.
+pub fn codes(failure: &RowFailure) -> Vec<&'static str> {
+    failure.problems.iter().map(|p| p.code.as_str()).collect()
+}
+
+/// The failure of spreadsheet row `row`.
+pub fn failure_of(report: &Report, row: u64) -> &RowFailure {
+    report
+        .failures
+        .iter()
+        .find(|f| f.row == row)
+        .unwrap_or_else(|| panic!("row {row} did not fail: {:?}", report.failures))
+}
+
+/// Every customer's values, in id order.
+pub fn records(store: &MemoryStore) -> Vec<Record> {
+    store.customers().into_iter().map(|c| c.record).collect()
+}
+
+/// The customer with this email.
+pub fn by_email(store: &MemoryStore, email: &str) -> Option<Customer> {
+    store.find(&MatchKey::Email(email.to_string()))
+}
+
+/// The customer with this phone (E.164).
+pub fn by_phone(store: &MemoryStore, phone: &str) -> Option<Customer> {
+    store.find(&MatchKey::Phone(phone.to_string()))
+}
+
+/// Asserts the report's count invariant.
+pub fn assert_counts_add_up(report: &Report) {
+    assert_eq!(
+        report.rows,
+        report.inserted + report.updated + report.unchanged + report.failed,
+        "rows != inserted + updated + unchanged + failed in {report:?}"
+    );
+    assert_eq!(report.failed, report.failures.len() as u64);
+}
+
+/// What happened to one row, comparable across imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done(Action),
+    Failed(Vec<&'static str>),
+}
+
+/// Each row's outcome by spreadsheet row; needs a report made with
+/// `preview(true)`.
+pub fn outcomes(report: &Report) -> BTreeMap<u64, Outcome> {
+    let mut out = BTreeMap::new();
+    for change in report.changes.as_ref().expect("import with preview(true)") {
+        out.insert(change.row, Outcome::Done(change.action));
+    }
+    for failure in &report.failures {
+        let previous = out.insert(failure.row, Outcome::Failed(codes(failure)));
+        assert!(
+            previous.is_none(),
+            "row {} both changed and failed",
+            failure.row
+        );
+    }
+    out
+}
+
+/// Imports every data row of `csv` as its own one-row file, in order: the
+/// reference for sequential semantics. Returns each row's outcome keyed by
+/// its spreadsheet row in `csv` (which must have no blank or multi-line
+/// rows).
+pub fn import_row_by_row(
+    importer: &Importer,
+    csv: &str,
+    store: &mut MemoryStore,
+) -> BTreeMap<u64, Outcome> {
+    let mut lines = csv.lines();
+    let header = lines.next().expect("a header");
+    let mut out = BTreeMap::new();
+    for (line, row) in lines.zip(2u64..) {
+        let file = format!("{header}\n{line}\n");
+        let report = run(&importer.clone().preview(true), &file, store);
+        let single = outcomes(&report);
+        assert_eq!(single.len(), 1, "one row per file: {file:?}");
+        out.insert(row, single.into_values().next().unwrap());
+    }
+    out
+}
+
+/// A store wrapper that counts calls and can be told to fail.
+pub struct ScriptedStore {
+    pub inner: MemoryStore,
+    pub lookups: usize,
+    pub applies: usize,
+    /// Keys passed to each lookup call.
+    pub looked_up: Vec<Vec<MatchKey>>,
+    /// Number of writes passed to each apply call.
+    pub applied: Vec<usize>,
+    /// Writes whose record has this email fail on their own.
+    pub refuse_email: Option<String>,
+    /// The apply call (1-based) that fails as a whole.
+    pub fail_apply_call: Option<usize>,
+}
+
+impl ScriptedStore {
+    pub fn new(inner: MemoryStore) -> ScriptedStore {
+        ScriptedStore {
+            inner,
+            lookups: 0,
+            applies: 0,
+            looked_up: Vec::new(),
+            applied: Vec::new(),
+            refuse_email: None,
+            fail_apply_call: None,
+        }
+    }
+}
+
+fn record_of(write: &Write) -> Option<&Record> {
+    match write {
+        Write::Insert(record) => Some(record),
+        Write::Update { record, .. } => Some(record),
+        _ => None,
+    }
+}
+
+impl Store for ScriptedStore {
+    fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+        self.lookups += 1;
+        self.looked_up.push(keys.to_vec());
+        self.inner.lookup(keys)
+    }
+
+    fn apply(
+        &mut self,
+        writes: &[Write],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        self.applies += 1;
+        self.applied.push(writes.len());
+        if self.fail_apply_call == Some(self.applies) {
+            return Err(StoreError::new("connection reset"));
+        }
+        let mut results = Vec::with_capacity(writes.len());
+        for write in writes {
+            let refused = match (&self.refuse_email, record_of(write)) {
+                (Some(bad), Some(record)) => record.text("email") == Some(bad.as_str()),
+                _ => false,
+            };
+            if refused {
+                results.push(Err(StoreError::new("disk quota exceeded")));
+            } else {
+                let mut one = self.inner.apply(std::slice::from_ref(write))?;
+                results.push(one.pop().expect("one result per write"));
+            }
+        }
+        Ok(results)
+    }
+
+    fn begin(&mut self) -> Result<(), StoreError> {
+        self.inner.begin()
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.inner.commit()
+    }
+
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.inner.rollback()
+    }
+}

@@ -1,0 +1,347 @@
+//! The store: MemoryStore's lookups and unique keys, batch-shaped calls,
+//! per-write failures, whole-batch failures.
+
+mod common;
+
+use common::*;
+use intake::{
+    Customer, CustomerId, MatchKey, MemoryStore, Policy, Record, Store, StoreError, Value, Write,
+};
+
+fn email(v: &str) -> MatchKey {
+    MatchKey::Email(v.to_string())
+}
+
+fn phone(v: &str) -> MatchKey {
+    MatchKey::Phone(v.to_string())
+}
+
+fn person(name: &str, mail: Option<&str>, tel: Option<&str>) -> Record {
+    let mut r = Record::new();
+    r.insert("first_name", Value::Text(name.into()));
+    if let Some(m) = mail {
+        r.insert("email", Value::Email(m.into()));
+    }
+    if let Some(t) = tel {
+        r.insert("phone", Value::Phone(t.into()));
+    }
+    r
+}
+
+const FIVE: &str =
+    "email\na@example.com\nb@example.com\nc@example.com\nd@example.com\ne@example.com\n";
+
+#[test]
+fn memory_store_finds_imported_customers_by_normalized_email_and_phone() {
+    let (_, store) = run_fresh("first_name,email,phone\nAnn,Ann@Example.com,(415) 555-0101\n");
+    let by_mail = store.find(&email("ann@example.com")).unwrap();
+    let by_tel = store.find(&phone("+14155550101")).unwrap();
+    assert_eq!(by_mail, by_tel);
+    assert_eq!(by_mail.record.text("first_name"), Some("Ann"));
+    assert!(
+        store.find(&email("Ann@Example.com")).is_none(),
+        "keys are normalized"
+    );
+    assert_eq!(store.get(by_mail.id), Some(by_mail));
+}
+
+#[test]
+fn memory_store_lookup_answers_every_key_in_order() {
+    let mut store =
+        seeded("first_name,email,phone\nAnn,ann@example.com,415 555 0101\nBob,bob@example.com,\n");
+    let ann = store.find(&email("ann@example.com")).unwrap();
+    let bob = store.find(&email("bob@example.com")).unwrap();
+    let answers = store
+        .lookup(&[
+            email("nobody@example.com"),
+            phone("+14155550101"),
+            email("bob@example.com"),
+            email("ann@example.com"),
+        ])
+        .unwrap();
+    let ids: Vec<Option<CustomerId>> = answers.iter().map(|c| c.as_ref().map(|c| c.id)).collect();
+    assert_eq!(ids, [None, Some(ann.id), Some(bob.id), Some(ann.id)]);
+}
+
+#[test]
+fn memory_store_apply_returns_one_result_per_write() {
+    let mut store = MemoryStore::new();
+    let results = store
+        .apply(&[
+            Write::Insert(person("Ann", Some("ann@example.com"), None)),
+            Write::Insert(person("Bob", Some("bob@example.com"), Some("+14155550102"))),
+        ])
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    let ids: Vec<CustomerId> = results.into_iter().map(Result::unwrap).collect();
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!(store.len(), 2);
+    assert_eq!(store.find(&phone("+14155550102")).unwrap().id, ids[1]);
+}
+
+#[test]
+fn memory_store_refuses_a_write_whose_key_belongs_to_another_customer() {
+    let mut store = MemoryStore::new();
+    let results = store
+        .apply(&[
+            Write::Insert(person("Ann", Some("ann@example.com"), None)),
+            Write::Insert(person("Imposter", Some("ann@example.com"), None)),
+            Write::Insert(person("Bob", Some("bob@example.com"), None)),
+        ])
+        .unwrap();
+    assert!(results[0].is_ok());
+    assert!(results[1].is_err(), "a unique index refuses it");
+    assert!(results[2].is_ok(), "one bad write does not fail the others");
+    assert_eq!(store.len(), 2);
+}
+
+#[test]
+fn memory_store_update_moves_the_customers_keys() {
+    let mut store = MemoryStore::new();
+    let id = store
+        .apply(&[Write::Insert(person("Ann", Some("ann@example.com"), None))])
+        .unwrap()[0]
+        .clone()
+        .unwrap();
+    let results = store
+        .apply(&[Write::Update {
+            id,
+            record: person("Ann", Some("ann.lee@example.com"), Some("+14155550101")),
+        }])
+        .unwrap();
+    assert_eq!(results[0].as_ref().ok(), Some(&id));
+    assert!(store.find(&email("ann@example.com")).is_none());
+    assert_eq!(store.find(&email("ann.lee@example.com")).unwrap().id, id);
+    assert_eq!(store.find(&phone("+14155550101")).unwrap().id, id);
+}
+
+#[test]
+fn memory_store_update_of_unknown_customer_fails_that_write() {
+    let mut store = MemoryStore::new();
+    let results = store
+        .apply(&[Write::Update {
+            id: CustomerId(999),
+            record: person("Ann", None, None),
+        }])
+        .unwrap();
+    assert!(results[0].is_err());
+    assert!(store.is_empty());
+}
+
+#[test]
+fn one_lookup_call_and_one_apply_call_per_batch() {
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    let report = contacts()
+        .batch_size(2)
+        .import(FIVE.as_bytes(), &mut store)
+        .unwrap();
+    assert_eq!(report.inserted, 5);
+    assert_eq!(store.lookups, 3, "batches of 2, 2 and 1");
+    assert_eq!(store.applies, 3);
+    assert_eq!(store.applied, [2, 2, 1]);
+    assert_eq!(
+        store.looked_up.iter().map(Vec::len).collect::<Vec<_>>(),
+        [2, 2, 1]
+    );
+}
+
+#[test]
+fn a_small_file_takes_one_lookup_and_one_apply() {
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    contacts().import(FIVE.as_bytes(), &mut store).unwrap();
+    assert_eq!((store.lookups, store.applies), (1, 1));
+    assert_eq!(store.applied, [5]);
+}
+
+#[test]
+fn keys_of_one_lookup_call_are_distinct() {
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    contacts()
+        .import(
+            "email,phone\nann@example.com,415 555 0101\nANN@example.com,(415) 555-0101\nann@example.com,\n"
+                .as_bytes(),
+            &mut store,
+        )
+        .unwrap();
+    assert_eq!(store.lookups, 1);
+    let keys = &store.looked_up[0];
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(keys.len(), unique.len(), "{keys:?}");
+    assert_eq!(keys.len(), 2);
+}
+
+#[test]
+fn repeats_inside_a_batch_reach_the_store_as_one_write_per_customer() {
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    let report = contacts()
+        .import(
+            "first_name,email\nAnn,ann@example.com\nAnnie,ann@example.com\nAnn B.,ann@example.com\n"
+                .as_bytes(),
+            &mut store,
+        )
+        .unwrap();
+    assert_eq!((report.inserted, report.updated), (1, 2));
+    assert_eq!(store.inner.len(), 1);
+    assert_eq!(
+        by_email(&store.inner, "ann@example.com")
+            .unwrap()
+            .record
+            .text("first_name"),
+        Some("Ann B.")
+    );
+}
+
+#[test]
+fn a_failing_write_fails_exactly_its_row_with_store_failed() {
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    store.refuse_email = Some("c@example.com".into());
+    let report = contacts().import(FIVE.as_bytes(), &mut store).unwrap();
+    assert_eq!((report.inserted, report.failed), (4, 1));
+    let f = failure_of(&report, 4);
+    assert_eq!(codes(f), ["store_failed"]);
+    assert!(
+        f.problems[0].message.contains("disk quota exceeded"),
+        "{}",
+        f.problems[0].message
+    );
+    assert_eq!(store.inner.len(), 4);
+    assert!(by_email(&store.inner, "c@example.com").is_none());
+    assert_counts_add_up(&report);
+}
+
+#[test]
+fn a_failing_write_fails_every_row_it_carries_and_no_other() {
+    // Rows 2 and 3 are the same customer: one write carries both.
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    store.refuse_email = Some("ann@example.com".into());
+    let report = contacts()
+        .import(
+            "first_name,email\nAnn,ann@example.com\nAnnie,ann@example.com\nBob,bob@example.com\n"
+                .as_bytes(),
+            &mut store,
+        )
+        .unwrap();
+    assert_eq!(report.failed, 2);
+    assert!(report.failures.iter().all(|f| codes(f) == ["store_failed"]));
+    assert_eq!(report.inserted, 1);
+    assert_counts_add_up(&report);
+}
+
+#[test]
+fn apply_returning_err_fails_the_rows_of_that_batch_only() {
+    let mut store = ScriptedStore::new(MemoryStore::new());
+    store.fail_apply_call = Some(2);
+    let report = contacts()
+        .batch_size(2)
+        .import(FIVE.as_bytes(), &mut store)
+        .unwrap();
+    assert_eq!((report.inserted, report.failed), (3, 2));
+    let failed: Vec<u64> = report.failures.iter().map(|f| f.row).collect();
+    assert_eq!(failed, [4, 5]);
+    assert!(report.failures.iter().all(|f| codes(f) == ["store_failed"]));
+    assert!(report.failures[0].problems[0]
+        .message
+        .contains("connection reset"));
+    assert_eq!(store.inner.len(), 3);
+    assert!(by_email(&store.inner, "c@example.com").is_none());
+    assert!(by_email(&store.inner, "e@example.com").is_some());
+    assert_counts_add_up(&report);
+}
+
+#[test]
+fn lookup_returning_err_fails_the_rows_of_that_batch() {
+    struct DownOnce {
+        inner: MemoryStore,
+        calls: usize,
+    }
+    impl Store for DownOnce {
+        fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+            self.calls += 1;
+            if self.calls == 1 {
+                return Err(StoreError::new("timeout"));
+            }
+            self.inner.lookup(keys)
+        }
+        fn apply(
+            &mut self,
+            writes: &[Write],
+        ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+            self.inner.apply(writes)
+        }
+    }
+    let mut store = DownOnce {
+        inner: MemoryStore::new(),
+        calls: 0,
+    };
+    let report = contacts()
+        .batch_size(2)
+        .import(FIVE.as_bytes(), &mut store)
+        .unwrap();
+    assert_eq!((report.inserted, report.failed), (3, 2));
+    assert!(report.failures.iter().all(|f| codes(f) == ["store_failed"]));
+    assert_eq!(store.inner.len(), 3);
+}
+
+#[test]
+fn store_holds_exactly_what_the_report_says_was_written() {
+    let mut store = seeded(
+        "first_name,email,phone\nAnn,ann@example.com,415 555 0101\nBob,bob@example.com,415 555 0102\n",
+    );
+    let before = store.len();
+    let file = "\
+first_name,email,phone,birthday
+Annie,ann@example.com,,
+Bob,bob@example.com,415 555 0102,
+Cy,cy@example.com,,1990-01-01
+Dee,dee@example.com,,1990-02-30
+X,ann@example.com,415 555 0102,
+Eve,eve@example.com,(415) 555-0105,
+";
+    let report = run(
+        &contacts()
+            .policy(Policy::upsert())
+            .preview(true)
+            .batch_size(2),
+        file,
+        &mut store,
+    );
+    assert_counts_add_up(&report);
+    assert_eq!(
+        (
+            report.inserted,
+            report.updated,
+            report.unchanged,
+            report.failed
+        ),
+        (2, 1, 1, 2)
+    );
+    assert_eq!(store.len(), before + report.inserted as usize);
+    for change in report.changes.as_ref().unwrap() {
+        let mail = change
+            .values
+            .get("email")
+            .expect("every row here has an email");
+        let customer = by_email(&store, mail).expect("a changed row is in the store");
+        for (field, value) in &change.values {
+            assert_eq!(
+                customer.record.get(field).map(|v| v.to_string()).as_deref(),
+                Some(value.as_str()),
+                "row {} field {field}",
+                change.row
+            );
+        }
+    }
+    assert!(
+        by_email(&store, "dee@example.com").is_none(),
+        "failed row not written"
+    );
+    assert_eq!(
+        by_email(&store, "ann@example.com")
+            .unwrap()
+            .record
+            .text("first_name"),
+        Some("Annie")
+    );
+}
