@@ -44,6 +44,37 @@
 //! # Ok::<(), intake::Error>(())
 //! ```
 //!
+//! # Presets, custom fields and city defaults
+//!
+//! [`presets::contacts`] and [`presets::field_service`] are ready-made
+//! schemas; an account's own fields are added at run time, and appear in
+//! the [`Template`] people download:
+//!
+//! ```
+//! use intake::{presets, Argon2Hasher, Context, Field, Importer, MemoryCityDirectory, MemoryStore, Template};
+//!
+//! let schema = presets::field_service()
+//!     .with_fields([Field::number("loyalty_points").label("Loyalty points")])?;
+//! assert!(Template::new(&schema).header().ends_with(&["Loyalty points".to_string()]));
+//!
+//! let upload = "first_name,last_name,email,city,state,Loyalty points\n\
+//!               Ann,Lee,ann@example.com,,TX,120\n";
+//! let mut store = MemoryStore::new();
+//! let report = Importer::new(schema)
+//!     .password_hasher(Argon2Hasher::with_cost(64, 1, 1).unwrap()) // cheap: an example
+//!     .context(
+//!         Context::new()
+//!             .default_country("US")
+//!             .company_city("Denver")
+//!             .city_directory(MemoryCityDirectory::new().city(Some("US"), "TX", "Austin")),
+//!     )
+//!     .import(upload.as_bytes(), &mut store)?;
+//! assert_eq!(report.cities_filled, 1);
+//! let ann = store.customers().remove(0).record;
+//! assert_eq!((ann.text("city"), ann.text("loyalty_points")), (Some("Austin"), Some("120")));
+//! # Ok::<(), intake::Error>(())
+//! ```
+//!
 //! # The pipeline
 //!
 //! Data flows one way:
