@@ -1,5 +1,6 @@
-//! Imports a customer CSV file into an in-memory store and prints what
-//! happened, the way an app's "Import customers" screen would show it.
+//! Imports a customer CSV file into an in-memory store (or, with
+//! `--store PATH`, a SQLite file) and prints what happened, the way an
+//! app's "Import customers" screen would show it.
 //!
 //! ```text
 //! cargo run --release --example import -- [OPTIONS] FILE
@@ -12,7 +13,13 @@
 //! cargo run --release --example import -- --existing examples/data/existing.csv \
 //!     --failed-rows failed.csv examples/data/contacts.csv
 //! cargo run --release --example import -- --json --preview --dry-run examples/data/contacts.csv
+//! cargo run --release --features sqlite --example import -- --store customers.db \
+//!     examples/data/contacts.csv
 //! ```
+//!
+//! With `--store PATH` (build with `--features sqlite`) the customers are
+//! kept in a SQLite file, so runs build on each other: a second run of the
+//! same file finds its customers already there.
 //!
 //! Without `--json` it prints the report's summary, how each column was
 //! understood, the "Failed Rows Details" and the warnings. With `--json` it
@@ -29,13 +36,14 @@ use std::process::ExitCode;
 
 use intake::{
     presets, Context, Error, ErrorKind, Importer, MemoryCityDirectory, MemoryStore, Policy, Report,
-    Rule, Schema, Template,
+    Rule, Schema, Store, Template,
 };
 
 const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
 
-Imports the customer CSV FILE into an in-memory store and prints a summary.
+Imports the customer CSV FILE into an in-memory store (or a SQLite file
+with --store) and prints a summary.
 
 Options:
   --preset NAME             contacts | field-service (default: contacts);
@@ -43,7 +51,8 @@ Options:
   --policy NAME             upsert | insert-only | update-only
                             (default: the preset's policy)
   --existing CSV            first load CSV into the store (upsert, not reported)
-  --store PATH              a SQLite file instead of memory (needs feature `sqlite`)
+  --store PATH              a SQLite file instead of memory, created if missing
+                            (needs feature `sqlite`: --features sqlite)
   --dry-run                 decide everything a real run would, write nothing
   --atomic                  all or nothing: if any row fails, write nothing
   --company-city NAME       the company's own city, the default for empty cities
@@ -247,12 +256,7 @@ fn run(opts: &Options) -> Result<(), Failure> {
         eprintln!("Template of the {} preset written to {out}.", schema.name());
         return Ok(());
     }
-    if let Some(path) = &opts.store {
-        return Err(Failure::Usage(format!(
-            "--store {path}: a SQLite store needs the `sqlite` feature, \
-             which this build of intake does not have"
-        )));
-    }
+    let mut store = open_store(opts.store.as_deref())?;
     let mut context = Context::new().default_country(&opts.default_country);
     if let Some(city) = &opts.company_city {
         let uses_it = schema
@@ -275,13 +279,11 @@ fn run(opts: &Options) -> Result<(), Failure> {
         return Err(Failure::Usage("no FILE given".to_string()));
     };
 
-    let mut store = MemoryStore::new();
-
     if let Some(existing) = &opts.existing {
         let loaded = Importer::new(schema.clone())
             .policy(Policy::upsert())
             .context(context.clone())
-            .import(open(existing)?, &mut store)
+            .import(open(existing)?, &mut *store)
             .map_err(|e| Failure::File(in_file(existing, e)))?;
         if loaded.failed > 0 {
             eprintln!(
@@ -306,7 +308,7 @@ fn run(opts: &Options) -> Result<(), Failure> {
         .dry_run(opts.dry_run)
         .atomic(opts.atomic)
         .preview(opts.preview && opts.json)
-        .import(open(file)?, &mut store)
+        .import(open(file)?, &mut *store)
         .map_err(Failure::File)?;
 
     if let Some(out) = &opts.failed_rows {
@@ -332,6 +334,31 @@ fn run(opts: &Options) -> Result<(), Failure> {
             format!("could not print the report: {e}"),
         ))),
         _ => Ok(()),
+    }
+}
+
+/// The store to import into: memory, or with `--store PATH` a SQLite file
+/// (created if missing), which needs the `sqlite` feature.
+fn open_store(path: Option<&str>) -> Result<Box<dyn Store>, Failure> {
+    let Some(path) = path else {
+        return Ok(Box::new(MemoryStore::new()));
+    };
+    #[cfg(feature = "sqlite")]
+    {
+        match intake::store::SqliteStore::open(path) {
+            Ok(store) => Ok(Box::new(store)),
+            Err(e) => Err(Failure::File(Error::new(
+                ErrorKind::StoreFailed,
+                format!("--store {path}: {e}"),
+            ))),
+        }
+    }
+    #[cfg(not(feature = "sqlite"))]
+    {
+        Err(Failure::Usage(format!(
+            "--store {path}: a SQLite store needs the `sqlite` feature, \
+             which this build of intake does not have (build with --features sqlite)"
+        )))
     }
 }
 

@@ -1,5 +1,8 @@
 //! Places: where a city comes from when a row leaves it empty.
 
+mod regions;
+pub use regions::PlaceMatcher;
+
 use std::collections::HashMap;
 use std::fmt;
 
@@ -9,8 +12,10 @@ use std::fmt;
 /// a state but no city (see [`Rule::DefaultCity`](crate::Rule::DefaultCity)).
 /// Implement it over your own data, or use [`MemoryCityDirectory`].
 pub trait CityDirectory: fmt::Debug + Send + Sync {
-    /// The first city of `state` (as written in the file) in `country` (as
-    /// written, or the import's default country; `None` if neither).
+    /// The first city of `state` in `country`. A recognised state comes as
+    /// its ISO 3166-2 code (`US-TX`) and a recognised country as its alpha-2
+    /// code; others as written. `country` is the import's default country
+    /// when the row has none, `None` when neither is known.
     fn first_city(&self, country: Option<&str>, state: &str) -> Option<String>;
 }
 
@@ -56,11 +61,16 @@ impl MemoryCityDirectory {
 
 impl CityDirectory for MemoryCityDirectory {
     fn first_city(&self, country: Option<&str>, state: &str) -> Option<String> {
-        let state = place_key(state);
-        let in_country = country.and_then(|c| self.cities.get(&(place_key(c), state.clone())));
-        in_country
-            .or_else(|| self.cities.get(&(String::new(), state)))
-            .and_then(|cities| cities.first().cloned())
+        let find = |state: &str| {
+            let state = place_key(state);
+            country
+                .and_then(|c| self.cities.get(&(place_key(c), state.clone())))
+                .or_else(|| self.cities.get(&(String::new(), state)))
+                .and_then(|cities| cities.first().cloned())
+        };
+        // A recognised state arrives as its ISO 3166-2 code (`US-TX`); the
+        // directory may list it by its own code (`TX`).
+        find(state).or_else(|| state.split_once('-').and_then(|(_, code)| find(code)))
     }
 }
 

@@ -9,7 +9,9 @@ use crate::schema::{Choices, DateFormat, Field, Schema};
 ///
 /// Columns (any order, header row required): first_name, last_name, email,
 /// phone, company, street1, street2, city, state, postal_code, country,
-/// birthday (ISO 8601, `1986-10-25`), reference_id, other. Each also
+/// birthday (ISO 8601, `1986-10-25`), reference_id, other. A recognised
+/// state or country is stored as its ISO code (`US-CA`, `US`); one that is
+/// not recognised is kept as written, with a warning. Each column also
 /// answers to its label and common synonyms ("E-mail Address", "Surname",
 /// "Zip"). No column is required, but every row needs at least one of
 /// first_name, last_name, email or phone (`no_identifier`). Email and phone
@@ -88,12 +90,12 @@ pub fn contacts() -> Schema {
                 .max_chars(100),
         )
         .field(
-            Field::text("state")
+            Field::state("state", Some("country"))
                 .label("State")
                 .alias("Province")
                 .alias("Region")
                 .alias("State/Province")
-                .max_chars(100),
+                .keep_unrecognized(),
         )
         .field(
             Field::text("postal_code")
@@ -104,7 +106,11 @@ pub fn contacts() -> Schema {
                 .alias("Post code")
                 .max_chars(20),
         )
-        .field(Field::text("country").label("Country").max_chars(100))
+        .field(
+            Field::country("country")
+                .label("Country")
+                .keep_unrecognized(),
+        )
         .field(
             Field::date("birthday", vec![DateFormat::iso()])
                 .label("Birthday")
@@ -148,7 +154,9 @@ pub fn contacts() -> Schema {
 /// hashed), customer_type ("Customer type": Personal or Business; a
 /// Business needs a business_name), business_name ("Business name"),
 /// date_joined ("Date joined", `YYYY/MM/DD`), street1, street2, city\*,
-/// state, postal_code, country, then the secondary contacts
+/// state (matched against the country's states, misspellings included; an
+/// unknown state fails the row as `unknown_state`), postal_code, country,
+/// then the secondary contacts
 /// ([`secondary_contact`] 2 and 3). Add the account's custom fields with
 /// [`Schema::with_fields`].
 ///
@@ -256,9 +264,8 @@ pub fn field_service() -> Schema {
                 .example("Chicago"),
         )
         .field(
-            Field::text("state")
+            Field::state("state", Some("country"))
                 .alias("Province")
-                .max_chars(100)
                 .example("CA")
                 .example("IL"),
         )
@@ -270,12 +277,7 @@ pub fn field_service() -> Schema {
                 .example("94105")
                 .example("60606"),
         )
-        .field(
-            Field::text("country")
-                .max_chars(100)
-                .example("US")
-                .example("US"),
-        )
+        .field(Field::country("country").example("US").example("US"))
         .fields(secondary_contact(2))
         .fields(secondary_contact(3))
         .rule(Rule::required_if_equals(

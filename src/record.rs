@@ -34,6 +34,10 @@ pub enum Value {
     Choice(String),
     /// A number, as written but trimmed (`42`, `-3.5`).
     Number(String),
+    /// A country as its ISO 3166-1 alpha-2 code (`US`).
+    Country(String),
+    /// A state as its ISO 3166-2 code (`US-CA`).
+    State(String),
     /// A password hash (a PHC string from the
     /// [`PasswordHasher`](crate::PasswordHasher)); never the plain text.
     PasswordHash(String),
@@ -53,6 +57,8 @@ impl Value {
             | Value::Phone(s)
             | Value::Choice(s)
             | Value::Number(s)
+            | Value::Country(s)
+            | Value::State(s)
             | Value::PasswordHash(s) => Some(s),
             Value::Date(_) => None,
         }
@@ -75,6 +81,8 @@ impl fmt::Display for Value {
             | Value::Phone(s)
             | Value::Choice(s)
             | Value::Number(s)
+            | Value::Country(s)
+            | Value::State(s)
             | Value::PasswordHash(s) => f.write_str(s),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
         }

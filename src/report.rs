@@ -197,6 +197,8 @@ pub enum WarningCode {
     RowsAfterBlank,
     /// The import stopped early; see the report's `stopped` entry.
     Stopped,
+    /// A country or state was not recognised and was kept as written.
+    Unrecognized,
 }
 
 /// Something the person should know that failed no row.

@@ -30,6 +30,15 @@ pub enum FieldKind {
     Number,
     /// A plain-text password, stored hashed and never shown.
     Password,
+    /// A country, stored as its ISO 3166-1 alpha-2 code (`US`).
+    Country,
+    /// A state or other subdivision, stored as its ISO 3166-2 code
+    /// (`US-CA`), matched within the country of the named country field
+    /// (else the import's default country).
+    State {
+        /// The field holding the row's country, if the schema has one.
+        country: Option<String>,
+    },
 }
 
 /// One field of a [`Schema`]: an id, a label, a kind and its constraints.
@@ -51,6 +60,7 @@ pub struct Field {
     max_chars: usize,
     aliases: Vec<String>,
     examples: Vec<String>,
+    keep_unrecognized: bool,
 }
 
 impl Field {
@@ -66,6 +76,7 @@ impl Field {
             max_chars: DEFAULT_MAX_CHARS,
             aliases: Vec::new(),
             examples: Vec::new(),
+            keep_unrecognized: false,
         }
     }
 
@@ -97,6 +108,34 @@ impl Field {
     /// A number field.
     pub fn number(id: impl Into<String>) -> Field {
         Field::new(id, FieldKind::Number)
+    }
+
+    /// A country field (ISO 3166-1 alpha-2).
+    pub fn country(id: impl Into<String>) -> Field {
+        Field::new(id, FieldKind::Country)
+    }
+
+    /// A state field (ISO 3166-2), matched within the country held by the
+    /// field `country_field` (else the import's default country).
+    pub fn state(id: impl Into<String>, country_field: Option<&str>) -> Field {
+        Field::new(
+            id,
+            FieldKind::State {
+                country: country_field.map(str::to_string),
+            },
+        )
+    }
+
+    /// For country and state fields: a value that is not recognised is kept
+    /// as written, with a warning, instead of failing the row.
+    pub fn keep_unrecognized(mut self) -> Field {
+        self.keep_unrecognized = true;
+        self
+    }
+
+    /// Whether unrecognised country or state values are kept as written.
+    pub fn keeps_unrecognized(&self) -> bool {
+        self.keep_unrecognized
     }
 
     /// A password field: plain text in the file, hashed in the store.

@@ -300,14 +300,34 @@ fn empty_city_without_a_state_takes_the_company_city() {
 }
 
 #[test]
-fn empty_city_with_an_unknown_state_fails_as_required() {
+fn empty_city_with_a_state_the_directory_lacks_fails_as_required() {
     let report = import(
-        &[ann(&[("city", ""), ("state", "Atlantis")])],
+        &[ann(&[("city", ""), ("state", "Nevada")])],
         &mut MemoryStore::new(),
     );
     assert_eq!(
         codes(&report),
         [(2, "required".to_string(), Some("city*".to_string()))]
+    );
+    assert!(report.failures[0].problems[0]
+        .message
+        .contains("no city is known"));
+}
+
+#[test]
+fn misspelled_state_is_stored_as_its_iso_code() {
+    let mut store = MemoryStore::new();
+    let report = import(&[ann(&[("state", "Califronia")])], &mut store);
+    assert_eq!(report.inserted, 1, "{:?}", report.failures);
+    assert_eq!(store.customers()[0].record.text("state"), Some("US-CA"));
+}
+
+#[test]
+fn unknown_state_fails_the_row() {
+    let report = import(&[ann(&[("state", "Atlantis")])], &mut MemoryStore::new());
+    assert_eq!(
+        codes(&report),
+        [(2, "unknown_state".to_string(), Some("state".to_string()))]
     );
 }
 

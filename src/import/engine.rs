@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::row::{self, CheckedRow};
 use super::{BlankRows, Importer};
 use crate::error::Error;
+use crate::geo::PlaceMatcher;
 use crate::password::{self, Plain};
 use crate::policy::Mode;
 use crate::read::RawRow;
@@ -16,6 +17,9 @@ use crate::report::{
 };
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
+
+/// How many unrecognised values get a warning each.
+const MAX_NOTES: u64 = 50;
 
 /// A customer as the engine knows it during a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,6 +105,10 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     in_transaction: bool,
     /// The store's message when the current batch's lookup failed.
     lookup_error: Option<String>,
+    /// Country and state matching, cached for the whole import.
+    places: PlaceMatcher,
+    /// How many values were kept as written although not recognised.
+    notes: u64,
 }
 
 impl<'a, S: Store + ?Sized> Engine<'a, S> {
@@ -160,6 +168,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             identifiers,
             in_transaction: false,
             lookup_error: None,
+            places: PlaceMatcher::new(),
+            notes: 0,
         }
     }
 
@@ -206,13 +216,16 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 }
                 continue;
             }
-            batch.push(row::check(
+            let checked = row::check(
                 &importer.schema,
                 self.map,
                 self.header,
                 &importer.context,
+                &mut self.places,
                 raw,
-            ));
+            );
+            self.note(&checked);
+            batch.push(checked);
             if batch.len() >= importer.batch_size {
                 self.process(std::mem::take(&mut batch))?;
             }
@@ -234,7 +247,29 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.finish()
     }
 
+    /// Warns about values kept as written; after [`MAX_NOTES`], only counts.
+    fn note(&mut self, checked: &CheckedRow) {
+        for note in &checked.notes {
+            self.notes += 1;
+            if self.notes <= MAX_NOTES {
+                self.report.warnings.push(Warning::new(
+                    WarningCode::Unrecognized,
+                    format!("Row {}: {note}", checked.raw.row),
+                ));
+            }
+        }
+    }
+
     fn finish(mut self) -> Result<Report, Error> {
+        if self.notes > MAX_NOTES {
+            self.report.warnings.push(Warning::new(
+                WarningCode::Unrecognized,
+                format!(
+                    "{} more values were kept as written although not recognised.",
+                    self.notes - MAX_NOTES
+                ),
+            ));
+        }
         self.report.failures.sort_by_key(|f| f.row);
         if self.in_transaction {
             let incomplete = self.report.failed > 0 || self.report.stopped.is_some();

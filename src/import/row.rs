@@ -1,5 +1,6 @@
 //! One row's cells → a typed [`Record`], or every problem the row has.
 
+use crate::geo::PlaceMatcher;
 use crate::import::Context;
 use crate::password::Plain;
 use crate::read::RawRow;
@@ -20,6 +21,8 @@ pub(crate) struct CheckedRow {
     pub secrets: Vec<(String, Plain)>,
     /// Whether the city was filled in by [`Rule::DefaultCity`].
     pub city_filled: bool,
+    /// Values kept as written although not recognised, for warnings.
+    pub notes: Vec<String>,
 }
 
 /// Validates every cell of `raw`, then the schema's row rules.
@@ -28,6 +31,7 @@ pub(crate) fn check(
     map: &HeaderMap,
     header: &[String],
     context: &Context,
+    places: &mut PlaceMatcher,
     raw: RawRow,
 ) -> CheckedRow {
     let mut record = Record::new();
@@ -35,6 +39,9 @@ pub(crate) fn check(
     let mut empty = Vec::new();
     let mut secrets = Vec::new();
     let mut city_filled = false;
+    let mut notes = Vec::new();
+    // States wait for the row's country, whatever the column order.
+    let mut states = Vec::new();
     let fields = schema.fields();
     // Which fields have a non-empty cell, valid or not: rules about
     // presence must not pile onto a cell that is there but invalid.
@@ -60,11 +67,60 @@ pub(crate) fn check(
             }
             continue;
         }
-        match check_cell(field, value, context) {
+        let checked = match field.kind() {
+            FieldKind::State { country } => {
+                states.push((field, column, value, country.clone()));
+                continue;
+            }
+            FieldKind::Country => places.country(value).map(Value::Country),
+            _ => check_cell(field, value, context),
+        };
+        match checked {
             Ok(v) => {
                 record.insert(field.id(), v);
             }
-            Err(invalid) => problems.push(problem(field, column, invalid)),
+            Err(invalid) => keep_or_fail(
+                field,
+                column,
+                value,
+                invalid,
+                &mut record,
+                &mut notes,
+                &mut problems,
+            ),
+        }
+    }
+    for (field, column, value, country_field) in states {
+        let country = country_field
+            .as_deref()
+            .and_then(|f| match record.get(f) {
+                Some(Value::Country(code)) => Some(code.clone()),
+                _ => None,
+            })
+            .or_else(|| context.country().map(str::to_string));
+        let checked = match country {
+            Some(country) => places.state(&country, value),
+            None => Err(Invalid::new(
+                ProblemCode::UnknownState,
+                format!(
+                    "{} can't be checked because the row has no country: fill in the country.",
+                    validate::quote(value)
+                ),
+            )),
+        };
+        match checked {
+            Ok(code) => {
+                record.insert(field.id(), Value::State(code));
+            }
+            Err(invalid) => keep_or_fail(
+                field,
+                column,
+                value,
+                invalid,
+                &mut record,
+                &mut notes,
+                &mut problems,
+            ),
         }
     }
 
@@ -235,6 +291,30 @@ pub(crate) fn check(
         empty,
         secrets,
         city_filled,
+        notes,
+    }
+}
+
+/// A value that is not recognised: kept as written with a note where the
+/// field allows it, else a problem of the row.
+fn keep_or_fail(
+    field: &Field,
+    column: &str,
+    value: &str,
+    invalid: Invalid,
+    record: &mut Record,
+    notes: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) {
+    let place = matches!(field.kind(), FieldKind::Country | FieldKind::State { .. });
+    if place && field.keeps_unrecognized() {
+        notes.push(format!(
+            "{column}: {} It was kept as written.",
+            invalid.message
+        ));
+        record.insert(field.id(), Value::Text(value.to_string()));
+    } else {
+        problems.push(problem(field, column, invalid));
     }
 }
 
@@ -251,8 +331,11 @@ fn check_cell(field: &Field, value: &str, context: &Context) -> Result<Value, In
         FieldKind::Date(formats) => validate::date(value, formats).map(Value::Date),
         FieldKind::Choice(choices) => validate::choice(value, choices).map(Value::Choice),
         FieldKind::Number => validate::number(value).map(Value::Number),
-        // Handled by the caller: a password never becomes a plain value.
-        FieldKind::Password => validate::password(value).map(|()| Value::Text(String::new())),
+        // Handled by the caller: a password never becomes a plain value,
+        // and places need the matcher.
+        FieldKind::Password | FieldKind::Country | FieldKind::State { .. } => {
+            Err(Invalid::new(ProblemCode::Required, String::new()))
+        }
     }
 }
 

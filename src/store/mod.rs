@@ -1,5 +1,7 @@
 //! Where customers live: the [`Store`] trait an app implements for its own
-//! database, and [`MemoryStore`].
+//! database, and [`MemoryStore`]. With the cargo feature `sqlite`,
+//! `SqliteStore` keeps customers in a SQLite file (its documentation shows
+//! the table layout).
 //!
 //! The trait is batch-shaped so that a real database gets one round trip per
 //! batch, not one per row: [`Store::lookup`] takes every match key of a
@@ -7,10 +9,14 @@
 //! one bad write fails one row, never the batch.
 
 mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 use std::fmt;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use crate::record::Record;
 
