@@ -773,3 +773,26 @@ fn an_atomic_import_and_a_plain_one_at_once_take_turns() {
     let inserted: u64 = reports.iter().map(|r| r.inserted).sum();
     assert_eq!(inserted, rows.len() as u64);
 }
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_clearly() {
+    let db = TempDb::new("not-a-db");
+    std::fs::write(
+        &db.path,
+        "first_name,email\nAnn,ann@example.com\n".repeat(200),
+    )
+    .unwrap();
+    let err = SqliteStore::open(&db.path).unwrap_err();
+    let message = err.message();
+    assert!(message.contains("could not be opened"), "{message}");
+    assert!(
+        message.contains(&db.path.display().to_string()),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_store_can_move_to_another_thread() {
+    fn send<T: Send>(_: &T) {}
+    send(&SqliteStore::in_memory().unwrap());
+}
