@@ -144,5 +144,7 @@ pub use report::{
 };
 pub use rules::Rule;
 pub use schema::{Choices, DateFormat, Field, FieldKind, HeaderMap, Schema, SchemaBuilder};
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
 pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};
 pub use template::Template;
