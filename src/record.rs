@@ -75,16 +75,9 @@ impl Value {
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Text(s)
-            | Value::Email(s)
-            | Value::Phone(s)
-            | Value::Choice(s)
-            | Value::Number(s)
-            | Value::Country(s)
-            | Value::State(s)
-            | Value::PasswordHash(s) => f.write_str(s),
-            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+        match (self, self.as_str()) {
+            (Value::Date(d), _) => write!(f, "{}", d.format("%Y-%m-%d")),
+            (_, text) => f.write_str(text.unwrap_or_default()),
         }
     }
 }

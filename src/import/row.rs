@@ -75,20 +75,15 @@ pub(crate) fn check(
             FieldKind::Country => places.country(value).map(Value::Country),
             _ => check_cell(field, value, context),
         };
-        match checked {
-            Ok(v) => {
-                record.insert(field.id(), v);
-            }
-            Err(invalid) => keep_or_fail(
-                field,
-                column,
-                value,
-                invalid,
-                &mut record,
-                &mut notes,
-                &mut problems,
-            ),
-        }
+        keep(
+            field,
+            column,
+            value,
+            checked,
+            &mut record,
+            &mut notes,
+            &mut problems,
+        );
     }
     for (field, column, value, country_field) in states {
         let country = country_field
@@ -108,20 +103,15 @@ pub(crate) fn check(
                 ),
             )),
         };
-        match checked {
-            Ok(code) => {
-                record.insert(field.id(), Value::State(code));
-            }
-            Err(invalid) => keep_or_fail(
-                field,
-                column,
-                value,
-                invalid,
-                &mut record,
-                &mut notes,
-                &mut problems,
-            ),
-        }
+        keep(
+            field,
+            column,
+            value,
+            checked.map(Value::State),
+            &mut record,
+            &mut notes,
+            &mut problems,
+        );
     }
 
     // Missing trailing cells read as empty (spreadsheets drop them).
@@ -295,17 +285,25 @@ pub(crate) fn check(
     }
 }
 
-/// A value that is not recognised: kept as written with a note where the
-/// field allows it, else a problem of the row.
-fn keep_or_fail(
+/// Puts a checked cell's value into the record. A value that is not
+/// recognised is kept as written with a note where the field allows it,
+/// else it is a problem of the row.
+fn keep(
     field: &Field,
     column: &str,
     value: &str,
-    invalid: Invalid,
+    checked: Result<Value, Invalid>,
     record: &mut Record,
     notes: &mut Vec<String>,
     problems: &mut Vec<Problem>,
 ) {
+    let invalid = match checked {
+        Ok(v) => {
+            record.insert(field.id(), v);
+            return;
+        }
+        Err(invalid) => invalid,
+    };
     let place = matches!(field.kind(), FieldKind::Country | FieldKind::State { .. });
     if place && field.keeps_unrecognized() {
         notes.push(format!(
