@@ -32,8 +32,10 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write as _};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intake::{
     presets, Context, Error, ErrorKind, Importer, MemoryCityDirectory, MemoryStore, Policy, Report,
     Rule, Schema, Store, Template,
@@ -304,12 +306,26 @@ fn run(opts: &Options) -> Result<(), Failure> {
     if let Some(policy) = opts.policy {
         importer = importer.policy(policy);
     }
+    let bar = progress_bar(file);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        importer = importer
+            .input_len(bar.length().unwrap_or(0))
+            .on_progress(move |p| {
+                bar.set_position(p.bytes);
+                bar.set_message(format!("{} rows", p.rows));
+                ControlFlow::Continue(())
+            });
+    }
     let report = importer
         .dry_run(opts.dry_run)
         .atomic(opts.atomic)
         .preview(opts.preview && opts.json)
         .import(open(file)?, &mut *store)
         .map_err(Failure::File)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
 
     if let Some(out) = &opts.failed_rows {
         write_file(out, |w| report.write_failed_rows(w))?;
@@ -360,6 +376,21 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Store>, Failure> {
              which this build of intake does not have (build with --features sqlite)"
         )))
     }
+}
+
+/// A progress bar on stderr for a file large enough to wait for (hidden
+/// when stderr is not a terminal).
+fn progress_bar(path: &str) -> Option<ProgressBar> {
+    const LARGE: u64 = 4 << 20;
+    let len = std::fs::metadata(path).ok()?.len();
+    if len < LARGE {
+        return None;
+    }
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ({eta} left)",
+    )
+    .ok()?;
+    Some(ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()).with_style(style))
 }
 
 /// Opens `path` for streamed reading.

@@ -134,7 +134,7 @@ pub mod validate;
 
 pub use error::{Error, ErrorKind};
 pub use geo::{CityDirectory, MemoryCityDirectory};
-pub use import::{BlankRows, Context, Importer};
+pub use import::{BlankRows, Context, Importer, Progress};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
 pub use record::{Record, Value};

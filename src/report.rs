@@ -261,7 +261,8 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Stopped {
-    /// The stable code, as for a file-level [`Error`].
+    /// The stable code: as for a file-level [`Error`], or `cancelled` when
+    /// the app's progress callback cancelled the import.
     pub code: &'static str,
     /// What happened, for people.
     pub message: String,
@@ -415,11 +416,18 @@ impl Report {
                 parts.push("No rows failed.".to_string());
             }
         }
+        let cancelled = self.stopped.as_ref().is_some_and(|s| s.code == "cancelled");
         if let Some(stopped) = &self.stopped {
-            parts.push(format!("The import stopped early: {}", stopped.message));
+            if cancelled {
+                parts.push(stopped.message.clone());
+            } else {
+                parts.push(format!("The import stopped early: {}", stopped.message));
+            }
         }
         if self.dry_run {
             parts.push("Nothing was written.".to_string());
+        } else if self.rolled_back && cancelled {
+            parts.push("Nothing was written: this import is all-or-nothing.".to_string());
         } else if self.rolled_back {
             parts.push(
                 "Nothing was written: this import is all-or-nothing. Fix the failed rows and upload the file again."

@@ -1,10 +1,12 @@
 //! Match & decide & write: batches of checked rows against the store, with
 //! the result equal to importing the rows one at a time in file order.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use super::row::{self, CheckedRow};
-use super::{BlankRows, Importer};
+use super::{BlankRows, Importer, Progress};
 use crate::error::Error;
 use crate::geo::PlaceMatcher;
 use crate::password::{self, Plain};
@@ -20,6 +22,41 @@ use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
 
 /// How many unrecognised values get a warning each.
 const MAX_NOTES: u64 = 50;
+
+/// Why an import stops at a batch boundary.
+enum StopReason {
+    Cancelled,
+    StoreFailed(String),
+}
+
+impl StopReason {
+    /// The report's entry, given the first row not imported (or the read
+    /// error in its place).
+    fn stopped(self, next: &Result<RawRow, Error>) -> Stopped {
+        let (line, rest) = match next {
+            Ok(raw) => (
+                Some(raw.line),
+                format!("row {} and the rows after it were not imported", raw.row),
+            ),
+            Err(e) => (
+                e.line(),
+                "the rest of the file was not imported".to_string(),
+            ),
+        };
+        match self {
+            StopReason::Cancelled => Stopped {
+                code: "cancelled",
+                message: format!("The import was cancelled: {rest}."),
+                line,
+            },
+            StopReason::StoreFailed(message) => Stopped {
+                code: "store_failed",
+                message: format!("The store failed ({message}), so the import stopped: {rest}."),
+                line,
+            },
+        }
+    }
+}
 
 /// A customer as the engine knows it during a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,21 +88,25 @@ struct BatchWork {
 
 impl BatchWork {
     /// Records a decided row and, unless unchanged, its write (folded into
-    /// the customer's pending write when there is one).
+    /// the customer's pending write when there is one). An unchanged row
+    /// rides on the customer's pending write too: it is unchanged only if
+    /// that write is saved.
     fn add(&mut self, i: usize, decided: Decided, target: Target, record: Record) {
         let index = self.decided.len();
         let action = decided.action;
         self.decided.push((i, decided));
-        if action == Action::Unchanged {
-            return;
-        }
         if let Some(write) = self
             .pending_of
             .get(&target)
             .and_then(|&p| self.pending.get_mut(p))
         {
-            write.record = record;
+            if action != Action::Unchanged {
+                write.record = record;
+            }
             write.rows.push(index);
+            return;
+        }
+        if action == Action::Unchanged {
             return;
         }
         self.pending_of.insert(target, self.pending.len());
@@ -109,6 +150,9 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     places: PlaceMatcher,
     /// How many values were kept as written although not recognised.
     notes: u64,
+    /// The store's message when it failed a whole lookup or write during
+    /// the current batch.
+    store_failure: Option<String>,
 }
 
 impl<'a, S: Store + ?Sized> Engine<'a, S> {
@@ -170,10 +214,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             lookup_error: None,
             places: PlaceMatcher::new(),
             notes: 0,
+            store_failure: None,
         }
     }
 
-    pub fn run<I>(mut self, rows: I) -> Result<Report, Error>
+    pub fn run<I>(mut self, rows: I, bytes: Option<Rc<Cell<u64>>>) -> Result<Report, Error>
     where
         I: Iterator<Item = Result<RawRow, Error>>,
     {
@@ -188,9 +233,9 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             self.in_transaction = true;
         }
         let mut batch = Vec::with_capacity(importer.batch_size);
-        let mut rows = rows;
+        let mut rows = rows.peekable();
         let mut after_blank: Option<u64> = None;
-        for next in rows.by_ref() {
+        while let Some(next) = rows.next() {
             let raw = match next {
                 Ok(raw) => raw,
                 Err(e) => {
@@ -228,10 +273,18 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             batch.push(checked);
             if batch.len() >= importer.batch_size {
                 self.process(std::mem::take(&mut batch))?;
+                if let Some(reason) = self.checkpoint(bytes.as_deref()) {
+                    if let Some(next) = rows.peek() {
+                        self.report.stopped = Some(reason.stopped(next));
+                        break;
+                    }
+                }
             }
         }
         if !batch.is_empty() {
             self.process(batch)?;
+            // Nothing is left to cancel; the app still hears the end.
+            let _ = self.checkpoint(bytes.as_deref());
         }
         if let Some(count) = after_blank.filter(|c| *c > 0) {
             self.report.warnings.push(Warning::new(
@@ -245,6 +298,29 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             ));
         }
         self.finish()
+    }
+
+    /// After a batch: tells the app how far the import has got, and whether
+    /// it must stop (cancelled, or the store failed and the importer stops
+    /// on store failures).
+    fn checkpoint(&mut self, bytes: Option<&Cell<u64>>) -> Option<StopReason> {
+        let store_failed = self.store_failure.take();
+        if let Some(progress) = &self.importer.progress {
+            let done = Progress::new(
+                self.report.rows,
+                bytes.map_or(0, Cell::get),
+                self.importer.input_len,
+            );
+            if (progress.0)(&done).is_break() {
+                return Some(StopReason::Cancelled);
+            }
+        }
+        match store_failed {
+            Some(message) if self.importer.stop_on_store_failure => {
+                Some(StopReason::StoreFailed(message))
+            }
+            _ => None,
+        }
     }
 
     /// Warns about values kept as written; after [`MAX_NOTES`], only counts.
@@ -617,7 +693,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 format!("The store failed, so nothing was written: {message}"),
             ));
         }
-        self.lookup_error = Some(message);
+        self.lookup_error = Some(message.clone());
+        self.store_failure = Some(message);
         Ok(())
     }
 

@@ -1,10 +1,17 @@
 //! The [`Importer`]: drives rows through the pipeline into a [`Store`].
 
 mod engine;
+mod progress;
 mod row;
 
+use std::cell::Cell;
 use std::io;
+use std::ops::ControlFlow;
+use std::rc::Rc;
 use std::sync::Arc;
+
+pub use progress::Progress;
+use progress::{CountingReader, ProgressFn};
 
 use crate::error::{Error, ErrorKind};
 use crate::geo::CityDirectory;
@@ -119,6 +126,9 @@ pub struct Importer {
     max_rows: Option<u64>,
     blank_rows: BlankRows,
     hasher: Arc<dyn PasswordHasher>,
+    progress: Option<ProgressFn>,
+    input_len: Option<u64>,
+    stop_on_store_failure: bool,
 }
 
 impl Importer {
@@ -139,7 +149,53 @@ impl Importer {
             max_rows: defaults.max_rows,
             blank_rows: defaults.blank_rows,
             hasher: Arc::new(Argon2Hasher::default()),
+            progress: None,
+            input_len: None,
+            stop_on_store_failure: false,
         }
+    }
+
+    /// Calls `callback` after every batch with how far the import has got;
+    /// returning [`ControlFlow::Break`] cancels it. A cancelled import stops
+    /// at that batch boundary: the rows before it are written and reported
+    /// (an [`atomic`](Importer::atomic) import writes nothing), and
+    /// [`Report::stopped`] says where it stopped, with the code `cancelled`.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\na@example.com\nb@example.com\nc@example.com\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .batch_size(1)
+    ///     // Cancel once two rows are done (an app would watch a Cancel button).
+    ///     .on_progress(|p| if p.rows >= 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!(report.inserted, 2);
+    /// assert_eq!(report.stopped.map(|s| s.code), Some("cancelled"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn on_progress<F>(mut self, callback: F) -> Importer
+    where
+        F: Fn(&Progress) -> ControlFlow<()> + Send + Sync + 'static,
+    {
+        self.progress = Some(ProgressFn(Arc::new(callback)));
+        self
+    }
+
+    /// The upload's size in bytes, when the app knows it (a file's length, a
+    /// request's `Content-Length`): [`Progress::total_bytes`].
+    pub fn input_len(mut self, bytes: u64) -> Importer {
+        self.input_len = Some(bytes);
+        self
+    }
+
+    /// Whether a store failure ends the import (default: no). Either way the
+    /// rows the failure affected fail as `store_failed`; when it stops,
+    /// [`Report::stopped`] says so and the rest of the file is not read.
+    pub fn stop_on_store_failure(mut self, stop: bool) -> Importer {
+        self.stop_on_store_failure = stop;
+        self
     }
 
     /// Sets how passwords are hashed (default: [`Argon2Hasher::default`]).
@@ -215,8 +271,9 @@ impl Importer {
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
+        let (input, bytes) = CountingReader::new(input);
         let (header, rows) = CsvRows::open(input)?;
-        self.run(header, rows, store)
+        self.run(header, rows, Some(bytes), store)
     }
 
     /// Imports rows from any source (an accounting system's API, a JSON
@@ -250,10 +307,16 @@ impl Importer {
                 line: n,
             })
         });
-        self.run(header, rows, store)
+        self.run(header, rows, None, store)
     }
 
-    fn run<I, S>(&self, header: Vec<String>, rows: I, store: &mut S) -> Result<Report, Error>
+    fn run<I, S>(
+        &self,
+        header: Vec<String>,
+        rows: I,
+        bytes: Option<Rc<Cell<u64>>>,
+        store: &mut S,
+    ) -> Result<Report, Error>
     where
         I: Iterator<Item = Result<RawRow, Error>>,
         S: Store + ?Sized,
@@ -306,6 +369,6 @@ impl Importer {
             }
         }
         let all = buffered.into_iter().chain(rows);
-        engine::Engine::new(self, &header, &map, store).run(all)
+        engine::Engine::new(self, &header, &map, store).run(all, bytes)
     }
 }
