@@ -15,6 +15,8 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use rlibphonenumber::enums::Region;
+use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::report::ProblemCode;
@@ -147,7 +149,7 @@ pub fn phone(input: &str, region: Option<&str>) -> Result<String, Invalid> {
 
 pub(crate) fn phone_in(
     input: &str,
-    country: Option<phonenumber::country::Id>,
+    country: Option<Region>,
     region_name: Option<&str>,
 ) -> Result<String, Invalid> {
     let value = input.trim();
@@ -170,11 +172,11 @@ pub(crate) fn phone_in(
     } else {
         country
     };
-    let parsed = std::panic::catch_unwind(|| phonenumber::parse(country, value));
+    let parsed = std::panic::catch_unwind(|| PHONE_NUMBER_UTIL.parse(value, country));
     let number = match parsed {
         Ok(Ok(n)) => n,
         Ok(Err(e)) => {
-            use phonenumber::ParseError as P;
+            use rlibphonenumber::ParseError as P;
             return match e {
                 P::InvalidCountryCode if !value.starts_with('+') && country.is_none() => fail(
                     "has no country code: write it with its country code, such as +44 20 7946 0958."
@@ -184,13 +186,13 @@ pub(crate) fn phone_in(
                 P::TooShortAfterIdd | P::TooShortNsn => {
                     fail("is too short to be a phone number: check the digits.".into())
                 }
-                P::TooLong => fail("has too many digits to be a phone number.".into()),
+                P::TooLongNsn => fail("has too many digits to be a phone number.".into()),
                 _ => fail("is not a phone number.".into()),
             };
         }
         Err(_) => return fail("is not a phone number.".into()),
     };
-    if !phonenumber::is_valid(&number) {
+    if !number.is_valid() {
         let place = match (value.starts_with('+'), region_name) {
             (false, Some(r)) => format!(
                 " for {}; check the digits, or write it with its country code if it is not a {} number",
@@ -201,7 +203,7 @@ pub(crate) fn phone_in(
         };
         return fail(format!("is not a valid phone number{place}."));
     }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    Ok(number.format_as(PhoneNumberFormat::E164).to_string())
 }
 
 /// A date in one of `formats`, tried in order. Impossible dates (such as

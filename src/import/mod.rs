@@ -32,7 +32,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     default_country: Option<String>,
-    phone_region: Option<phonenumber::country::Id>,
+    phone_region: Option<rlibphonenumber::enums::Region>,
     company_city: Option<String>,
     city_directory: Option<Arc<dyn CityDirectory>>,
 }
@@ -48,7 +48,10 @@ impl Context {
     /// makes [`Importer::import`] fail with `invalid_config`.
     pub fn default_country(mut self, code: &str) -> Context {
         let code = code.trim().to_ascii_uppercase();
-        self.phone_region = code.parse().ok();
+        // Only a real country: libphonenumber also knows "ZZ" (unknown) and
+        // non-geographic entities.
+        let real = keshvar::Alpha2::try_from(code.as_str()).is_ok();
+        self.phone_region = code.parse().ok().filter(|_| real);
         self.default_country = Some(code);
         self
     }
