@@ -143,7 +143,10 @@ pub use report::{
     WarningCode,
 };
 pub use rules::Rule;
-pub use schema::{Choices, DateFormat, Field, FieldKind, HeaderMap, Schema, SchemaBuilder};
+pub use schema::{
+    Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Schema,
+    SchemaBuilder,
+};
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};

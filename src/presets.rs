@@ -25,114 +25,78 @@ use crate::schema::{Choices, DateFormat, Field, Schema};
 /// ```
 pub fn contacts() -> Schema {
     let built = Schema::builder("contacts")
-        .field(
-            Field::text("first_name")
-                .label("First name")
-                .alias("First")
-                .alias("Given name")
-                .alias("Forename")
-                .max_chars(100),
-        )
-        .field(
-            Field::text("last_name")
-                .label("Last name")
-                .alias("Last")
-                .alias("Surname")
-                .alias("Family name")
-                .max_chars(100),
-        )
-        .field(
-            Field::email("email")
-                .label("Email")
-                .alias("E-mail")
-                .alias("Email address")
-                .alias("E-mail address")
-                .alias("Mail")
-                .identifier(),
-        )
-        .field(
-            Field::phone("phone")
-                .label("Phone")
-                .alias("Phone number")
-                .alias("Telephone")
-                .alias("Tel")
-                .alias("Mobile")
-                .alias("Mobile phone")
-                .alias("Cell")
-                .identifier(),
-        )
-        .field(
-            Field::text("company")
-                .label("Company")
-                .alias("Company name")
-                .alias("Organization")
-                .alias("Organisation"),
-        )
-        .field(
-            Field::text("street1")
-                .label("Street")
-                .alias("Street 1")
-                .alias("Address")
-                .alias("Address 1")
-                .alias("Address line 1")
-                .alias("Street address"),
-        )
-        .field(
-            Field::text("street2")
-                .label("Street 2")
-                .alias("Address 2")
-                .alias("Address line 2"),
-        )
-        .field(
-            Field::text("city")
-                .label("City")
-                .alias("Town")
-                .max_chars(100),
-        )
-        .field(
+        .field(with_aliases(
+            Field::text("first_name").label("First name").max_chars(100),
+            FIRST_NAME,
+        ))
+        .field(with_aliases(
+            Field::text("last_name").label("Last name").max_chars(100),
+            LAST_NAME,
+        ))
+        .field(with_aliases(
+            Field::email("email").label("Email").identifier(),
+            EMAIL,
+        ))
+        .field(with_aliases(
+            Field::phone("phone").label("Phone").identifier(),
+            &[
+                PHONE_GENERIC,
+                MOBILE,
+                PHONE_PRIMARY,
+                PHONE_WORK,
+                PHONE_HOME,
+                PHONE_OF_ADDRESS,
+            ]
+            .concat(),
+        ))
+        .field(with_aliases(
+            Field::text("company").label("Company"),
+            COMPANY,
+        ))
+        .field(with_aliases(
+            Field::text("street1").label("Street"),
+            STREET1,
+        ))
+        .field(with_aliases(
+            Field::text("street2").label("Street 2"),
+            STREET2,
+        ))
+        .field(with_aliases(
+            Field::text("city").label("City").max_chars(100),
+            CITY,
+        ))
+        .field(with_aliases(
             Field::state("state", Some("country"))
                 .label("State")
-                .alias("Province")
-                .alias("Region")
-                .alias("State/Province")
                 .keep_unrecognized(),
-        )
-        .field(
+            STATE,
+        ))
+        .field(with_aliases(
             Field::text("postal_code")
                 .label("Postal code")
-                .alias("Zip")
-                .alias("Zip code")
-                .alias("Postcode")
-                .alias("Post code")
                 .max_chars(20),
-        )
-        .field(
+            POSTAL_CODE,
+        ))
+        .field(with_aliases(
             Field::country("country")
                 .label("Country")
                 .keep_unrecognized(),
-        )
-        .field(
-            Field::date("birthday", vec![DateFormat::iso()])
-                .label("Birthday")
-                .alias("Date of birth")
-                .alias("Birth date")
-                .alias("DOB"),
-        )
-        .field(
+            COUNTRY,
+        ))
+        .field(with_aliases(
+            Field::date("birthday", vec![DateFormat::iso()]).label("Birthday"),
+            BIRTHDAY,
+        ))
+        .field(with_aliases(
             Field::text("reference_id")
                 .label("Reference ID")
-                .alias("Reference")
-                .alias("External ID")
                 .max_chars(100),
-        )
-        .field(
-            Field::text("other")
-                .label("Other")
-                .alias("Notes")
-                .alias("Note")
-                .alias("Comments")
-                .max_chars(2000),
-        )
+            REFERENCE_ID,
+        ))
+        .field(with_aliases(
+            Field::text("other").label("Other").max_chars(2000),
+            NOTES,
+        ))
         .rule(Rule::at_least_one_of([
             "first_name",
             "last_name",
@@ -184,45 +148,48 @@ pub fn field_service() -> Schema {
         .alias("Company", "Business");
     let built = Schema::builder("field-service")
         .field(
-            Field::choice("title", titles)
+            with_aliases(Field::choice("title", titles), TITLE)
                 .label("Customer title")
-                .alias("Title")
                 .example("Mrs")
                 .example("Dr"),
         )
         .field(
-            Field::text("first_name")
+            with_aliases(Field::text("first_name"), FIRST_NAME)
                 .required()
                 .max_chars(100)
                 .example("Maria")
                 .example("James"),
         )
         .field(
-            Field::text("last_name")
+            with_aliases(Field::text("last_name"), LAST_NAME)
                 .required()
                 .max_chars(100)
                 .example("García")
                 .example("O'Neil"),
         )
         .field(
-            Field::email("email")
+            with_aliases(Field::email("email"), EMAIL)
                 .required()
                 .identifier()
-                .alias("Email address")
                 .example("maria.garcia@example.com")
                 .example("james@oneil-plumbing.example"),
         )
+        .field(with_aliases(Field::phone("mobile"), MOBILE).example("(415) 555-0134"))
         .field(
-            Field::phone("mobile")
-                .alias("Mobile phone")
-                .example("(415) 555-0134"),
-        )
-        .field(
-            Field::phone("phone")
-                .identifier()
-                .alias("Phone number")
-                .example("(415) 555-0101")
-                .example("(312) 555-0188"),
+            with_aliases(
+                Field::phone("phone"),
+                &[
+                    PHONE_GENERIC,
+                    PHONE_PRIMARY,
+                    PHONE_WORK,
+                    PHONE_HOME,
+                    PHONE_OF_ADDRESS,
+                ]
+                .concat(),
+            )
+            .identifier()
+            .example("(415) 555-0101")
+            .example("(312) 555-0188"),
         )
         .field(Field::password("password"))
         .field(
@@ -232,52 +199,53 @@ pub fn field_service() -> Schema {
                 .example("Business"),
         )
         .field(
-            Field::text("business_name")
+            with_aliases(Field::text("business_name").alias("Company"), COMPANY)
                 .label("Business name")
-                .alias("Company")
                 .example("")
                 .example("O'Neil Plumbing LLC"),
         )
         .field(
-            Field::date("date_joined", vec![date_joined_format()])
-                .label("Date joined")
-                .example("2018/05/12")
-                .example("2021/11/03"),
+            with_aliases(
+                Field::date("date_joined", vec![date_joined_format()]),
+                &["Customer since", "Join date", "Joined"],
+            )
+            .label("Date joined")
+            .example("2018/05/12")
+            .example("2021/11/03"),
         )
         .field(
-            Field::text("street1")
-                .alias("Street")
-                .alias("Address")
+            with_aliases(Field::text("street1").alias("Street"), STREET1)
                 .example("1 Market St")
                 .example("200 W Madison St"),
         )
         .field(
-            Field::text("street2")
+            with_aliases(Field::text("street2"), STREET2)
                 .example("Apt 4")
                 .example("Suite 1200"),
         )
         .field(
-            Field::text("city")
+            with_aliases(Field::text("city"), CITY)
                 .required()
                 .max_chars(100)
                 .example("San Francisco")
                 .example("Chicago"),
         )
         .field(
-            Field::state("state", Some("country"))
-                .alias("Province")
+            with_aliases(Field::state("state", Some("country")), STATE)
                 .example("CA")
                 .example("IL"),
         )
         .field(
-            Field::text("postal_code")
-                .alias("Zip")
-                .alias("Postcode")
+            with_aliases(Field::text("postal_code"), POSTAL_CODE)
                 .max_chars(20)
                 .example("94105")
                 .example("60606"),
         )
-        .field(Field::country("country").example("US").example("US"))
+        .field(
+            with_aliases(Field::country("country"), COUNTRY)
+                .example("US")
+                .example("US"),
+        )
         .fields(secondary_contact(2))
         .fields(secondary_contact(3))
         .rule(Rule::required_if_equals(
@@ -323,3 +291,207 @@ fn date_joined_format() -> DateFormat {
         Err(e) => unreachable!("the date joined format is invalid: {e}"),
     }
 }
+
+/// Adds `aliases` to `field`, in rank order.
+fn with_aliases(field: Field, aliases: &[&str]) -> Field {
+    aliases
+        .iter()
+        .fold(field, |field, alias| field.alias(*alias))
+}
+
+// Header names of the presets' fields, as people and other tools write
+// them. Order is rank (see `Field::alias`): when a file has several, the
+// first listed wins. See tests/data/exports for the exports they come from.
+
+const FIRST_NAME: &[&str] = &["First", "Given name", "Forename"];
+const LAST_NAME: &[&str] = &["Last", "Surname", "Family name"];
+const EMAIL: &[&str] = &[
+    "Email address",
+    "Mail",
+    "Email 1",
+    "E-mail 1 - Value",
+    "Primary email",
+    "Main email",
+];
+/// The honorific (Mr, Dr). Before "Title", which in CRMs (Salesforce)
+/// is the job title when a "Salutation" column is also there.
+const TITLE: &[&str] = &["Salutation", "Name prefix", "Title"];
+
+// Phones: a generic phone first, then mobile (the number that reaches the
+// person, and the best match key), then primary, work and home numbers.
+// Numbered extras ("Business Phone 2"), fax, pager and the like are never
+// the phone.
+const PHONE_GENERIC: &[&str] = &[
+    "Phone number",
+    "Telephone",
+    "Telephone number",
+    "Tel",
+    "Phone 1 - Value",
+];
+const MOBILE: &[&str] = &[
+    "Mobile",
+    "Mobile phone",
+    "Mobile number",
+    "Mobile phone number",
+    "Cell",
+    "Cell phone",
+    "Cell number",
+];
+const PHONE_PRIMARY: &[&str] = &["Primary phone", "Main phone"];
+const PHONE_WORK: &[&str] = &["Business phone", "Work phone", "Office phone"];
+const PHONE_HOME: &[&str] = &["Home phone"];
+/// Shopify's phone of the customer's default address.
+const PHONE_OF_ADDRESS: &[&str] = &["Default address phone"];
+
+const COMPANY: &[&str] = &[
+    "Company name",
+    "Organization",
+    "Organisation",
+    "Organization name",
+    "Organisation name",
+    "Organization 1 - Name",
+    "Business name",
+    "Account name",
+    "Company / Account",
+    "Default address company",
+];
+
+// Addresses. Exports hold several addresses per contact; the preset takes
+// one, and every address field takes it from the same one because each
+// list ranks the addresses in the same order: unprefixed, Google's
+// "Address 1", Outlook's "Business", Salesforce's "Mailing", QuickBooks'
+// "Billing", Shopify's "Default Address", Xero's postal ("PO"), then the
+// fallbacks used only when the file has none of those: "Home",
+// "Shipping", Xero's street address ("SA"). "Other" addresses (Outlook,
+// Salesforce) and second addresses ("Address 2 - Street") are never the
+// customer's address.
+const STREET1: &[&str] = &[
+    "Address",
+    "Address 1",
+    "Address line 1",
+    "Street address",
+    "Street line 1",
+    "Address 1 - Street",
+    "Business street",
+    "Mailing street",
+    "Billing street",
+    "Billing address line 1",
+    "Default address address1",
+    "PO address line 1",
+    "Home street",
+    "Shipping street",
+    "Shipping address line 1",
+    "SA address line 1",
+];
+const STREET2: &[&str] = &[
+    "Address 2",
+    "Address line 2",
+    "Street line 2",
+    "Address 1 - Extended Address",
+    "Business street 2",
+    "Billing address line 2",
+    "Default address address2",
+    "PO address line 2",
+    "Home street 2",
+    "Shipping address line 2",
+    "SA address line 2",
+];
+const CITY: &[&str] = &[
+    "Town",
+    "Town/City",
+    "City/Town",
+    "Address 1 - City",
+    "Business city",
+    "Mailing city",
+    "Billing city",
+    "Billing address city",
+    "Default address city",
+    "PO city",
+    "Home city",
+    "Shipping city",
+    "Shipping address city",
+    "SA city",
+];
+/// Not a bare "Region": in CRMs that is a sales territory, and in
+/// Mailchimp the region of the subscriber's IP address.
+const STATE: &[&str] = &[
+    "Province",
+    "State/Province",
+    "State/Region",
+    "Province/State",
+    "State or province",
+    "State code",
+    "Province code",
+    "Address 1 - Region",
+    "Business state",
+    "Mailing state/province",
+    "Mailing state",
+    "Billing state",
+    "Billing address state",
+    "Default address province code",
+    "Default address province",
+    "PO region",
+    "Home state",
+    "Shipping state",
+    "Shipping address state",
+    "SA region",
+];
+const POSTAL_CODE: &[&str] = &[
+    "Zip",
+    "Zip code",
+    "Postcode",
+    "Zip/Postal code",
+    "Postal/Zip code",
+    "Address 1 - Postal Code",
+    "Business postal code",
+    "Mailing zip/postal code",
+    "Mailing postal code",
+    "Mailing zip",
+    "Billing zip",
+    "Billing postal code",
+    "Billing address postal code",
+    "Default address zip",
+    "PO postal code",
+    "Home postal code",
+    "Shipping zip",
+    "Shipping postal code",
+    "Shipping address postal code",
+    "SA postal code",
+];
+const COUNTRY: &[&str] = &[
+    "Country/Region",
+    "Address 1 - Country",
+    "Business country/region",
+    "Business country",
+    "Mailing country",
+    "Billing country",
+    "Billing address country",
+    "Default address country code",
+    "Default address country",
+    "PO country",
+    "Home country/region",
+    "Home country",
+    "Shipping country",
+    "Shipping address country",
+    "SA country",
+];
+const BIRTHDAY: &[&str] = &["Date of birth", "Birth date", "DOB"];
+/// The customer's id in the system the file comes from.
+const REFERENCE_ID: &[&str] = &[
+    "Reference",
+    "External ID",
+    "Customer ID",
+    "Contact ID",
+    "Lead ID",
+    "Record ID",
+    "Account number",
+    "Customer number",
+];
+const NOTES: &[&str] = &[
+    "Notes",
+    "Note",
+    "Comments",
+    "Comment",
+    "Description",
+    "Remarks",
+];

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::error::{Error, ErrorKind};
 use crate::import::BlankRows;
 use crate::policy::Policy;
@@ -157,6 +159,12 @@ impl Field {
     }
 
     /// Adds another header name that means this field (`"Surname"`).
+    ///
+    /// Aliases are ranked in the order they are added: when several
+    /// columns of one file match aliases of the same field, the column
+    /// matching the earliest alias feeds the field and the others are
+    /// ignored (see [`Schema::map_header`]). Add the most specific,
+    /// most trustworthy spelling first.
     pub fn alias(mut self, alias: impl Into<String>) -> Field {
         self.aliases.push(alias.into());
         self
@@ -436,30 +444,25 @@ fn choice_key(s: &str) -> String {
     s.trim().trim_end_matches('.').trim().to_lowercase()
 }
 
-/// Normalizes a header name for matching: trimmed, a trailing `*` dropped,
-/// lower-cased, and runs of spaces, underscores and hyphens made one `_`.
+/// Normalizes a header name for matching: accents and case are dropped,
+/// and so is everything but letters and digits (spaces, `_`, `-`, `/`,
+/// `#`, a required-column `*`).
+///
+/// So `E-mail Address`, `email_address`, `EmailAddress` and
+/// `E-mail address*` are one name, and `Téléphone` is `telephone`.
 ///
 /// ```
 /// use intake::schema::header_key;
-/// assert_eq!(header_key(" First Name* "), "first_name");
-/// assert_eq!(header_key("first-name"), "first_name");
+/// assert_eq!(header_key(" First Name* "), "firstname");
+/// assert_eq!(header_key("first-name"), "firstname");
+/// assert_eq!(header_key("*ContactName"), "contactname");
+/// assert_eq!(header_key("Zip/Postal Code"), "zippostalcode");
 /// ```
 pub fn header_key(name: &str) -> String {
-    let name = name.trim().trim_end_matches('*').trim();
-    let mut out = String::with_capacity(name.len());
-    let mut gap = false;
-    for c in name.chars() {
-        if c == ' ' || c == '_' || c == '-' || c.is_whitespace() {
-            gap = true;
-            continue;
-        }
-        if gap && !out.is_empty() {
-            out.push('_');
-        }
-        gap = false;
-        out.extend(c.to_lowercase());
-    }
-    out
+    name.nfd()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 /// The fields and rules of an import: what columns mean and what a valid
@@ -482,8 +485,9 @@ pub struct Schema {
     fields: Vec<Field>,
     rules: Vec<Rule>,
     defaults: ImportDefaults,
-    /// Header key (id, label or alias) → field index.
-    names: HashMap<String, usize>,
+    /// Header key (id, label or alias) → field index and how good a
+    /// match it is.
+    names: HashMap<String, (usize, Rank)>,
 }
 
 /// Builds a [`Schema`]; see [`Schema::builder`].
@@ -554,19 +558,33 @@ impl SchemaBuilder {
                     field.id
                 ));
             }
-            let spellings = [&field.id, &field.label].into_iter().chain(&field.aliases);
-            for name in spellings {
+            let names_of_field = [(&field.id, Rank::Name), (&field.label, Rank::Name)]
+                .into_iter()
+                .chain(
+                    field
+                        .aliases
+                        .iter()
+                        .enumerate()
+                        .map(|(n, a)| (a, Rank::Alias(n))),
+                );
+            for (name, rank) in names_of_field {
                 let key = header_key(name);
+                if key.is_empty() {
+                    // Would match every unnamed column.
+                    continue;
+                }
                 match names.get(&key) {
-                    Some(&j) if j != i => {
+                    Some(&(j, _)) if j != i => {
                         let other = self.fields.get(j).map_or("", |f: &Field| f.id.as_str());
                         return bad(format!(
                             "header name '{name}' would mean both '{other}' and '{}'",
                             field.id
                         ));
                     }
+                    // The same field spelled twice keeps its better rank.
+                    Some(&(_, known)) if known <= rank => {}
                     _ => {
-                        names.insert(key, i);
+                        names.insert(key, (i, rank));
                     }
                 }
             }
@@ -646,47 +664,211 @@ impl Schema {
         self.fields.iter().find(|f| f.id == id)
     }
 
-    /// The field a header name means, if any.
+    /// The field a header name means, if any: what
+    /// [`map_header`](Schema::map_header) makes of a file with this one
+    /// column (by id, label or alias, else a likely typo).
     ///
     /// ```
     /// use intake::presets;
     /// let schema = presets::contacts();
     /// assert_eq!(schema.field_for_header("First Name*").map(|f| f.id()), Some("first_name"));
+    /// assert_eq!(schema.field_for_header("Emial").map(|f| f.id()), Some("email"));
     /// assert!(schema.field_for_header("Favourite colour").is_none());
     /// ```
     pub fn field_for_header(&self, name: &str) -> Option<&Field> {
-        self.field_index(name).and_then(|i| self.fields.get(i))
+        self.claim(&header_key(name))
+            .and_then(|(i, _)| self.fields.get(i))
     }
 
-    pub(crate) fn field_index(&self, name: &str) -> Option<usize> {
-        self.names.get(&header_key(name)).copied()
+    /// The field a header key means and how well: by id, label or alias,
+    /// else by similarity.
+    fn claim(&self, key: &str) -> Option<(usize, Rank)> {
+        if key.is_empty() {
+            return None;
+        }
+        self.names.get(key).copied().or_else(|| {
+            self.similar_field(key)
+                .map(|(field, distance)| (field, Rank::Similar(distance)))
+        })
+    }
+
+    /// The field whose name `key` is most likely a typo of, with the number
+    /// of slips. A typo here is what fingers do, not another word: two
+    /// neighbouring characters swapped ("Emial") or a letter doubled or
+    /// undoubled ("Adress", "Citty"), once (twice from
+    /// [`SIMILAR_TWO_SLIPS_CHARS`] characters on). A changed, missing or
+    /// extra letter is not a typo: "County" is not "Country", "Stage" not
+    /// "State", "Mother" not "Other". Only for keys of
+    /// [`SIMILAR_MIN_CHARS`] to [`SIMILAR_MAX_CHARS`] characters, with the same digits as the name, and
+    /// never when any other field has a name within one edit more.
+    fn similar_field(&self, key: &str) -> Option<(usize, usize)> {
+        let chars: Vec<char> = key.chars().collect();
+        let len = chars.len();
+        if !(SIMILAR_MIN_CHARS..=SIMILAR_MAX_CHARS).contains(&len) {
+            return None;
+        }
+        let budget = if len >= SIMILAR_TWO_SLIPS_CHARS { 2 } else { 1 };
+        let mut found: Option<(usize, usize)> = None;
+        // Every other field's closest name, in plain edits.
+        let mut others: Vec<(usize, usize)> = Vec::new();
+        for (name, &(field, _)) in &self.names {
+            // Cheap filters first: each slip changes the length by at most
+            // one, and the margin looks one edit further.
+            if name.chars().count().abs_diff(len) > budget + 1 || !same_digits(key, name) {
+                continue;
+            }
+            let name_chars: Vec<char> = name.chars().collect();
+            if let Some(slips) = slips(&chars, &name_chars, budget) {
+                if slips > 0 && found.is_none_or(|(_, s)| slips < s) {
+                    found = Some((field, slips));
+                }
+            }
+            let distance = strsim::osa_distance(key, name);
+            if distance <= budget + 1 {
+                others.push((field, distance));
+            }
+        }
+        let (field, slips) = found?;
+        // Never when it could as well be another field's name.
+        if others
+            .iter()
+            .any(|&(other, distance)| other != field && distance <= slips + 1)
+        {
+            return None;
+        }
+        Some((field, slips))
     }
 
     /// Maps a header row to fields: which column feeds which field.
     ///
-    /// Fails with `missing_columns` (naming every one) or
-    /// `duplicate_columns`.
+    /// Columns are compared by their [`header_key`] (case, accents, spaces
+    /// and punctuation ignored) and matched, best first:
+    ///
+    /// 1. **chosen**: the app's own choice, see
+    ///    [`map_header_with`](Schema::map_header_with);
+    /// 2. **name**: the field's id or label;
+    /// 3. **alias**: one of the field's [aliases](Field::alias); an alias
+    ///    added earlier ranks above one added later;
+    /// 4. **similar**: a likely typo of one of the field's names
+    ///    ("Emial", "Frist Name"). Only for headers of 5 or more letters
+    ///    and digits; one edit away (two from 10 characters on; for 5
+    ///    characters, only two neighbouring letters swapped); with the same
+    ///    digits as the name ("Street 3" is not "Street 2"); when no other
+    ///    field has a name within one more edit; and never for a word that
+    ///    merely looks like a typo ("County" is not "Country").
+    ///
+    /// A field takes at most one column, the one with the best match: an
+    /// exact name beats an alias, an earlier alias a later one, an alias a
+    /// typo. The other columns that match the field are ignored (their
+    /// field is `None`; [`HeaderMap::note`] names the column used instead),
+    /// like the columns that match no field.
+    ///
+    /// # Errors
+    ///
+    /// - `duplicate_columns` when a field's best match is shared by two or
+    ///   more columns: the same header written twice (`Email` and
+    ///   `email`), a field's id and its label (`title` and
+    ///   `Customer title`), or two equally close typos. Each pair is named.
+    /// - `missing_columns` naming every required field left without a
+    ///   column.
+    ///
+    /// ```
+    /// use intake::presets;
+    ///
+    /// let schema = presets::contacts();
+    /// let header = ["E-mail 1 - Value", "E-mail 2 - Value", "Frist Name", "Phone", "Mobile"];
+    /// let map = schema.map_header(&header)?;
+    /// let field = |col| map.field_of(col).map(|f| schema.fields()[f].id());
+    /// assert_eq!(field(0), Some("email"));
+    /// assert_eq!(field(1), None); // a second address is not the email
+    /// assert_eq!(field(2), Some("first_name")); // a typo, read as First name
+    /// assert_eq!(field(3), Some("phone")); // the exact name beats the alias
+    /// assert_eq!(field(4), None);
+    /// assert_eq!(map.note(4), Some("Column 'Mobile' was not imported: column 'Phone' already fills Phone."));
+    ///
+    /// let err = schema.map_header(&["Email", "email"]).unwrap_err();
+    /// assert_eq!(err.code(), "duplicate_columns");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
     pub fn map_header<S: AsRef<str>>(&self, header: &[S]) -> Result<HeaderMap, Error> {
-        let mut columns = Vec::with_capacity(header.len());
-        let mut seen: Vec<Option<usize>> = vec![None; self.fields.len()];
+        self.map_header_with(header, &ColumnOverrides::default())
+    }
+
+    /// Maps a header row to fields as [`map_header`](Schema::map_header)
+    /// does, with the app's own choices first: a column the overrides map
+    /// feeds that field whatever else matches it, and a column they ignore
+    /// feeds nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_header`](Schema::map_header), and `invalid_config` when an
+    /// override names a field the schema does not have, a column the header
+    /// does not have, or maps two columns to one field.
+    ///
+    /// ```
+    /// use intake::{presets, ColumnOverrides};
+    ///
+    /// let schema = presets::contacts();
+    /// let overrides = ColumnOverrides::new().map("Cust Email", "email").ignore("Phone");
+    /// let map = schema.map_header_with(&["Email", "Cust Email", "Phone"], &overrides)?;
+    /// let field = |col| map.field_of(col).map(|f| schema.fields()[f].id());
+    /// assert_eq!((field(0), field(1), field(2)), (None, Some("email"), None));
+    ///
+    /// let wrong = ColumnOverrides::new().map("Cust Email", "e-mail");
+    /// assert_eq!(schema.map_header_with(&["Cust Email"], &wrong).unwrap_err().code(), "invalid_config");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn map_header_with<S: AsRef<str>>(
+        &self,
+        header: &[S],
+        overrides: &ColumnOverrides,
+    ) -> Result<HeaderMap, Error> {
+        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
+        let name = |col: usize| names.get(col).copied().unwrap_or("");
+        let keys: Vec<String> = names.iter().map(|n| header_key(n)).collect();
+        let chosen = self.chosen_columns(&keys, overrides)?;
+        let claims: Vec<Option<(usize, Rank)>> = keys
+            .iter()
+            .map(|key| match chosen.get(key.as_str()) {
+                Some(Some(field)) => Some((*field, Rank::Chosen)),
+                Some(None) => None,
+                None => self.claim(key),
+            })
+            .collect();
+        let mut best: Vec<Option<Rank>> = vec![None; self.fields.len()];
+        for &(field, rank) in claims.iter().flatten() {
+            if let Some(slot) = best.get_mut(field) {
+                if slot.is_none_or(|b| rank < b) {
+                    *slot = Some(rank);
+                }
+            }
+        }
+        let mut columns = vec![None; names.len()];
+        let mut matches = vec![None; names.len()];
+        let mut notes: Vec<Option<String>> = vec![None; names.len()];
+        let mut field_columns: Vec<Option<usize>> = vec![None; self.fields.len()];
         let mut duplicates = Vec::new();
-        for (col, name) in header.iter().enumerate() {
-            let name = name.as_ref();
-            let field = self.field_index(name);
-            if let Some(f) = field {
-                match seen.get(f).copied().flatten() {
-                    Some(first) => {
-                        let first_name = header.get(first).map(AsRef::as_ref).unwrap_or("");
-                        duplicates.push(format!("'{first_name}' and '{name}'"));
+        for (col, claim) in claims.iter().enumerate() {
+            let Some((field, rank)) = *claim else {
+                continue;
+            };
+            if best.get(field).copied().flatten() != Some(rank) {
+                continue;
+            }
+            match field_columns.get(field).copied().flatten() {
+                Some(first) => duplicates.push(format!("'{}' and '{}'", name(first), name(col))),
+                None => {
+                    if let Some(slot) = field_columns.get_mut(field) {
+                        *slot = Some(col);
                     }
-                    None => {
-                        if let Some(slot) = seen.get_mut(f) {
-                            *slot = Some(col);
-                        }
+                    if let Some(slot) = columns.get_mut(col) {
+                        *slot = Some(field);
+                    }
+                    if let Some(slot) = matches.get_mut(col) {
+                        *slot = Some(rank.kind());
                     }
                 }
             }
-            columns.push(field);
         }
         if !duplicates.is_empty() {
             let message = format!(
@@ -695,11 +877,42 @@ impl Schema {
             );
             return Err(Error::new(ErrorKind::DuplicateColumns(duplicates), message));
         }
+        let label = |field: usize| self.fields.get(field).map_or("", |f| f.label.as_str());
+        for (col, (claim, note)) in claims.iter().zip(notes.iter_mut()).enumerate() {
+            let column = name(col);
+            *note = match *claim {
+                Some((field, Rank::Similar(_))) if columns.get(col) == Some(&Some(field)) => {
+                    Some(format!(
+                        "Column '{column}' was read as {}, the closest field name. Rename the column if that is wrong.",
+                        label(field)
+                    ))
+                }
+                Some((field, _)) if columns.get(col) == Some(&Some(field)) => None,
+                Some((field, _)) => {
+                    let used = field_columns.get(field).copied().flatten().map_or("", name);
+                    Some(format!(
+                        "Column '{column}' was not imported: column '{used}' already fills {}.",
+                        label(field)
+                    ))
+                }
+                None if chosen.get(keys.get(col).map_or("", String::as_str)) == Some(&None) => {
+                    Some(format!(
+                        "Column '{column}' was not imported: the import is set to ignore it."
+                    ))
+                }
+                None if column.trim().is_empty() => {
+                    Some("A column without a name was not imported.".to_string())
+                }
+                None => Some(format!(
+                    "Column '{column}' matches no field and was not imported."
+                )),
+            };
+        }
         let missing: Vec<String> = self
             .fields
             .iter()
-            .zip(&seen)
-            .filter(|(f, s)| f.required && s.is_none())
+            .zip(&field_columns)
+            .filter(|(f, c)| f.required && c.is_none())
             .map(|(f, _)| f.label.clone())
             .collect();
         if !missing.is_empty() {
@@ -713,18 +926,232 @@ impl Schema {
         }
         Ok(HeaderMap {
             columns,
-            field_columns: seen,
+            field_columns,
+            matches,
+            notes,
         })
+    }
+
+    /// The overrides checked against the schema and the header: header key
+    /// → the chosen field's index, or `None` for an ignored column.
+    fn chosen_columns<'k>(
+        &self,
+        keys: &'k [String],
+        overrides: &ColumnOverrides,
+    ) -> Result<HashMap<&'k str, Option<usize>>, Error> {
+        let bad = |m: String| Err(Error::new(ErrorKind::InvalidConfig, m));
+        let mut chosen: HashMap<&'k str, (&str, Option<usize>)> = HashMap::new();
+        for choice in &overrides.choices {
+            let Some(key) = keys.iter().find(|k| **k == choice.key) else {
+                return bad(format!(
+                    "the column '{}' named in the column overrides is not in the file's header",
+                    choice.column
+                ));
+            };
+            let field = match &choice.field {
+                None => None,
+                Some(id) => match self.fields.iter().position(|f| f.id == *id) {
+                    Some(i) => Some(i),
+                    None => {
+                        return bad(format!(
+                            "the column overrides map '{}' to '{id}', which is not a field of the schema '{}'",
+                            choice.column, self.name
+                        ))
+                    }
+                },
+            };
+            // A later choice about the same column replaces an earlier one.
+            chosen.insert(key.as_str(), (choice.column.as_str(), field));
+        }
+        let mut by_field: HashMap<usize, &str> = HashMap::new();
+        for (column, field) in chosen.values() {
+            let Some(field) = field else { continue };
+            if let Some(other) = by_field.insert(*field, column) {
+                let id = self.fields.get(*field).map_or("", |f| f.id.as_str());
+                let (a, b) = if other < *column {
+                    (other, *column)
+                } else {
+                    (*column, other)
+                };
+                return bad(format!(
+                    "the column overrides map both '{a}' and '{b}' to '{id}'; a field takes one column"
+                ));
+            }
+        }
+        Ok(chosen
+            .into_iter()
+            .map(|(key, (_, field))| (key, field))
+            .collect())
     }
 }
 
-/// How a header was understood: which column feeds which field.
+/// Headers shorter than this (in letters and digits) are never read as
+/// typos: there are too many short words.
+const SIMILAR_MIN_CHARS: usize = 5;
+/// Longer headers are not read as typos: no field name is that long, and
+/// it bounds the work on hostile headers.
+const SIMILAR_MAX_CHARS: usize = 64;
+/// From this length two slips still make a typo.
+const SIMILAR_TWO_SLIPS_CHARS: usize = 10;
+
+/// How many slips turn `name` into `typed`, if at most `budget`: two
+/// neighbouring characters swapped, or a character doubled or undoubled.
+fn slips(typed: &[char], name: &[char], budget: usize) -> Option<usize> {
+    match (typed.split_first(), name.split_first()) {
+        (None, None) => Some(0),
+        (Some((t, typed_rest)), Some((n, name_rest))) if t == n => {
+            // A doubled letter typed once, or typed twice for once: the
+            // rest of one side repeats the character just matched.
+            let same = slips(typed_rest, name_rest, budget);
+            let undoubled = (budget > 0 && name_rest.first() == Some(n))
+                .then(|| slips(typed_rest, name_rest.get(1..).unwrap_or(&[]), budget - 1))
+                .flatten()
+                .map(|s| s + 1);
+            let doubled = (budget > 0 && typed_rest.first() == Some(t))
+                .then(|| slips(typed_rest.get(1..).unwrap_or(&[]), name_rest, budget - 1))
+                .flatten()
+                .map(|s| s + 1);
+            [same, undoubled, doubled].into_iter().flatten().min()
+        }
+        (Some((t, typed_rest)), Some((n, name_rest))) => {
+            // Two neighbours swapped: "mi" typed for "im".
+            if budget == 0 || typed_rest.first() != Some(n) || name_rest.first() != Some(t) {
+                return None;
+            }
+            slips(
+                typed_rest.get(1..).unwrap_or(&[]),
+                name_rest.get(1..).unwrap_or(&[]),
+                budget - 1,
+            )
+            .map(|s| s + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `a` and `b` hold the same digits in the same order.
+fn same_digits(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| c.is_numeric())
+        .eq(b.chars().filter(|c| c.is_numeric()))
+}
+
+/// How well a column's header matches a field; lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// The app's override.
+    Chosen,
+    /// The field's id or label.
+    Name,
+    /// The field's alias at this position.
+    Alias(usize),
+    /// A likely typo at this edit distance.
+    Similar(usize),
+}
+
+impl Rank {
+    fn kind(self) -> MatchKind {
+        match self {
+            Rank::Chosen => MatchKind::Chosen,
+            Rank::Name => MatchKind::Name,
+            Rank::Alias(_) => MatchKind::Alias,
+            Rank::Similar(_) => MatchKind::Similar,
+        }
+    }
+}
+
+/// How a column was matched to the field it feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MatchKind {
+    /// The app chose it ([`ColumnOverrides`],
+    /// [`Importer::map_column`](crate::Importer::map_column)).
+    Chosen,
+    /// The header is the field's id or label.
+    Name,
+    /// The header is one of the field's aliases.
+    Alias,
+    /// The header looks like a typo of one of the field's names.
+    Similar,
+}
+
+/// An app's own choices about a file's columns, which win over the
+/// automatic mapping: this column feeds that field, that column is
+/// ignored. Used by [`Schema::map_header_with`] and by
+/// [`Importer::map_column`](crate::Importer::map_column) and
+/// [`Importer::ignore_column`](crate::Importer::ignore_column).
+///
+/// Columns are named as written in the file and compared as header names
+/// are ([`header_key`]: case, spaces and punctuation ignored); fields by
+/// their id. A later choice about the same column replaces an earlier one.
+///
+/// ```
+/// use intake::ColumnOverrides;
+///
+/// let overrides = ColumnOverrides::new()
+///     .map("Cust Email", "email")
+///     .ignore("Email 2");
+/// assert!(!overrides.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnOverrides {
+    choices: Vec<ColumnChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ColumnChoice {
+    /// The column as the app named it, for messages.
+    column: String,
+    key: String,
+    /// The field id, or `None` to ignore the column.
+    field: Option<String>,
+}
+
+impl ColumnOverrides {
+    /// No choices: the mapping is automatic.
+    pub fn new() -> ColumnOverrides {
+        ColumnOverrides::default()
+    }
+
+    /// The column `column` feeds the field with id `field`.
+    pub fn map(mut self, column: &str, field: &str) -> ColumnOverrides {
+        self.choices.push(ColumnChoice {
+            column: column.to_string(),
+            key: header_key(column),
+            field: Some(field.to_string()),
+        });
+        self
+    }
+
+    /// The column `column` feeds no field.
+    pub fn ignore(mut self, column: &str) -> ColumnOverrides {
+        self.choices.push(ColumnChoice {
+            column: column.to_string(),
+            key: header_key(column),
+            field: None,
+        });
+        self
+    }
+
+    /// Whether there are no choices.
+    pub fn is_empty(&self) -> bool {
+        self.choices.is_empty()
+    }
+}
+
+/// How a header was understood: which column feeds which field, how each
+/// column was matched, and why a column was ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderMap {
     /// Column index → field index.
     columns: Vec<Option<usize>>,
     /// Field index → column index.
     field_columns: Vec<Option<usize>>,
+    /// Column index → how it matched its field.
+    matches: Vec<Option<MatchKind>>,
+    /// Column index → a sentence for people about a guessed or ignored
+    /// column.
+    notes: Vec<Option<String>>,
 }
 
 impl HeaderMap {
@@ -736,6 +1163,18 @@ impl HeaderMap {
     /// The column index that feeds field `field`, if any.
     pub fn column_of(&self, field: usize) -> Option<usize> {
         self.field_columns.get(field).copied().flatten()
+    }
+
+    /// How column `col` was matched to its field (`None`: it feeds none).
+    pub fn matched_by(&self, col: usize) -> Option<MatchKind> {
+        self.matches.get(col).copied().flatten()
+    }
+
+    /// For people: why column `col` was not imported ("column 'Mobile
+    /// Phone' already fills Phone"), or that it was read as the closest
+    /// field name. `None` for a column matched by name, alias or choice.
+    pub fn note(&self, col: usize) -> Option<&str> {
+        self.notes.get(col).and_then(Option::as_deref)
     }
 
     /// How many columns the header has.

@@ -207,18 +207,39 @@ fn required_columns_present_in_any_spelling_import() {
 }
 
 #[test]
-fn two_columns_for_one_field_are_duplicate_columns() {
+fn exact_name_beats_an_alias_and_the_alias_column_is_ignored() {
+    // Ranked, not refused: "Email" is the field's own name, "E-mail
+    // Address" only an alias of it.
+    let (report, store) =
+        run_fresh("Email,First Name,E-mail Address\nann@example.com,Ann,ann@example.org\n");
+    assert_eq!(fields(&report), [Some("email"), Some("first_name"), None]);
+    assert!(by_email(&store, "ann@example.com").is_some());
+    assert!(by_email(&store, "ann@example.org").is_none());
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::IgnoredColumn)
+        .unwrap();
+    assert!(
+        warning.message.contains("E-mail Address"),
+        "{}",
+        warning.message
+    );
+}
+
+#[test]
+fn id_and_label_of_one_field_are_duplicate_columns() {
     let mut store = MemoryStore::new();
-    let err = contacts()
+    let err = Importer::new(intake::presets::field_service())
         .import(
-            "Email,First Name,E-mail Address\nann@example.com,Ann,ann@example.org\n".as_bytes(),
+            "title,Customer title,first_name,last_name,email,city\nMr,Dr,Al,Li,al@example.com,Austin\n"
+                .as_bytes(),
             &mut store,
         )
         .unwrap_err();
     assert_eq!(err.code(), "duplicate_columns");
-    assert!(err.message().contains("Email"), "{}", err.message());
     assert!(
-        err.message().contains("E-mail Address"),
+        err.message().contains("'title' and 'Customer title'"),
         "{}",
         err.message()
     );
