@@ -53,35 +53,41 @@ pub fn contacts() -> Schema {
             Field::text("company").label("Company"),
             COMPANY,
         ))
-        .field(with_aliases(
+        .field(address(
             Field::text("street1").label("Street"),
             STREET1,
+            STREET1_IN_GROUPS,
         ))
-        .field(with_aliases(
+        .field(address(
             Field::text("street2").label("Street 2"),
             STREET2,
+            STREET2_IN_GROUPS,
         ))
-        .field(with_aliases(
+        .field(address(
             Field::text("city").label("City").max_chars(100),
             CITY,
+            CITY_IN_GROUPS,
         ))
-        .field(with_aliases(
+        .field(address(
             Field::state("state", Some("country"))
                 .label("State")
                 .keep_unrecognized(),
             STATE,
+            STATE_IN_GROUPS,
         ))
-        .field(with_aliases(
+        .field(address(
             Field::text("postal_code")
                 .label("Postal code")
                 .max_chars(20),
             POSTAL_CODE,
+            POSTAL_CODE_IN_GROUPS,
         ))
-        .field(with_aliases(
+        .field(address(
             Field::country("country")
                 .label("Country")
                 .keep_unrecognized(),
             COUNTRY,
+            COUNTRY_IN_GROUPS,
         ))
         .field(with_aliases(
             Field::date("birthday", vec![DateFormat::iso()]).label("Birthday"),
@@ -214,35 +220,47 @@ pub fn field_service() -> Schema {
             .example("2021/11/03"),
         )
         .field(
-            with_aliases(Field::text("street1").alias("Street"), STREET1)
-                .example("1 Market St")
-                .example("200 W Madison St"),
+            address(
+                Field::text("street1").alias("Street"),
+                STREET1,
+                STREET1_IN_GROUPS,
+            )
+            .example("1 Market St")
+            .example("200 W Madison St"),
         )
         .field(
-            with_aliases(Field::text("street2"), STREET2)
+            address(Field::text("street2"), STREET2, STREET2_IN_GROUPS)
                 .example("Apt 4")
                 .example("Suite 1200"),
         )
         .field(
-            with_aliases(Field::text("city"), CITY)
+            address(Field::text("city"), CITY, CITY_IN_GROUPS)
                 .required()
                 .max_chars(100)
                 .example("San Francisco")
                 .example("Chicago"),
         )
         .field(
-            with_aliases(Field::state("state", Some("country")), STATE)
-                .example("CA")
-                .example("IL"),
+            address(
+                Field::state("state", Some("country")),
+                STATE,
+                STATE_IN_GROUPS,
+            )
+            .example("CA")
+            .example("IL"),
         )
         .field(
-            with_aliases(Field::text("postal_code"), POSTAL_CODE)
-                .max_chars(20)
-                .example("94105")
-                .example("60606"),
+            address(
+                Field::text("postal_code"),
+                POSTAL_CODE,
+                POSTAL_CODE_IN_GROUPS,
+            )
+            .max_chars(20)
+            .example("94105")
+            .example("60606"),
         )
         .field(
-            with_aliases(Field::country("country"), COUNTRY)
+            address(Field::country("country"), COUNTRY, COUNTRY_IN_GROUPS)
                 .example("US")
                 .example("US"),
         )
@@ -299,6 +317,16 @@ fn with_aliases(field: Field, aliases: &[&str]) -> Field {
         .fold(field, |field, alias| field.alias(*alias))
 }
 
+/// Adds an address field's names: unprefixed ones, then those of each
+/// address group, in rank order.
+fn address(field: Field, aliases: &[&str], in_groups: &[(&str, &str)]) -> Field {
+    in_groups
+        .iter()
+        .fold(with_aliases(field, aliases), |field, (group, alias)| {
+            field.alias_in_group(group, *alias)
+        })
+}
+
 // Header names of the presets' fields, as people and other tools write
 // them. Order is rank (see `Field::alias`): when a file has several, the
 // first listed wins. See tests/data/exports for the exports they come from.
@@ -313,9 +341,9 @@ const EMAIL: &[&str] = &[
     "Primary email",
     "Main email",
 ];
-/// The honorific (Mr, Dr). Before "Title", which in CRMs (Salesforce)
-/// is the job title when a "Salutation" column is also there.
-const TITLE: &[&str] = &["Salutation", "Name prefix", "Title"];
+/// The honorific (Mr, Dr), for files without a "Title" column (which is the
+/// field's id).
+const TITLE: &[&str] = &["Salutation", "Name prefix"];
 
 // Phones: a generic phone first, then mobile (the number that reaches the
 // person, and the best match key), then primary, work and home numbers.
@@ -356,13 +384,14 @@ const COMPANY: &[&str] = &[
     "Default address company",
 ];
 
-// Addresses. Exports hold several addresses per contact; the preset takes
-// one, and every address field takes it from the same one because each
-// list ranks the addresses in the same order: unprefixed, Google's
-// "Address 1", Outlook's "Business", Salesforce's "Mailing", QuickBooks'
-// "Billing", Shopify's "Default Address", Xero's postal ("PO"), then the
-// fallbacks used only when the file has none of those: "Home",
-// "Shipping", Xero's street address ("SA"). "Other" addresses (Outlook,
+// Addresses. Exports hold several addresses per contact; the presets take
+// one. Unprefixed names ("City") come first, then the groups
+// (`Field::alias_in_group`), best first, in the order `STREET1_IN_GROUPS`
+// names them: Google's "Address 1", Outlook's "Business", Salesforce's
+// "Mailing", QuickBooks' "Billing", Shopify's "Default Address", Xero's
+// postal address ("PO"); then the fallbacks, used only when the file has
+// none of those: "Home", "Shipping", Xero's street address ("SA"). All the
+// address fields come from the same group. "Other" addresses (Outlook,
 // Salesforce) and second addresses ("Address 2 - Street") are never the
 // customer's address.
 const STREET1: &[&str] = &[
@@ -371,46 +400,44 @@ const STREET1: &[&str] = &[
     "Address line 1",
     "Street address",
     "Street line 1",
-    "Address 1 - Street",
-    "Business street",
-    "Mailing street",
-    "Billing street",
-    "Billing address line 1",
-    "Default address address1",
-    "PO address line 1",
-    "Home street",
-    "Shipping street",
-    "Shipping address line 1",
-    "SA address line 1",
 ];
-const STREET2: &[&str] = &[
-    "Address 2",
-    "Address line 2",
-    "Street line 2",
-    "Address 1 - Extended Address",
-    "Business street 2",
-    "Billing address line 2",
-    "Default address address2",
-    "PO address line 2",
-    "Home street 2",
-    "Shipping address line 2",
-    "SA address line 2",
+const STREET1_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Street"),
+    ("Business", "Business street"),
+    ("Mailing", "Mailing street"),
+    ("Billing", "Billing street"),
+    ("Billing", "Billing address line 1"),
+    ("Default address", "Default address address1"),
+    ("PO", "PO address line 1"),
+    ("Home", "Home street"),
+    ("Shipping", "Shipping street"),
+    ("Shipping", "Shipping address line 1"),
+    ("SA", "SA address line 1"),
 ];
-const CITY: &[&str] = &[
-    "Town",
-    "Town/City",
-    "City/Town",
-    "Address 1 - City",
-    "Business city",
-    "Mailing city",
-    "Billing city",
-    "Billing address city",
-    "Default address city",
-    "PO city",
-    "Home city",
-    "Shipping city",
-    "Shipping address city",
-    "SA city",
+const STREET2: &[&str] = &["Address 2", "Address line 2", "Street line 2"];
+const STREET2_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Extended Address"),
+    ("Business", "Business street 2"),
+    ("Billing", "Billing address line 2"),
+    ("Default address", "Default address address2"),
+    ("PO", "PO address line 2"),
+    ("Home", "Home street 2"),
+    ("Shipping", "Shipping address line 2"),
+    ("SA", "SA address line 2"),
+];
+const CITY: &[&str] = &["Town", "Town/City", "City/Town"];
+const CITY_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - City"),
+    ("Business", "Business city"),
+    ("Mailing", "Mailing city"),
+    ("Billing", "Billing city"),
+    ("Billing", "Billing address city"),
+    ("Default address", "Default address city"),
+    ("PO", "PO city"),
+    ("Home", "Home city"),
+    ("Shipping", "Shipping city"),
+    ("Shipping", "Shipping address city"),
+    ("SA", "SA city"),
 ];
 /// Not a bare "Region": in CRMs that is a sales territory, and in
 /// Mailchimp the region of the subscriber's IP address.
@@ -422,19 +449,21 @@ const STATE: &[&str] = &[
     "State or province",
     "State code",
     "Province code",
-    "Address 1 - Region",
-    "Business state",
-    "Mailing state/province",
-    "Mailing state",
-    "Billing state",
-    "Billing address state",
-    "Default address province code",
-    "Default address province",
-    "PO region",
-    "Home state",
-    "Shipping state",
-    "Shipping address state",
-    "SA region",
+];
+const STATE_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Region"),
+    ("Business", "Business state"),
+    ("Mailing", "Mailing state/province"),
+    ("Mailing", "Mailing state"),
+    ("Billing", "Billing state"),
+    ("Billing", "Billing address state"),
+    ("Default address", "Default address province code"),
+    ("Default address", "Default address province"),
+    ("PO", "PO region"),
+    ("Home", "Home state"),
+    ("Shipping", "Shipping state"),
+    ("Shipping", "Shipping address state"),
+    ("SA", "SA region"),
 ];
 const POSTAL_CODE: &[&str] = &[
     "Zip",
@@ -442,38 +471,40 @@ const POSTAL_CODE: &[&str] = &[
     "Postcode",
     "Zip/Postal code",
     "Postal/Zip code",
-    "Address 1 - Postal Code",
-    "Business postal code",
-    "Mailing zip/postal code",
-    "Mailing postal code",
-    "Mailing zip",
-    "Billing zip",
-    "Billing postal code",
-    "Billing address postal code",
-    "Default address zip",
-    "PO postal code",
-    "Home postal code",
-    "Shipping zip",
-    "Shipping postal code",
-    "Shipping address postal code",
-    "SA postal code",
 ];
-const COUNTRY: &[&str] = &[
-    "Country/Region",
-    "Address 1 - Country",
-    "Business country/region",
-    "Business country",
-    "Mailing country",
-    "Billing country",
-    "Billing address country",
-    "Default address country code",
-    "Default address country",
-    "PO country",
-    "Home country/region",
-    "Home country",
-    "Shipping country",
-    "Shipping address country",
-    "SA country",
+const POSTAL_CODE_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Postal Code"),
+    ("Business", "Business postal code"),
+    ("Mailing", "Mailing zip/postal code"),
+    ("Mailing", "Mailing postal code"),
+    ("Mailing", "Mailing zip"),
+    ("Billing", "Billing zip"),
+    ("Billing", "Billing postal code"),
+    ("Billing", "Billing address postal code"),
+    ("Default address", "Default address zip"),
+    ("PO", "PO postal code"),
+    ("Home", "Home postal code"),
+    ("Shipping", "Shipping zip"),
+    ("Shipping", "Shipping postal code"),
+    ("Shipping", "Shipping address postal code"),
+    ("SA", "SA postal code"),
+];
+const COUNTRY: &[&str] = &["Country/Region"];
+const COUNTRY_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Country"),
+    ("Business", "Business country/region"),
+    ("Business", "Business country"),
+    ("Mailing", "Mailing country"),
+    ("Billing", "Billing country"),
+    ("Billing", "Billing address country"),
+    ("Default address", "Default address country code"),
+    ("Default address", "Default address country"),
+    ("PO", "PO country"),
+    ("Home", "Home country/region"),
+    ("Home", "Home country"),
+    ("Shipping", "Shipping country"),
+    ("Shipping", "Shipping address country"),
+    ("SA", "SA country"),
 ];
 const BIRTHDAY: &[&str] = &["Date of birth", "Birth date", "DOB"];
 /// The customer's id in the system the file comes from.

@@ -61,6 +61,8 @@ pub struct Field {
     identifier: bool,
     max_chars: usize,
     aliases: Vec<String>,
+    /// For each alias, the group of columns it belongs to, if any.
+    alias_groups: Vec<Option<String>>,
     examples: Vec<String>,
     keep_unrecognized: bool,
 }
@@ -77,6 +79,7 @@ impl Field {
             identifier: false,
             max_chars: DEFAULT_MAX_CHARS,
             aliases: Vec::new(),
+            alias_groups: Vec::new(),
             examples: Vec::new(),
             keep_unrecognized: false,
         }
@@ -167,6 +170,35 @@ impl Field {
     /// most trustworthy spelling first.
     pub fn alias(mut self, alias: impl Into<String>) -> Field {
         self.aliases.push(alias.into());
+        self.alias_groups.push(None);
+        self
+    }
+
+    /// Adds a header name that means this field in one group of columns
+    /// of several a file may hold: one address of a contact's business,
+    /// home and shipping addresses ("Home City" in group "Home").
+    ///
+    /// The fields with grouped aliases take their columns from a single
+    /// group, so that street, city and postal code are never taken from
+    /// different addresses; see [`Schema::map_header`]. Ranked with the
+    /// field's other aliases, in the order added.
+    ///
+    /// ```
+    /// use intake::{Field, Schema};
+    ///
+    /// let schema = Schema::builder("places")
+    ///     .field(Field::text("street").alias_in_group("Work", "Work Street").alias_in_group("Home", "Home Street"))
+    ///     .field(Field::text("city").alias_in_group("Work", "Work City").alias_in_group("Home", "Home City"))
+    ///     .build()?;
+    /// // The file has a work street but only a home city: the home city is
+    /// // not the city of the work address.
+    /// let map = schema.map_header(&["Home Street", "Home City", "Work Street"])?;
+    /// assert_eq!((map.field_of(0), map.field_of(1), map.field_of(2)), (None, None, Some(0)));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn alias_in_group(mut self, group: &str, alias: impl Into<String>) -> Field {
+        self.aliases.push(alias.into());
+        self.alias_groups.push(Some(group.to_string()));
         self
     }
 
@@ -485,9 +517,10 @@ pub struct Schema {
     fields: Vec<Field>,
     rules: Vec<Rule>,
     defaults: ImportDefaults,
-    /// Header key (id, label or alias) → field index and how good a
-    /// match it is.
-    names: HashMap<String, (usize, Rank)>,
+    /// Header key (id, label or alias) → what it names.
+    names: HashMap<String, Name>,
+    /// Field index → whether the field has grouped aliases.
+    grouped: Vec<bool>,
 }
 
 /// Builds a [`Schema`]; see [`Schema::builder`].
@@ -551,6 +584,8 @@ impl SchemaBuilder {
     pub fn build(self) -> Result<Schema, Error> {
         let bad = |m: String| Err(Error::new(ErrorKind::InvalidConfig, m));
         let mut names = HashMap::new();
+        // Alias groups in the order the fields first name them: best first.
+        let mut groups: Vec<String> = Vec::new();
         for (i, field) in self.fields.iter().enumerate() {
             if field.identifier && !matches!(field.kind, FieldKind::Email | FieldKind::Phone) {
                 return bad(format!(
@@ -558,23 +593,34 @@ impl SchemaBuilder {
                     field.id
                 ));
             }
-            let names_of_field = [(&field.id, Rank::Name), (&field.label, Rank::Name)]
-                .into_iter()
-                .chain(
-                    field
-                        .aliases
-                        .iter()
-                        .enumerate()
-                        .map(|(n, a)| (a, Rank::Alias(n))),
-                );
-            for (name, rank) in names_of_field {
+            let names_of_field = [
+                (&field.id, Rank::Name, None),
+                (&field.label, Rank::Name, None),
+            ]
+            .into_iter()
+            .chain(
+                field
+                    .aliases
+                    .iter()
+                    .zip(&field.alias_groups)
+                    .enumerate()
+                    .map(|(n, (alias, group))| (alias, Rank::Alias(n), group.as_ref())),
+            );
+            for (name, rank, group) in names_of_field {
                 let key = header_key(name);
                 if key.is_empty() {
                     // Would match every unnamed column.
                     continue;
                 }
+                let group = group.map(|g| match groups.iter().position(|known| known == g) {
+                    Some(i) => i,
+                    None => {
+                        groups.push(g.clone());
+                        groups.len() - 1
+                    }
+                });
                 match names.get(&key) {
-                    Some(&(j, _)) if j != i => {
+                    Some(&Name { field: j, .. }) if j != i => {
                         let other = self.fields.get(j).map_or("", |f: &Field| f.id.as_str());
                         return bad(format!(
                             "header name '{name}' would mean both '{other}' and '{}'",
@@ -582,9 +628,16 @@ impl SchemaBuilder {
                         ));
                     }
                     // The same field spelled twice keeps its better rank.
-                    Some(&(_, known)) if known <= rank => {}
+                    Some(known) if known.rank <= rank => {}
                     _ => {
-                        names.insert(key, (i, rank));
+                        names.insert(
+                            key,
+                            Name {
+                                field: i,
+                                rank,
+                                group,
+                            },
+                        );
                     }
                 }
             }
@@ -596,12 +649,18 @@ impl SchemaBuilder {
                 }
             }
         }
+        let grouped = self
+            .fields
+            .iter()
+            .map(|f| f.alias_groups.iter().any(Option::is_some))
+            .collect();
         Ok(Schema {
             name: self.name,
             fields: self.fields,
             rules: self.rules,
             defaults: self.defaults,
             names,
+            grouped,
         })
     }
 }
@@ -677,19 +736,19 @@ impl Schema {
     /// ```
     pub fn field_for_header(&self, name: &str) -> Option<&Field> {
         self.claim(&header_key(name))
-            .and_then(|(i, _)| self.fields.get(i))
+            .and_then(|name| self.fields.get(name.field))
     }
 
     /// The field a header key means and how well: by id, label or alias,
     /// else by similarity.
-    fn claim(&self, key: &str) -> Option<(usize, Rank)> {
+    fn claim(&self, key: &str) -> Option<Name> {
         if key.is_empty() {
             return None;
         }
-        self.names.get(key).copied().or_else(|| {
-            self.similar_field(key)
-                .map(|(field, distance)| (field, Rank::Similar(distance)))
-        })
+        self.names
+            .get(key)
+            .copied()
+            .or_else(|| self.similar_field(key))
     }
 
     /// The field whose name `key` is most likely a typo of, with the number
@@ -701,17 +760,18 @@ impl Schema {
     /// "State", "Mother" not "Other". Only for keys of
     /// [`SIMILAR_MIN_CHARS`] to [`SIMILAR_MAX_CHARS`] characters, with the same digits as the name, and
     /// never when any other field has a name within one edit more.
-    fn similar_field(&self, key: &str) -> Option<(usize, usize)> {
+    fn similar_field(&self, key: &str) -> Option<Name> {
         let chars: Vec<char> = key.chars().collect();
         let len = chars.len();
         if !(SIMILAR_MIN_CHARS..=SIMILAR_MAX_CHARS).contains(&len) {
             return None;
         }
         let budget = if len >= SIMILAR_TWO_SLIPS_CHARS { 2 } else { 1 };
-        let mut found: Option<(usize, usize)> = None;
+        let mut found: Option<Name> = None;
         // Every other field's closest name, in plain edits.
         let mut others: Vec<(usize, usize)> = Vec::new();
-        for (name, &(field, _)) in &self.names {
+        for (name, named) in &self.names {
+            let field = named.field;
             // Cheap filters first: each slip changes the length by at most
             // one, and the margin looks one edit further.
             if name.chars().count().abs_diff(len) > budget + 1 || !same_digits(key, name) {
@@ -719,8 +779,12 @@ impl Schema {
             }
             let name_chars: Vec<char> = name.chars().collect();
             if let Some(slips) = slips(&chars, &name_chars, budget) {
-                if slips > 0 && found.is_none_or(|(_, s)| slips < s) {
-                    found = Some((field, slips));
+                if slips > 0 && found.is_none_or(|f| Rank::Similar(slips) < f.rank) {
+                    found = Some(Name {
+                        field,
+                        rank: Rank::Similar(slips),
+                        group: named.group,
+                    });
                 }
             }
             let distance = strsim::osa_distance(key, name);
@@ -728,15 +792,18 @@ impl Schema {
                 others.push((field, distance));
             }
         }
-        let (field, slips) = found?;
+        let found = found?;
+        let Rank::Similar(slips) = found.rank else {
+            return None;
+        };
         // Never when it could as well be another field's name.
         if others
             .iter()
-            .any(|&(other, distance)| other != field && distance <= slips + 1)
+            .any(|&(other, distance)| other != found.field && distance <= slips + 1)
         {
             return None;
         }
-        Some((field, slips))
+        Some(found)
     }
 
     /// Maps a header row to fields: which column feeds which field.
@@ -827,16 +894,47 @@ impl Schema {
         let name = |col: usize| names.get(col).copied().unwrap_or("");
         let keys: Vec<String> = names.iter().map(|n| header_key(n)).collect();
         let chosen = self.chosen_columns(&keys, overrides)?;
-        let claims: Vec<Option<(usize, Rank)>> = keys
+        let mut claims: Vec<Option<Name>> = keys
             .iter()
             .map(|key| match chosen.get(key.as_str()) {
-                Some(Some(field)) => Some((*field, Rank::Chosen)),
+                Some(Some(field)) => Some(Name {
+                    field: *field,
+                    rank: Rank::Chosen,
+                    group: None,
+                }),
                 Some(None) => None,
                 None => self.claim(key),
             })
             .collect();
+        // One address only: the grouped fields keep the columns of the best
+        // group the file has (unprefixed names first), the app's choices
+        // aside.
+        let in_groups =
+            |c: &Name| c.rank != Rank::Chosen && self.grouped.get(c.field) == Some(&true);
+        let group = claims
+            .iter()
+            .flatten()
+            .filter(|c| in_groups(c))
+            .map(|c| c.group)
+            .min_by_key(|g| g.map_or(0, |i| i + 1));
+        // Columns of another group: the first column of the kept group.
+        let mut other_address: Vec<Option<usize>> = vec![None; names.len()];
+        if let Some(group) = group {
+            let kept = claims
+                .iter()
+                .position(|c| c.as_ref().is_some_and(|c| in_groups(c) && c.group == group));
+            for (claim, other) in claims.iter_mut().zip(other_address.iter_mut()) {
+                if claim
+                    .as_ref()
+                    .is_some_and(|c| in_groups(c) && c.group != group)
+                {
+                    *claim = None;
+                    *other = kept;
+                }
+            }
+        }
         let mut best: Vec<Option<Rank>> = vec![None; self.fields.len()];
-        for &(field, rank) in claims.iter().flatten() {
+        for &Name { field, rank, .. } in claims.iter().flatten() {
             if let Some(slot) = best.get_mut(field) {
                 if slot.is_none_or(|b| rank < b) {
                     *slot = Some(rank);
@@ -849,7 +947,7 @@ impl Schema {
         let mut field_columns: Vec<Option<usize>> = vec![None; self.fields.len()];
         let mut duplicates = Vec::new();
         for (col, claim) in claims.iter().enumerate() {
-            let Some((field, rank)) = *claim else {
+            let Some(Name { field, rank, .. }) = *claim else {
                 continue;
             };
             if best.get(field).copied().flatten() != Some(rank) {
@@ -880,7 +978,8 @@ impl Schema {
         let label = |field: usize| self.fields.get(field).map_or("", |f| f.label.as_str());
         for (col, (claim, note)) in claims.iter().zip(notes.iter_mut()).enumerate() {
             let column = name(col);
-            *note = match *claim {
+            let claim = claim.map(|c| (c.field, c.rank));
+            *note = match claim {
                 Some((field, Rank::Similar(_))) if columns.get(col) == Some(&Some(field)) => {
                     Some(format!(
                         "Column '{column}' was read as {}, the closest field name. Rename the column if that is wrong.",
@@ -893,6 +992,12 @@ impl Schema {
                     Some(format!(
                         "Column '{column}' was not imported: column '{used}' already fills {}.",
                         label(field)
+                    ))
+                }
+                None if other_address.get(col).copied().flatten().is_some() => {
+                    let kept = other_address.get(col).copied().flatten().map_or("", name);
+                    Some(format!(
+                        "Column '{column}' was not imported: the file holds several addresses, and the one of column '{kept}' is imported."
                     ))
                 }
                 None if chosen.get(keys.get(col).map_or("", String::as_str)) == Some(&None) => {
@@ -1034,6 +1139,16 @@ fn same_digits(a: &str, b: &str) -> bool {
     a.chars()
         .filter(|c| c.is_numeric())
         .eq(b.chars().filter(|c| c.is_numeric()))
+}
+
+/// What a header name means: a field, how well, and for a grouped alias
+/// its group, numbered in the order the schema's fields first name the
+/// groups (lower is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Name {
+    field: usize,
+    rank: Rank,
+    group: Option<usize>,
 }
 
 /// How well a column's header matches a field; lower is better.
