@@ -11,17 +11,42 @@ use crate::schema::{Choices, DateFormat, Field, Schema};
 /// phone, company, street1, street2, city, state, postal_code, country,
 /// birthday (ISO 8601, `1986-10-25`), reference_id, other. A recognised
 /// state or country is stored as its ISO code (`US-CA`, `US`); one that is
-/// not recognised is kept as written, with a warning. Each column also
-/// answers to its label and common synonyms ("E-mail Address", "Surname",
-/// "Zip"). No column is required, but every row needs at least one of
-/// first_name, last_name, email or phone (`no_identifier`). Email and phone
-/// identify a customer: the default policy is upsert.
+/// not recognised is kept as written, with a warning. No column is
+/// required, but every row needs at least one of first_name, last_name,
+/// email or phone (`no_identifier`). Email and phone identify a customer:
+/// the default policy is upsert.
+///
+/// Each column also answers to its label, to the synonyms people write
+/// ("E-mail Address", "Surname", "Zip", "Mobile") and to the column names
+/// of other tools' contact exports: Outlook, Google Contacts (current and
+/// "Google CSV"), HubSpot, Mailchimp, Salesforce, Shopify, Xero and
+/// QuickBooks Online (see `tests/data/exports`). Where an export has
+/// several candidates, one is taken (see [`Schema::map_header`]):
+///
+/// - phone: a plain phone column, else the mobile, else the primary, work,
+///   then home number. Second numbers, fax and pager never.
+/// - email: the first address ("E-mail 1 - Value", "E-mail Address"),
+///   never a second one, a label/type column or a marketing flag.
+/// - address: one address, all of its fields from the same one: the
+///   unprefixed columns, else Google's "Address 1", the business/work
+///   address (Outlook, Thunderbird), Salesforce's mailing address,
+///   QuickBooks' billing address, Shopify's default address, Xero's postal
+///   address; only when the file has none of those, the home, shipping or
+///   Xero street address. "Other" and second addresses never.
+/// - reference_id: the source system's id of the customer ("Record ID",
+///   "Contact ID", "Customer ID", "AccountNumber").
+/// - other: notes ("Notes", "Note", "Description", "Memo").
+///
+/// A bare "Region" column is not the state: in CRMs it is a sales
+/// territory, in Mailchimp the region of the subscriber's IP address.
 ///
 /// ```
 /// use intake::presets;
 /// let schema = presets::contacts();
 /// assert_eq!(schema.field_for_header("E-mail Address").map(|f| f.id()), Some("email"));
 /// assert_eq!(schema.field_for_header("Zip").map(|f| f.id()), Some("postal_code"));
+/// assert_eq!(schema.field_for_header("Business Postal Code").map(|f| f.id()), Some("postal_code"));
+/// assert!(schema.field_for_header("E-mail 2 Address").is_none());
 /// ```
 pub fn contacts() -> Schema {
     let built = Schema::builder("contacts")
@@ -399,36 +424,51 @@ const STREET1: &[&str] = &[
     "Address 1",
     "Address line 1",
     "Street address",
+    "Street address 1",
     "Street line 1",
 ];
 const STREET1_IN_GROUPS: &[(&str, &str)] = &[
     ("Address 1", "Address 1 - Street"),
     ("Business", "Business street"),
+    ("Business", "Work street"),
+    ("Business", "Work address"),
     ("Mailing", "Mailing street"),
     ("Billing", "Billing street"),
+    ("Billing", "Billing street 1"),
     ("Billing", "Billing address line 1"),
     ("Default address", "Default address address1"),
     ("PO", "PO address line 1"),
     ("Home", "Home street"),
+    ("Home", "Home address"),
     ("Shipping", "Shipping street"),
     ("Shipping", "Shipping address line 1"),
     ("SA", "SA address line 1"),
 ];
-const STREET2: &[&str] = &["Address 2", "Address line 2", "Street line 2"];
+const STREET2: &[&str] = &[
+    "Address 2",
+    "Address line 2",
+    "Street address 2",
+    "Street line 2",
+];
 const STREET2_IN_GROUPS: &[(&str, &str)] = &[
     ("Address 1", "Address 1 - Extended Address"),
     ("Business", "Business street 2"),
+    ("Business", "Work street 2"),
+    ("Business", "Work address 2"),
+    ("Billing", "Billing street 2"),
     ("Billing", "Billing address line 2"),
     ("Default address", "Default address address2"),
     ("PO", "PO address line 2"),
     ("Home", "Home street 2"),
+    ("Home", "Home address 2"),
     ("Shipping", "Shipping address line 2"),
     ("SA", "SA address line 2"),
 ];
-const CITY: &[&str] = &["Town", "Town/City", "City/Town"];
+const CITY: &[&str] = &["Town", "Town/City", "City/Town", "Address city"];
 const CITY_IN_GROUPS: &[(&str, &str)] = &[
     ("Address 1", "Address 1 - City"),
     ("Business", "Business city"),
+    ("Business", "Work city"),
     ("Mailing", "Mailing city"),
     ("Billing", "Billing city"),
     ("Billing", "Billing address city"),
@@ -449,10 +489,12 @@ const STATE: &[&str] = &[
     "State or province",
     "State code",
     "Province code",
+    "Address state",
 ];
 const STATE_IN_GROUPS: &[(&str, &str)] = &[
     ("Address 1", "Address 1 - Region"),
     ("Business", "Business state"),
+    ("Business", "Work state"),
     ("Mailing", "Mailing state/province"),
     ("Mailing", "Mailing state"),
     ("Billing", "Billing state"),
@@ -469,31 +511,39 @@ const POSTAL_CODE: &[&str] = &[
     "Zip",
     "Zip code",
     "Postcode",
+    "Post code",
     "Zip/Postal code",
     "Postal/Zip code",
+    "Address zip",
+    "Address postal code",
 ];
 const POSTAL_CODE_IN_GROUPS: &[(&str, &str)] = &[
     ("Address 1", "Address 1 - Postal Code"),
     ("Business", "Business postal code"),
+    ("Business", "Work zip code"),
+    ("Business", "Work postal code"),
     ("Mailing", "Mailing zip/postal code"),
     ("Mailing", "Mailing postal code"),
     ("Mailing", "Mailing zip"),
     ("Billing", "Billing zip"),
+    ("Billing", "Billing zip code"),
     ("Billing", "Billing postal code"),
     ("Billing", "Billing address postal code"),
     ("Default address", "Default address zip"),
     ("PO", "PO postal code"),
     ("Home", "Home postal code"),
+    ("Home", "Home zip code"),
     ("Shipping", "Shipping zip"),
     ("Shipping", "Shipping postal code"),
     ("Shipping", "Shipping address postal code"),
     ("SA", "SA postal code"),
 ];
-const COUNTRY: &[&str] = &["Country/Region"];
+const COUNTRY: &[&str] = &["Country/Region", "Address country"];
 const COUNTRY_IN_GROUPS: &[(&str, &str)] = &[
     ("Address 1", "Address 1 - Country"),
     ("Business", "Business country/region"),
     ("Business", "Business country"),
+    ("Business", "Work country"),
     ("Mailing", "Mailing country"),
     ("Billing", "Billing country"),
     ("Billing", "Billing address country"),
@@ -520,6 +570,7 @@ const REFERENCE_ID: &[&str] = &[
 ];
 const NOTES: &[&str] = &[
     "Notes",
+    "Memo",
     "Note",
     "Comments",
     "Comment",

@@ -521,6 +521,8 @@ pub struct Schema {
     names: HashMap<String, Name>,
     /// Field index → whether the field has grouped aliases.
     grouped: Vec<bool>,
+    /// Header key → where the words meet in each name with that key.
+    breaks: HashMap<String, Vec<Vec<usize>>>,
 }
 
 /// Builds a [`Schema`]; see [`Schema::builder`].
@@ -586,6 +588,7 @@ impl SchemaBuilder {
         let mut names = HashMap::new();
         // Alias groups in the order the fields first name them: best first.
         let mut groups: Vec<String> = Vec::new();
+        let mut breaks: HashMap<String, Vec<Vec<usize>>> = HashMap::new();
         for (i, field) in self.fields.iter().enumerate() {
             if field.identifier && !matches!(field.kind, FieldKind::Email | FieldKind::Phone) {
                 return bad(format!(
@@ -628,8 +631,14 @@ impl SchemaBuilder {
                         ));
                     }
                     // The same field spelled twice keeps its better rank.
-                    Some(known) if known.rank <= rank => {}
+                    Some(known) if known.rank <= rank => {
+                        breaks.entry(key).or_default().push(word_breaks(name));
+                    }
                     _ => {
+                        breaks
+                            .entry(key.clone())
+                            .or_default()
+                            .push(word_breaks(name));
                         names.insert(
                             key,
                             Name {
@@ -661,6 +670,7 @@ impl SchemaBuilder {
             defaults: self.defaults,
             names,
             grouped,
+            breaks,
         })
     }
 }
@@ -735,20 +745,44 @@ impl Schema {
     /// assert!(schema.field_for_header("Favourite colour").is_none());
     /// ```
     pub fn field_for_header(&self, name: &str) -> Option<&Field> {
-        self.claim(&header_key(name))
+        self.claim(name)
             .and_then(|name| self.fields.get(name.field))
     }
 
-    /// The field a header key means and how well: by id, label or alias,
+    /// The field a header means and how well: by id, label or alias,
     /// else by similarity.
-    fn claim(&self, key: &str) -> Option<Name> {
+    fn claim(&self, header: &str) -> Option<Name> {
+        let key = header_key(header);
         if key.is_empty() {
             return None;
         }
-        self.names
-            .get(key)
-            .copied()
-            .or_else(|| self.similar_field(key))
+        match self.names.get(&key) {
+            Some(name) => self.same_words(&key, header).then_some(*name),
+            None => self.similar_field(&key),
+        }
+    }
+
+    /// Whether `header` splits no word of the name it shares `key` with
+    /// into words of its own: "Birth Day" (of a birth year, month and day)
+    /// is not "Birthday", though "E-mail" is "Email" and "FirstName" is
+    /// "First name".
+    fn same_words(&self, key: &str, header: &str) -> bool {
+        let len = key.chars().count();
+        let breaks = word_breaks(header);
+        let Some(spellings) = self.breaks.get(key) else {
+            return true;
+        };
+        spellings.iter().any(|known| {
+            breaks.iter().enumerate().all(|(i, b)| {
+                let before = i
+                    .checked_sub(1)
+                    .and_then(|j| breaks.get(j))
+                    .copied()
+                    .unwrap_or(0);
+                let after = breaks.get(i + 1).copied().unwrap_or(len);
+                known.contains(b) || b.saturating_sub(before) < 3 || after.saturating_sub(*b) < 3
+            })
+        })
     }
 
     /// The field whose name `key` is most likely a typo of, with the number
@@ -809,7 +843,10 @@ impl Schema {
     /// Maps a header row to fields: which column feeds which field.
     ///
     /// Columns are compared by their [`header_key`] (case, accents, spaces
-    /// and punctuation ignored) and matched, best first:
+    /// and punctuation ignored, so "E-mail Address" is "EmailAddress"),
+    /// except that a header splitting a word of a name into words of three
+    /// or more letters is another name ("Birth Day", next to "Birth
+    /// Month", is not "Birthday"). Columns are matched, best first:
     ///
     /// 1. **chosen**: the app's own choice, see
     ///    [`map_header_with`](Schema::map_header_with);
@@ -829,6 +866,14 @@ impl Schema {
     /// typo. The other columns that match the field are ignored (their
     /// field is `None`; [`HeaderMap::note`] names the column used instead),
     /// like the columns that match no field.
+    ///
+    /// One address: the fields with [grouped aliases](Field::alias_in_group)
+    /// (street, city, postal code… of a business, home or shipping address)
+    /// take columns from a single group, the best one the file has: the
+    /// columns matching their names, labels or ungrouped aliases first,
+    /// then the groups in the order the schema first names them. Columns of
+    /// the other groups are ignored, even for a field the kept group lacks,
+    /// so that no address is made of two.
     ///
     /// # Errors
     ///
@@ -896,14 +941,15 @@ impl Schema {
         let chosen = self.chosen_columns(&keys, overrides)?;
         let mut claims: Vec<Option<Name>> = keys
             .iter()
-            .map(|key| match chosen.get(key.as_str()) {
+            .enumerate()
+            .map(|(col, key)| match chosen.get(key.as_str()) {
                 Some(Some(field)) => Some(Name {
                     field: *field,
                     rank: Rank::Chosen,
                     group: None,
                 }),
                 Some(None) => None,
-                None => self.claim(key),
+                None => names.get(col).and_then(|n| self.claim(n)),
             })
             .collect();
         // One address only: the grouped fields keep the columns of the best
@@ -1132,6 +1178,26 @@ fn slips(typed: &[char], name: &[char], budget: usize) -> Option<usize> {
         }
         _ => None,
     }
+}
+
+/// Where the words of a header name meet, as offsets into its
+/// [`header_key`].
+fn word_breaks(name: &str) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    let mut len = 0;
+    let mut gap = false;
+    for c in name.nfd().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if gap && len > 0 {
+                breaks.push(len);
+            }
+            gap = false;
+            len += 1;
+        } else {
+            gap = true;
+        }
+    }
+    breaks
 }
 
 /// Whether `a` and `b` hold the same digits in the same order.

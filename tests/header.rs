@@ -604,3 +604,40 @@ fn ignoring_a_required_column_makes_it_missing() {
         .unwrap_err();
     assert_eq!(err.code(), "missing_columns");
 }
+
+#[test]
+fn an_address_is_never_mixed_from_two_addresses() {
+    // The file's first address has no city column: the city of the
+    // shipping address is not its city.
+    let schema = intake::presets::contacts();
+    let header = [
+        "Address Line1",
+        "Shipping Address Line1",
+        "Shipping Address City",
+    ];
+    let map = schema.map_header(&header).unwrap();
+    assert_eq!(
+        map.field_of(0).map(|f| schema.fields()[f].id()),
+        Some("street1")
+    );
+    assert_eq!(map.field_of(1), None);
+    assert_eq!(map.field_of(2), None);
+    assert_eq!(
+        map.note(2),
+        Some("Column 'Shipping Address City' was not imported: the file holds several addresses, and the one of column 'Address Line1' is imported.")
+    );
+}
+
+#[test]
+fn a_header_splitting_a_name_into_words_is_another_name() {
+    // Thunderbird: the day of a birth date, next to its year and month.
+    assert_eq!(
+        contacts_fields(&["Birth Year", "Birth Month", "Birth Day"]),
+        [None, None, None]
+    );
+    assert_eq!(one("Birthday").as_deref(), Some("birthday"));
+    // Joined or split by a short piece, a name stays the name.
+    assert_eq!(one("E Mail").as_deref(), Some("email"));
+    assert_eq!(one("EMAILADDRESS").as_deref(), Some("email"));
+    assert_eq!(one("Street 1").as_deref(), Some("street1"));
+}
