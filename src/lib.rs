@@ -83,10 +83,19 @@
 //!    crate, streamed; RFC 4180 quoting; a UTF-8 byte-order mark dropped;
 //!    blank rows skipped (or, with [`BlankRows::EndData`], the end of data).
 //! 2. **header map** ([`Schema::map_header`]): each column to a field by
-//!    id, label or alias, ignoring case, a trailing `*`, and the difference
-//!    between spaces, `_` and `-`. Unknown columns are ignored with an
-//!    `ignored_column` warning; missing required columns and two columns for
-//!    one field refuse the file.
+//!    id, label or alias, ignoring case, accents, spaces and punctuation
+//!    ("E-mail Address" is "EmailAddress"), else as a likely typo
+//!    ("Emial"). A field takes one column, the best match (an exact name
+//!    over an alias, an earlier alias over a later one, an alias over a
+//!    typo), and one address never mixes columns of two ("Business City"
+//!    and "Home Street"). The presets know the contact exports of Outlook,
+//!    Google, HubSpot, Mailchimp, Salesforce, Shopify, Xero and QuickBooks.
+//!    The app can choose or ignore columns itself
+//!    ([`Importer::map_column`], [`Importer::ignore_column`]). Unknown and
+//!    outranked columns are ignored with an `ignored_column` warning, a
+//!    column read as a likely typo gets a `guessed_column` warning; a
+//!    missing required column, or two columns equally good for one field,
+//!    refuse the file.
 //! 3. **cell validators** ([`validate`]): each cell to a typed [`Value`],
 //!    or a [`Problem`].
 //! 4. **row rules** ([`Rule`]): required, at least one of, required if.
@@ -143,7 +152,10 @@ pub use report::{
     WarningCode,
 };
 pub use rules::Rule;
-pub use schema::{Choices, DateFormat, Field, FieldKind, HeaderMap, Schema, SchemaBuilder};
+pub use schema::{
+    Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Schema,
+    SchemaBuilder,
+};
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};

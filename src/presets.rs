@@ -11,128 +11,123 @@ use crate::schema::{Choices, DateFormat, Field, Schema};
 /// phone, company, street1, street2, city, state, postal_code, country,
 /// birthday (ISO 8601, `1986-10-25`), reference_id, other. A recognised
 /// state or country is stored as its ISO code (`US-CA`, `US`); one that is
-/// not recognised is kept as written, with a warning. Each column also
-/// answers to its label and common synonyms ("E-mail Address", "Surname",
-/// "Zip"). No column is required, but every row needs at least one of
-/// first_name, last_name, email or phone (`no_identifier`). Email and phone
-/// identify a customer: the default policy is upsert.
+/// not recognised is kept as written, with a warning. No column is
+/// required, but every row needs at least one of first_name, last_name,
+/// email or phone (`no_identifier`). Email and phone identify a customer:
+/// the default policy is upsert.
+///
+/// Each column also answers to its label, to the synonyms people write
+/// ("E-mail Address", "Surname", "Zip", "Mobile") and to the column names
+/// of other tools' contact exports: Outlook, Google Contacts (current and
+/// "Google CSV"), HubSpot, Mailchimp, Salesforce, Shopify, Xero and
+/// QuickBooks Online (see `tests/data/exports`). Where an export has
+/// several candidates, one is taken (see [`Schema::map_header`]):
+///
+/// - phone: a plain phone column, else the mobile, else the primary, work,
+///   then home number. Second numbers, fax and pager never.
+/// - email: the first address ("E-mail 1 - Value", "E-mail Address"),
+///   never a second one, a label/type column or a marketing flag.
+/// - address: one address, all of its fields from the same one: the
+///   unprefixed columns, else Google's "Address 1", the business/work
+///   address (Outlook, Thunderbird), Salesforce's mailing address,
+///   QuickBooks' billing address, Shopify's default address, Xero's postal
+///   address; only when the file has none of those, the home, shipping or
+///   Xero street address. "Other" and second addresses never.
+/// - reference_id: the source system's id of the customer ("Record ID",
+///   "Contact ID", "Customer ID", "AccountNumber").
+/// - other: notes ("Notes", "Note", "Description", "Memo").
+///
+/// A bare "Region" column is not the state: in CRMs it is a sales
+/// territory, in Mailchimp the region of the subscriber's IP address.
 ///
 /// ```
 /// use intake::presets;
 /// let schema = presets::contacts();
 /// assert_eq!(schema.field_for_header("E-mail Address").map(|f| f.id()), Some("email"));
 /// assert_eq!(schema.field_for_header("Zip").map(|f| f.id()), Some("postal_code"));
+/// assert_eq!(schema.field_for_header("Business Postal Code").map(|f| f.id()), Some("postal_code"));
+/// assert!(schema.field_for_header("E-mail 2 Address").is_none());
 /// ```
 pub fn contacts() -> Schema {
     let built = Schema::builder("contacts")
-        .field(
-            Field::text("first_name")
-                .label("First name")
-                .alias("First")
-                .alias("Given name")
-                .alias("Forename")
-                .max_chars(100),
-        )
-        .field(
-            Field::text("last_name")
-                .label("Last name")
-                .alias("Last")
-                .alias("Surname")
-                .alias("Family name")
-                .max_chars(100),
-        )
-        .field(
-            Field::email("email")
-                .label("Email")
-                .alias("E-mail")
-                .alias("Email address")
-                .alias("E-mail address")
-                .alias("Mail")
-                .identifier(),
-        )
-        .field(
-            Field::phone("phone")
-                .label("Phone")
-                .alias("Phone number")
-                .alias("Telephone")
-                .alias("Tel")
-                .alias("Mobile")
-                .alias("Mobile phone")
-                .alias("Cell")
-                .identifier(),
-        )
-        .field(
-            Field::text("company")
-                .label("Company")
-                .alias("Company name")
-                .alias("Organization")
-                .alias("Organisation"),
-        )
-        .field(
-            Field::text("street1")
-                .label("Street")
-                .alias("Street 1")
-                .alias("Address")
-                .alias("Address 1")
-                .alias("Address line 1")
-                .alias("Street address"),
-        )
-        .field(
-            Field::text("street2")
-                .label("Street 2")
-                .alias("Address 2")
-                .alias("Address line 2"),
-        )
-        .field(
-            Field::text("city")
-                .label("City")
-                .alias("Town")
-                .max_chars(100),
-        )
-        .field(
+        .field(with_aliases(
+            Field::text("first_name").label("First name").max_chars(100),
+            FIRST_NAME,
+        ))
+        .field(with_aliases(
+            Field::text("last_name").label("Last name").max_chars(100),
+            LAST_NAME,
+        ))
+        .field(with_aliases(
+            Field::email("email").label("Email").identifier(),
+            EMAIL,
+        ))
+        .field(with_aliases(
+            Field::phone("phone").label("Phone").identifier(),
+            &[
+                PHONE_GENERIC,
+                MOBILE,
+                PHONE_PRIMARY,
+                PHONE_WORK,
+                PHONE_HOME,
+                PHONE_OF_ADDRESS,
+            ]
+            .concat(),
+        ))
+        .field(with_aliases(
+            Field::text("company").label("Company"),
+            COMPANY,
+        ))
+        .field(address(
+            Field::text("street1").label("Street"),
+            STREET1,
+            STREET1_IN_GROUPS,
+        ))
+        .field(address(
+            Field::text("street2").label("Street 2"),
+            STREET2,
+            STREET2_IN_GROUPS,
+        ))
+        .field(address(
+            Field::text("city").label("City").max_chars(100),
+            CITY,
+            CITY_IN_GROUPS,
+        ))
+        .field(address(
             Field::state("state", Some("country"))
                 .label("State")
-                .alias("Province")
-                .alias("Region")
-                .alias("State/Province")
                 .keep_unrecognized(),
-        )
-        .field(
+            STATE,
+            STATE_IN_GROUPS,
+        ))
+        .field(address(
             Field::text("postal_code")
                 .label("Postal code")
-                .alias("Zip")
-                .alias("Zip code")
-                .alias("Postcode")
-                .alias("Post code")
                 .max_chars(20),
-        )
-        .field(
+            POSTAL_CODE,
+            POSTAL_CODE_IN_GROUPS,
+        ))
+        .field(address(
             Field::country("country")
                 .label("Country")
                 .keep_unrecognized(),
-        )
-        .field(
-            Field::date("birthday", vec![DateFormat::iso()])
-                .label("Birthday")
-                .alias("Date of birth")
-                .alias("Birth date")
-                .alias("DOB"),
-        )
-        .field(
+            COUNTRY,
+            COUNTRY_IN_GROUPS,
+        ))
+        .field(with_aliases(
+            Field::date("birthday", vec![DateFormat::iso()]).label("Birthday"),
+            BIRTHDAY,
+        ))
+        .field(with_aliases(
             Field::text("reference_id")
                 .label("Reference ID")
-                .alias("Reference")
-                .alias("External ID")
                 .max_chars(100),
-        )
-        .field(
-            Field::text("other")
-                .label("Other")
-                .alias("Notes")
-                .alias("Note")
-                .alias("Comments")
-                .max_chars(2000),
-        )
+            REFERENCE_ID,
+        ))
+        .field(with_aliases(
+            Field::text("other").label("Other").max_chars(2000),
+            NOTES,
+        ))
         .rule(Rule::at_least_one_of([
             "first_name",
             "last_name",
@@ -184,45 +179,48 @@ pub fn field_service() -> Schema {
         .alias("Company", "Business");
     let built = Schema::builder("field-service")
         .field(
-            Field::choice("title", titles)
+            with_aliases(Field::choice("title", titles), TITLE)
                 .label("Customer title")
-                .alias("Title")
                 .example("Mrs")
                 .example("Dr"),
         )
         .field(
-            Field::text("first_name")
+            with_aliases(Field::text("first_name"), FIRST_NAME)
                 .required()
                 .max_chars(100)
                 .example("Maria")
                 .example("James"),
         )
         .field(
-            Field::text("last_name")
+            with_aliases(Field::text("last_name"), LAST_NAME)
                 .required()
                 .max_chars(100)
                 .example("García")
                 .example("O'Neil"),
         )
         .field(
-            Field::email("email")
+            with_aliases(Field::email("email"), EMAIL)
                 .required()
                 .identifier()
-                .alias("Email address")
                 .example("maria.garcia@example.com")
                 .example("james@oneil-plumbing.example"),
         )
+        .field(with_aliases(Field::phone("mobile"), MOBILE).example("(415) 555-0134"))
         .field(
-            Field::phone("mobile")
-                .alias("Mobile phone")
-                .example("(415) 555-0134"),
-        )
-        .field(
-            Field::phone("phone")
-                .identifier()
-                .alias("Phone number")
-                .example("(415) 555-0101")
-                .example("(312) 555-0188"),
+            with_aliases(
+                Field::phone("phone"),
+                &[
+                    PHONE_GENERIC,
+                    PHONE_PRIMARY,
+                    PHONE_WORK,
+                    PHONE_HOME,
+                    PHONE_OF_ADDRESS,
+                ]
+                .concat(),
+            )
+            .identifier()
+            .example("(415) 555-0101")
+            .example("(312) 555-0188"),
         )
         .field(Field::password("password"))
         .field(
@@ -232,52 +230,65 @@ pub fn field_service() -> Schema {
                 .example("Business"),
         )
         .field(
-            Field::text("business_name")
+            with_aliases(Field::text("business_name").alias("Company"), COMPANY)
                 .label("Business name")
-                .alias("Company")
                 .example("")
                 .example("O'Neil Plumbing LLC"),
         )
         .field(
-            Field::date("date_joined", vec![date_joined_format()])
-                .label("Date joined")
-                .example("2018/05/12")
-                .example("2021/11/03"),
+            with_aliases(
+                Field::date("date_joined", vec![date_joined_format()]),
+                &["Customer since", "Join date", "Joined"],
+            )
+            .label("Date joined")
+            .example("2018/05/12")
+            .example("2021/11/03"),
         )
         .field(
-            Field::text("street1")
-                .alias("Street")
-                .alias("Address")
-                .example("1 Market St")
-                .example("200 W Madison St"),
+            address(
+                Field::text("street1").alias("Street"),
+                STREET1,
+                STREET1_IN_GROUPS,
+            )
+            .example("1 Market St")
+            .example("200 W Madison St"),
         )
         .field(
-            Field::text("street2")
+            address(Field::text("street2"), STREET2, STREET2_IN_GROUPS)
                 .example("Apt 4")
                 .example("Suite 1200"),
         )
         .field(
-            Field::text("city")
+            address(Field::text("city"), CITY, CITY_IN_GROUPS)
                 .required()
                 .max_chars(100)
                 .example("San Francisco")
                 .example("Chicago"),
         )
         .field(
-            Field::state("state", Some("country"))
-                .alias("Province")
-                .example("CA")
-                .example("IL"),
+            address(
+                Field::state("state", Some("country")),
+                STATE,
+                STATE_IN_GROUPS,
+            )
+            .example("CA")
+            .example("IL"),
         )
         .field(
-            Field::text("postal_code")
-                .alias("Zip")
-                .alias("Postcode")
-                .max_chars(20)
-                .example("94105")
-                .example("60606"),
+            address(
+                Field::text("postal_code"),
+                POSTAL_CODE,
+                POSTAL_CODE_IN_GROUPS,
+            )
+            .max_chars(20)
+            .example("94105")
+            .example("60606"),
         )
-        .field(Field::country("country").example("US").example("US"))
+        .field(
+            address(Field::country("country"), COUNTRY, COUNTRY_IN_GROUPS)
+                .example("US")
+                .example("US"),
+        )
         .fields(secondary_contact(2))
         .fields(secondary_contact(3))
         .rule(Rule::required_if_equals(
@@ -323,3 +334,246 @@ fn date_joined_format() -> DateFormat {
         Err(e) => unreachable!("the date joined format is invalid: {e}"),
     }
 }
+
+/// Adds `aliases` to `field`, in rank order.
+fn with_aliases(field: Field, aliases: &[&str]) -> Field {
+    aliases
+        .iter()
+        .fold(field, |field, alias| field.alias(*alias))
+}
+
+/// Adds an address field's names: unprefixed ones, then those of each
+/// address group, in rank order.
+fn address(field: Field, aliases: &[&str], in_groups: &[(&str, &str)]) -> Field {
+    in_groups
+        .iter()
+        .fold(with_aliases(field, aliases), |field, (group, alias)| {
+            field.alias_in_group(group, *alias)
+        })
+}
+
+// Header names of the presets' fields, as people and other tools write
+// them. Order is rank (see `Field::alias`): when a file has several, the
+// first listed wins. See tests/data/exports for the exports they come from.
+
+const FIRST_NAME: &[&str] = &["First", "Given name", "Forename"];
+const LAST_NAME: &[&str] = &["Last", "Surname", "Family name"];
+const EMAIL: &[&str] = &[
+    "Email address",
+    "Mail",
+    "Email 1",
+    "E-mail 1 - Value",
+    "Primary email",
+    "Main email",
+];
+/// The honorific (Mr, Dr), for files without a "Title" column (which is the
+/// field's id).
+const TITLE: &[&str] = &["Salutation", "Name prefix"];
+
+// Phones: a generic phone first, then mobile (the number that reaches the
+// person, and the best match key), then primary, work and home numbers.
+// Numbered extras ("Business Phone 2"), fax, pager and the like are never
+// the phone.
+const PHONE_GENERIC: &[&str] = &[
+    "Phone number",
+    "Telephone",
+    "Telephone number",
+    "Tel",
+    "Phone 1 - Value",
+];
+const MOBILE: &[&str] = &[
+    "Mobile",
+    "Mobile phone",
+    "Mobile number",
+    "Mobile phone number",
+    "Cell",
+    "Cell phone",
+    "Cell number",
+];
+const PHONE_PRIMARY: &[&str] = &["Primary phone", "Main phone"];
+const PHONE_WORK: &[&str] = &["Business phone", "Work phone", "Office phone"];
+const PHONE_HOME: &[&str] = &["Home phone"];
+/// Shopify's phone of the customer's default address.
+const PHONE_OF_ADDRESS: &[&str] = &["Default address phone"];
+
+const COMPANY: &[&str] = &[
+    "Company name",
+    "Organization",
+    "Organisation",
+    "Organization name",
+    "Organisation name",
+    "Organization 1 - Name",
+    "Business name",
+    "Account name",
+    "Company / Account",
+    "Default address company",
+];
+
+// Addresses. Exports hold several addresses per contact; the presets take
+// one. Unprefixed names ("City") come first, then the groups
+// (`Field::alias_in_group`), best first, in the order `STREET1_IN_GROUPS`
+// names them: Google's "Address 1", Outlook's "Business", Salesforce's
+// "Mailing", QuickBooks' "Billing", Shopify's "Default Address", Xero's
+// postal address ("PO"); then the fallbacks, used only when the file has
+// none of those: "Home", "Shipping", Xero's street address ("SA"). All the
+// address fields come from the same group. "Other" addresses (Outlook,
+// Salesforce) and second addresses ("Address 2 - Street") are never the
+// customer's address.
+const STREET1: &[&str] = &[
+    "Address",
+    "Address 1",
+    "Address line 1",
+    "Street address",
+    "Street address 1",
+    "Street line 1",
+];
+const STREET1_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Street"),
+    ("Business", "Business street"),
+    ("Business", "Work street"),
+    ("Business", "Work address"),
+    ("Mailing", "Mailing street"),
+    ("Billing", "Billing street"),
+    ("Billing", "Billing street 1"),
+    ("Billing", "Billing address line 1"),
+    ("Default address", "Default address address1"),
+    ("PO", "PO address line 1"),
+    ("Home", "Home street"),
+    ("Home", "Home address"),
+    ("Shipping", "Shipping street"),
+    ("Shipping", "Shipping address line 1"),
+    ("SA", "SA address line 1"),
+];
+const STREET2: &[&str] = &[
+    "Address 2",
+    "Address line 2",
+    "Street address 2",
+    "Street line 2",
+];
+const STREET2_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Extended Address"),
+    ("Business", "Business street 2"),
+    ("Business", "Work street 2"),
+    ("Business", "Work address 2"),
+    ("Billing", "Billing street 2"),
+    ("Billing", "Billing address line 2"),
+    ("Default address", "Default address address2"),
+    ("PO", "PO address line 2"),
+    ("Home", "Home street 2"),
+    ("Home", "Home address 2"),
+    ("Shipping", "Shipping address line 2"),
+    ("SA", "SA address line 2"),
+];
+const CITY: &[&str] = &["Town", "Town/City", "City/Town", "Address city"];
+const CITY_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - City"),
+    ("Business", "Business city"),
+    ("Business", "Work city"),
+    ("Mailing", "Mailing city"),
+    ("Billing", "Billing city"),
+    ("Billing", "Billing address city"),
+    ("Default address", "Default address city"),
+    ("PO", "PO city"),
+    ("Home", "Home city"),
+    ("Shipping", "Shipping city"),
+    ("Shipping", "Shipping address city"),
+    ("SA", "SA city"),
+];
+/// Not a bare "Region": in CRMs that is a sales territory, and in
+/// Mailchimp the region of the subscriber's IP address.
+const STATE: &[&str] = &[
+    "Province",
+    "State/Province",
+    "State/Region",
+    "Province/State",
+    "State or province",
+    "State code",
+    "Province code",
+    "Address state",
+];
+const STATE_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Region"),
+    ("Business", "Business state"),
+    ("Business", "Work state"),
+    ("Mailing", "Mailing state/province"),
+    ("Mailing", "Mailing state"),
+    ("Billing", "Billing state"),
+    ("Billing", "Billing address state"),
+    ("Default address", "Default address province code"),
+    ("Default address", "Default address province"),
+    ("PO", "PO region"),
+    ("Home", "Home state"),
+    ("Shipping", "Shipping state"),
+    ("Shipping", "Shipping address state"),
+    ("SA", "SA region"),
+];
+const POSTAL_CODE: &[&str] = &[
+    "Zip",
+    "Zip code",
+    "Postcode",
+    "Post code",
+    "Zip/Postal code",
+    "Postal/Zip code",
+    "Address zip",
+    "Address postal code",
+];
+const POSTAL_CODE_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Postal Code"),
+    ("Business", "Business postal code"),
+    ("Business", "Work zip code"),
+    ("Business", "Work postal code"),
+    ("Mailing", "Mailing zip/postal code"),
+    ("Mailing", "Mailing postal code"),
+    ("Mailing", "Mailing zip"),
+    ("Billing", "Billing zip"),
+    ("Billing", "Billing zip code"),
+    ("Billing", "Billing postal code"),
+    ("Billing", "Billing address postal code"),
+    ("Default address", "Default address zip"),
+    ("PO", "PO postal code"),
+    ("Home", "Home postal code"),
+    ("Home", "Home zip code"),
+    ("Shipping", "Shipping zip"),
+    ("Shipping", "Shipping postal code"),
+    ("Shipping", "Shipping address postal code"),
+    ("SA", "SA postal code"),
+];
+const COUNTRY: &[&str] = &["Country/Region", "Address country"];
+const COUNTRY_IN_GROUPS: &[(&str, &str)] = &[
+    ("Address 1", "Address 1 - Country"),
+    ("Business", "Business country/region"),
+    ("Business", "Business country"),
+    ("Business", "Work country"),
+    ("Mailing", "Mailing country"),
+    ("Billing", "Billing country"),
+    ("Billing", "Billing address country"),
+    ("Default address", "Default address country code"),
+    ("Default address", "Default address country"),
+    ("PO", "PO country"),
+    ("Home", "Home country/region"),
+    ("Home", "Home country"),
+    ("Shipping", "Shipping country"),
+    ("Shipping", "Shipping address country"),
+    ("SA", "SA country"),
+];
+const BIRTHDAY: &[&str] = &["Date of birth", "Birth date", "DOB"];
+/// The customer's id in the system the file comes from.
+const REFERENCE_ID: &[&str] = &[
+    "Reference",
+    "External ID",
+    "Customer ID",
+    "Contact ID",
+    "Lead ID",
+    "Record ID",
+    "Account number",
+    "Customer number",
+];
+const NOTES: &[&str] = &[
+    "Notes",
+    "Memo",
+    "Note",
+    "Comments",
+    "Comment",
+    "Description",
+    "Remarks",
+];

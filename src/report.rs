@@ -193,6 +193,9 @@ impl RowFailure {
 pub enum WarningCode {
     /// A column of the file matches no field and was not imported.
     IgnoredColumn,
+    /// A column's header was read as the closest field name (a likely
+    /// typo, "Emial"); the person should check it.
+    GuessedColumn,
     /// Rows after a blank row were not imported (blank row ends the data).
     RowsAfterBlank,
     /// The import stopped early; see the report's `stopped` entry.

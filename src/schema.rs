@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::error::{Error, ErrorKind};
 use crate::import::BlankRows;
 use crate::policy::Policy;
@@ -59,6 +61,8 @@ pub struct Field {
     identifier: bool,
     max_chars: usize,
     aliases: Vec<String>,
+    /// For each alias, the group of columns it belongs to, if any.
+    alias_groups: Vec<Option<String>>,
     examples: Vec<String>,
     keep_unrecognized: bool,
 }
@@ -75,6 +79,7 @@ impl Field {
             identifier: false,
             max_chars: DEFAULT_MAX_CHARS,
             aliases: Vec::new(),
+            alias_groups: Vec::new(),
             examples: Vec::new(),
             keep_unrecognized: false,
         }
@@ -157,8 +162,43 @@ impl Field {
     }
 
     /// Adds another header name that means this field (`"Surname"`).
+    ///
+    /// Aliases are ranked in the order they are added: when several
+    /// columns of one file match aliases of the same field, the column
+    /// matching the earliest alias feeds the field and the others are
+    /// ignored (see [`Schema::map_header`]). Add the most specific,
+    /// most trustworthy spelling first.
     pub fn alias(mut self, alias: impl Into<String>) -> Field {
         self.aliases.push(alias.into());
+        self.alias_groups.push(None);
+        self
+    }
+
+    /// Adds a header name that means this field in one group of columns
+    /// of several a file may hold: one address of a contact's business,
+    /// home and shipping addresses ("Home City" in group "Home").
+    ///
+    /// The fields with grouped aliases take their columns from a single
+    /// group, so that street, city and postal code are never taken from
+    /// different addresses; see [`Schema::map_header`]. Ranked with the
+    /// field's other aliases, in the order added.
+    ///
+    /// ```
+    /// use intake::{Field, Schema};
+    ///
+    /// let schema = Schema::builder("places")
+    ///     .field(Field::text("street").alias_in_group("Work", "Work Street").alias_in_group("Home", "Home Street"))
+    ///     .field(Field::text("city").alias_in_group("Work", "Work City").alias_in_group("Home", "Home City"))
+    ///     .build()?;
+    /// // The file has a work street but only a home city: the home city is
+    /// // not the city of the work address.
+    /// let map = schema.map_header(&["Home Street", "Home City", "Work Street"])?;
+    /// assert_eq!((map.field_of(0), map.field_of(1), map.field_of(2)), (None, None, Some(0)));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn alias_in_group(mut self, group: &str, alias: impl Into<String>) -> Field {
+        self.aliases.push(alias.into());
+        self.alias_groups.push(Some(group.to_string()));
         self
     }
 
@@ -436,30 +476,25 @@ fn choice_key(s: &str) -> String {
     s.trim().trim_end_matches('.').trim().to_lowercase()
 }
 
-/// Normalizes a header name for matching: trimmed, a trailing `*` dropped,
-/// lower-cased, and runs of spaces, underscores and hyphens made one `_`.
+/// Normalizes a header name for matching: accents and case are dropped,
+/// and so is everything but letters and digits (spaces, `_`, `-`, `/`,
+/// `#`, a required-column `*`).
+///
+/// So `E-mail Address`, `email_address`, `EmailAddress` and
+/// `E-mail address*` are one name, and `Téléphone` is `telephone`.
 ///
 /// ```
 /// use intake::schema::header_key;
-/// assert_eq!(header_key(" First Name* "), "first_name");
-/// assert_eq!(header_key("first-name"), "first_name");
+/// assert_eq!(header_key(" First Name* "), "firstname");
+/// assert_eq!(header_key("first-name"), "firstname");
+/// assert_eq!(header_key("*ContactName"), "contactname");
+/// assert_eq!(header_key("Zip/Postal Code"), "zippostalcode");
 /// ```
 pub fn header_key(name: &str) -> String {
-    let name = name.trim().trim_end_matches('*').trim();
-    let mut out = String::with_capacity(name.len());
-    let mut gap = false;
-    for c in name.chars() {
-        if c == ' ' || c == '_' || c == '-' || c.is_whitespace() {
-            gap = true;
-            continue;
-        }
-        if gap && !out.is_empty() {
-            out.push('_');
-        }
-        gap = false;
-        out.extend(c.to_lowercase());
-    }
-    out
+    name.nfd()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 /// The fields and rules of an import: what columns mean and what a valid
@@ -482,8 +517,12 @@ pub struct Schema {
     fields: Vec<Field>,
     rules: Vec<Rule>,
     defaults: ImportDefaults,
-    /// Header key (id, label or alias) → field index.
-    names: HashMap<String, usize>,
+    /// Header key (id, label or alias) → what it names.
+    names: HashMap<String, Name>,
+    /// Field index → whether the field has grouped aliases.
+    grouped: Vec<bool>,
+    /// Header key → where the words meet in each name with that key.
+    breaks: HashMap<String, Vec<Vec<usize>>>,
 }
 
 /// Builds a [`Schema`]; see [`Schema::builder`].
@@ -547,6 +586,9 @@ impl SchemaBuilder {
     pub fn build(self) -> Result<Schema, Error> {
         let bad = |m: String| Err(Error::new(ErrorKind::InvalidConfig, m));
         let mut names = HashMap::new();
+        // Alias groups in the order the fields first name them: best first.
+        let mut groups: Vec<String> = Vec::new();
+        let mut breaks: HashMap<String, Vec<Vec<usize>>> = HashMap::new();
         for (i, field) in self.fields.iter().enumerate() {
             if field.identifier && !matches!(field.kind, FieldKind::Email | FieldKind::Phone) {
                 return bad(format!(
@@ -554,19 +596,57 @@ impl SchemaBuilder {
                     field.id
                 ));
             }
-            let spellings = [&field.id, &field.label].into_iter().chain(&field.aliases);
-            for name in spellings {
+            let names_of_field = [
+                (&field.id, Rank::Name, None),
+                (&field.label, Rank::Name, None),
+            ]
+            .into_iter()
+            .chain(
+                field
+                    .aliases
+                    .iter()
+                    .zip(&field.alias_groups)
+                    .enumerate()
+                    .map(|(n, (alias, group))| (alias, Rank::Alias(n), group.as_ref())),
+            );
+            for (name, rank, group) in names_of_field {
                 let key = header_key(name);
+                if key.is_empty() {
+                    // Would match every unnamed column.
+                    continue;
+                }
+                let group = group.map(|g| match groups.iter().position(|known| known == g) {
+                    Some(i) => i,
+                    None => {
+                        groups.push(g.clone());
+                        groups.len() - 1
+                    }
+                });
                 match names.get(&key) {
-                    Some(&j) if j != i => {
+                    Some(&Name { field: j, .. }) if j != i => {
                         let other = self.fields.get(j).map_or("", |f: &Field| f.id.as_str());
                         return bad(format!(
                             "header name '{name}' would mean both '{other}' and '{}'",
                             field.id
                         ));
                     }
+                    // The same field spelled twice keeps its better rank.
+                    Some(known) if known.rank <= rank => {
+                        breaks.entry(key).or_default().push(word_breaks(name));
+                    }
                     _ => {
-                        names.insert(key, i);
+                        breaks
+                            .entry(key.clone())
+                            .or_default()
+                            .push(word_breaks(name));
+                        names.insert(
+                            key,
+                            Name {
+                                field: i,
+                                rank,
+                                group,
+                            },
+                        );
                     }
                 }
             }
@@ -578,12 +658,19 @@ impl SchemaBuilder {
                 }
             }
         }
+        let grouped = self
+            .fields
+            .iter()
+            .map(|f| f.alias_groups.iter().any(Option::is_some))
+            .collect();
         Ok(Schema {
             name: self.name,
             fields: self.fields,
             rules: self.rules,
             defaults: self.defaults,
             names,
+            grouped,
+            breaks,
         })
     }
 }
@@ -646,47 +733,286 @@ impl Schema {
         self.fields.iter().find(|f| f.id == id)
     }
 
-    /// The field a header name means, if any.
+    /// The field a header name means, if any: what
+    /// [`map_header`](Schema::map_header) makes of a file with this one
+    /// column (by id, label or alias, else a likely typo).
     ///
     /// ```
     /// use intake::presets;
     /// let schema = presets::contacts();
     /// assert_eq!(schema.field_for_header("First Name*").map(|f| f.id()), Some("first_name"));
+    /// assert_eq!(schema.field_for_header("Emial").map(|f| f.id()), Some("email"));
     /// assert!(schema.field_for_header("Favourite colour").is_none());
     /// ```
     pub fn field_for_header(&self, name: &str) -> Option<&Field> {
-        self.field_index(name).and_then(|i| self.fields.get(i))
+        self.claim(name)
+            .and_then(|name| self.fields.get(name.field))
     }
 
-    pub(crate) fn field_index(&self, name: &str) -> Option<usize> {
-        self.names.get(&header_key(name)).copied()
+    /// The field a header means and how well: by id, label or alias,
+    /// else by similarity.
+    fn claim(&self, header: &str) -> Option<Name> {
+        let key = header_key(header);
+        if key.is_empty() {
+            return None;
+        }
+        match self.names.get(&key) {
+            Some(name) => self.same_words(&key, header).then_some(*name),
+            None => self.similar_field(&key),
+        }
+    }
+
+    /// Whether `header` splits no word of the name it shares `key` with
+    /// into words of its own: "Birth Day" (of a birth year, month and day)
+    /// is not "Birthday", though "E-mail" is "Email" and "FirstName" is
+    /// "First name".
+    fn same_words(&self, key: &str, header: &str) -> bool {
+        let len = key.chars().count();
+        let breaks = word_breaks(header);
+        let Some(spellings) = self.breaks.get(key) else {
+            return true;
+        };
+        spellings.iter().any(|known| {
+            breaks.iter().enumerate().all(|(i, b)| {
+                let before = i
+                    .checked_sub(1)
+                    .and_then(|j| breaks.get(j))
+                    .copied()
+                    .unwrap_or(0);
+                let after = breaks.get(i + 1).copied().unwrap_or(len);
+                known.contains(b) || b.saturating_sub(before) < 3 || after.saturating_sub(*b) < 3
+            })
+        })
+    }
+
+    /// The field whose name `key` is most likely a typo of, with the number
+    /// of slips. A typo here is what fingers do, not another word: two
+    /// neighbouring characters swapped ("Emial") or a letter doubled or
+    /// undoubled ("Adress", "Citty"), once (twice from
+    /// [`SIMILAR_TWO_SLIPS_CHARS`] characters on). A changed, missing or
+    /// extra letter is not a typo: "County" is not "Country", "Stage" not
+    /// "State", "Mother" not "Other". Only for keys of
+    /// [`SIMILAR_MIN_CHARS`] to [`SIMILAR_MAX_CHARS`] characters, with the same digits as the name, and
+    /// never when any other field has a name within one edit more.
+    fn similar_field(&self, key: &str) -> Option<Name> {
+        let chars: Vec<char> = key.chars().collect();
+        let len = chars.len();
+        if !(SIMILAR_MIN_CHARS..=SIMILAR_MAX_CHARS).contains(&len) {
+            return None;
+        }
+        let budget = if len >= SIMILAR_TWO_SLIPS_CHARS { 2 } else { 1 };
+        let mut found: Option<Name> = None;
+        // Every other field's closest name, in plain edits.
+        let mut others: Vec<(usize, usize)> = Vec::new();
+        for (name, named) in &self.names {
+            let field = named.field;
+            // Cheap filters first: each slip changes the length by at most
+            // one, and the margin looks one edit further.
+            if name.chars().count().abs_diff(len) > budget + 1 || !same_digits(key, name) {
+                continue;
+            }
+            let name_chars: Vec<char> = name.chars().collect();
+            if let Some(slips) = slips(&chars, &name_chars, budget) {
+                if slips > 0 && found.is_none_or(|f| Rank::Similar(slips) < f.rank) {
+                    found = Some(Name {
+                        field,
+                        rank: Rank::Similar(slips),
+                        group: named.group,
+                    });
+                }
+            }
+            let distance = strsim::osa_distance(key, name);
+            if distance <= budget + 1 {
+                others.push((field, distance));
+            }
+        }
+        let found = found?;
+        let Rank::Similar(slips) = found.rank else {
+            return None;
+        };
+        // Never when it could as well be another field's name.
+        if others
+            .iter()
+            .any(|&(other, distance)| other != found.field && distance <= slips + 1)
+        {
+            return None;
+        }
+        Some(found)
     }
 
     /// Maps a header row to fields: which column feeds which field.
     ///
-    /// Fails with `missing_columns` (naming every one) or
-    /// `duplicate_columns`.
+    /// Columns are compared by their [`header_key`] (case, accents, spaces
+    /// and punctuation ignored, so "E-mail Address" is "EmailAddress"),
+    /// except that a header splitting a word of a name into words of three
+    /// or more letters is another name ("Birth Day", next to "Birth
+    /// Month", is not "Birthday"). Columns are matched, best first:
+    ///
+    /// 1. **chosen**: the app's own choice, see
+    ///    [`map_header_with`](Schema::map_header_with);
+    /// 2. **name**: the field's id or label;
+    /// 3. **alias**: one of the field's [aliases](Field::alias); an alias
+    ///    added earlier ranks above one added later;
+    /// 4. **similar**: a likely typo of one of the field's names
+    ///    ("Emial", "Frist Name"). Only for headers of 5 or more letters
+    ///    and digits; one edit away (two from 10 characters on; for 5
+    ///    characters, only two neighbouring letters swapped); with the same
+    ///    digits as the name ("Street 3" is not "Street 2"); when no other
+    ///    field has a name within one more edit; and never for a word that
+    ///    merely looks like a typo ("County" is not "Country").
+    ///
+    /// A field takes at most one column, the one with the best match: an
+    /// exact name beats an alias, an earlier alias a later one, an alias a
+    /// typo. The other columns that match the field are ignored (their
+    /// field is `None`; [`HeaderMap::note`] names the column used instead),
+    /// like the columns that match no field.
+    ///
+    /// One address: the fields with [grouped aliases](Field::alias_in_group)
+    /// (street, city, postal code… of a business, home or shipping address)
+    /// take columns from a single group, the best one the file has: the
+    /// columns matching their names, labels or ungrouped aliases first,
+    /// then the groups in the order the schema first names them. Columns of
+    /// the other groups are ignored, even for a field the kept group lacks,
+    /// so that no address is made of two.
+    ///
+    /// # Errors
+    ///
+    /// - `duplicate_columns` when a field's best match is shared by two or
+    ///   more columns: the same header written twice (`Email` and
+    ///   `email`), a field's id and its label (`title` and
+    ///   `Customer title`), or two equally close typos. Each pair is named.
+    /// - `missing_columns` naming every required field left without a
+    ///   column.
+    ///
+    /// ```
+    /// use intake::presets;
+    ///
+    /// let schema = presets::contacts();
+    /// let header = ["E-mail 1 - Value", "E-mail 2 - Value", "Frist Name", "Phone", "Mobile"];
+    /// let map = schema.map_header(&header)?;
+    /// let field = |col| map.field_of(col).map(|f| schema.fields()[f].id());
+    /// assert_eq!(field(0), Some("email"));
+    /// assert_eq!(field(1), None); // a second address is not the email
+    /// assert_eq!(field(2), Some("first_name")); // a typo, read as First name
+    /// assert_eq!(field(3), Some("phone")); // the exact name beats the alias
+    /// assert_eq!(field(4), None);
+    /// assert_eq!(map.note(4), Some("Column 'Mobile' was not imported: column 'Phone' already fills Phone."));
+    ///
+    /// let err = schema.map_header(&["Email", "email"]).unwrap_err();
+    /// assert_eq!(err.code(), "duplicate_columns");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
     pub fn map_header<S: AsRef<str>>(&self, header: &[S]) -> Result<HeaderMap, Error> {
-        let mut columns = Vec::with_capacity(header.len());
-        let mut seen: Vec<Option<usize>> = vec![None; self.fields.len()];
+        self.map_header_with(header, &ColumnOverrides::default())
+    }
+
+    /// Maps a header row to fields as [`map_header`](Schema::map_header)
+    /// does, with the app's own choices first: a column the overrides map
+    /// feeds that field whatever else matches it, and a column they ignore
+    /// feeds nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_header`](Schema::map_header), and `invalid_config` when an
+    /// override names a field the schema does not have, a column the header
+    /// does not have, or maps two columns to one field.
+    ///
+    /// ```
+    /// use intake::{presets, ColumnOverrides};
+    ///
+    /// let schema = presets::contacts();
+    /// let overrides = ColumnOverrides::new().map("Cust Email", "email").ignore("Phone");
+    /// let map = schema.map_header_with(&["Email", "Cust Email", "Phone"], &overrides)?;
+    /// let field = |col| map.field_of(col).map(|f| schema.fields()[f].id());
+    /// assert_eq!((field(0), field(1), field(2)), (None, Some("email"), None));
+    ///
+    /// let wrong = ColumnOverrides::new().map("Cust Email", "e-mail");
+    /// assert_eq!(schema.map_header_with(&["Cust Email"], &wrong).unwrap_err().code(), "invalid_config");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn map_header_with<S: AsRef<str>>(
+        &self,
+        header: &[S],
+        overrides: &ColumnOverrides,
+    ) -> Result<HeaderMap, Error> {
+        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
+        let name = |col: usize| names.get(col).copied().unwrap_or("");
+        let keys: Vec<String> = names.iter().map(|n| header_key(n)).collect();
+        let chosen = self.chosen_columns(&keys, overrides)?;
+        let mut claims: Vec<Option<Name>> = keys
+            .iter()
+            .enumerate()
+            .map(|(col, key)| match chosen.get(key.as_str()) {
+                Some(Some(field)) => Some(Name {
+                    field: *field,
+                    rank: Rank::Chosen,
+                    group: None,
+                }),
+                Some(None) => None,
+                None => names.get(col).and_then(|n| self.claim(n)),
+            })
+            .collect();
+        // One address only: the grouped fields keep the columns of the best
+        // group the file has (unprefixed names first), the app's choices
+        // aside.
+        let in_groups =
+            |c: &Name| c.rank != Rank::Chosen && self.grouped.get(c.field) == Some(&true);
+        let group = claims
+            .iter()
+            .flatten()
+            .filter(|c| in_groups(c))
+            .map(|c| c.group)
+            .min_by_key(|g| g.map_or(0, |i| i + 1));
+        // Columns of another group: the first column of the kept group.
+        let mut other_address: Vec<Option<usize>> = vec![None; names.len()];
+        if let Some(group) = group {
+            let kept = claims
+                .iter()
+                .position(|c| c.as_ref().is_some_and(|c| in_groups(c) && c.group == group));
+            for (claim, other) in claims.iter_mut().zip(other_address.iter_mut()) {
+                if claim
+                    .as_ref()
+                    .is_some_and(|c| in_groups(c) && c.group != group)
+                {
+                    *claim = None;
+                    *other = kept;
+                }
+            }
+        }
+        let mut best: Vec<Option<Rank>> = vec![None; self.fields.len()];
+        for &Name { field, rank, .. } in claims.iter().flatten() {
+            if let Some(slot) = best.get_mut(field) {
+                if slot.is_none_or(|b| rank < b) {
+                    *slot = Some(rank);
+                }
+            }
+        }
+        let mut columns = vec![None; names.len()];
+        let mut matches = vec![None; names.len()];
+        let mut notes: Vec<Option<String>> = vec![None; names.len()];
+        let mut field_columns: Vec<Option<usize>> = vec![None; self.fields.len()];
         let mut duplicates = Vec::new();
-        for (col, name) in header.iter().enumerate() {
-            let name = name.as_ref();
-            let field = self.field_index(name);
-            if let Some(f) = field {
-                match seen.get(f).copied().flatten() {
-                    Some(first) => {
-                        let first_name = header.get(first).map(AsRef::as_ref).unwrap_or("");
-                        duplicates.push(format!("'{first_name}' and '{name}'"));
+        for (col, claim) in claims.iter().enumerate() {
+            let Some(Name { field, rank, .. }) = *claim else {
+                continue;
+            };
+            if best.get(field).copied().flatten() != Some(rank) {
+                continue;
+            }
+            match field_columns.get(field).copied().flatten() {
+                Some(first) => duplicates.push(format!("'{}' and '{}'", name(first), name(col))),
+                None => {
+                    if let Some(slot) = field_columns.get_mut(field) {
+                        *slot = Some(col);
                     }
-                    None => {
-                        if let Some(slot) = seen.get_mut(f) {
-                            *slot = Some(col);
-                        }
+                    if let Some(slot) = columns.get_mut(col) {
+                        *slot = Some(field);
+                    }
+                    if let Some(slot) = matches.get_mut(col) {
+                        *slot = Some(rank.kind());
                     }
                 }
             }
-            columns.push(field);
         }
         if !duplicates.is_empty() {
             let message = format!(
@@ -695,11 +1021,49 @@ impl Schema {
             );
             return Err(Error::new(ErrorKind::DuplicateColumns(duplicates), message));
         }
+        let label = |field: usize| self.fields.get(field).map_or("", |f| f.label.as_str());
+        for (col, (claim, note)) in claims.iter().zip(notes.iter_mut()).enumerate() {
+            let column = name(col);
+            let claim = claim.map(|c| (c.field, c.rank));
+            *note = match claim {
+                Some((field, Rank::Similar(_))) if columns.get(col) == Some(&Some(field)) => {
+                    Some(format!(
+                        "Column '{column}' was read as {}, the closest field name. Rename the column if that is wrong.",
+                        label(field)
+                    ))
+                }
+                Some((field, _)) if columns.get(col) == Some(&Some(field)) => None,
+                Some((field, _)) => {
+                    let used = field_columns.get(field).copied().flatten().map_or("", name);
+                    Some(format!(
+                        "Column '{column}' was not imported: column '{used}' already fills {}.",
+                        label(field)
+                    ))
+                }
+                None if other_address.get(col).copied().flatten().is_some() => {
+                    let kept = other_address.get(col).copied().flatten().map_or("", name);
+                    Some(format!(
+                        "Column '{column}' was not imported: the file holds several addresses, and the one of column '{kept}' is imported."
+                    ))
+                }
+                None if chosen.get(keys.get(col).map_or("", String::as_str)) == Some(&None) => {
+                    Some(format!(
+                        "Column '{column}' was not imported: the import is set to ignore it."
+                    ))
+                }
+                None if column.trim().is_empty() => {
+                    Some("A column without a name was not imported.".to_string())
+                }
+                None => Some(format!(
+                    "Column '{column}' matches no field and was not imported."
+                )),
+            };
+        }
         let missing: Vec<String> = self
             .fields
             .iter()
-            .zip(&seen)
-            .filter(|(f, s)| f.required && s.is_none())
+            .zip(&field_columns)
+            .filter(|(f, c)| f.required && c.is_none())
             .map(|(f, _)| f.label.clone())
             .collect();
         if !missing.is_empty() {
@@ -713,18 +1077,262 @@ impl Schema {
         }
         Ok(HeaderMap {
             columns,
-            field_columns: seen,
+            field_columns,
+            matches,
+            notes,
         })
+    }
+
+    /// The overrides checked against the schema and the header: header key
+    /// → the chosen field's index, or `None` for an ignored column.
+    fn chosen_columns<'k>(
+        &self,
+        keys: &'k [String],
+        overrides: &ColumnOverrides,
+    ) -> Result<HashMap<&'k str, Option<usize>>, Error> {
+        let bad = |m: String| Err(Error::new(ErrorKind::InvalidConfig, m));
+        let mut chosen: HashMap<&'k str, (&str, Option<usize>)> = HashMap::new();
+        for choice in &overrides.choices {
+            let Some(key) = keys.iter().find(|k| **k == choice.key) else {
+                return bad(format!(
+                    "the column '{}' named in the column overrides is not in the file's header",
+                    choice.column
+                ));
+            };
+            let field = match &choice.field {
+                None => None,
+                Some(id) => match self.fields.iter().position(|f| f.id == *id) {
+                    Some(i) => Some(i),
+                    None => {
+                        return bad(format!(
+                            "the column overrides map '{}' to '{id}', which is not a field of the schema '{}'",
+                            choice.column, self.name
+                        ))
+                    }
+                },
+            };
+            // A later choice about the same column replaces an earlier one.
+            chosen.insert(key.as_str(), (choice.column.as_str(), field));
+        }
+        let mut by_field: HashMap<usize, &str> = HashMap::new();
+        for (column, field) in chosen.values() {
+            let Some(field) = field else { continue };
+            if let Some(other) = by_field.insert(*field, column) {
+                let id = self.fields.get(*field).map_or("", |f| f.id.as_str());
+                let (a, b) = if other < *column {
+                    (other, *column)
+                } else {
+                    (*column, other)
+                };
+                return bad(format!(
+                    "the column overrides map both '{a}' and '{b}' to '{id}'; a field takes one column"
+                ));
+            }
+        }
+        Ok(chosen
+            .into_iter()
+            .map(|(key, (_, field))| (key, field))
+            .collect())
     }
 }
 
-/// How a header was understood: which column feeds which field.
+/// Headers shorter than this (in letters and digits) are never read as
+/// typos: there are too many short words.
+const SIMILAR_MIN_CHARS: usize = 5;
+/// Longer headers are not read as typos: no field name is that long, and
+/// it bounds the work on hostile headers.
+const SIMILAR_MAX_CHARS: usize = 64;
+/// From this length two slips still make a typo.
+const SIMILAR_TWO_SLIPS_CHARS: usize = 10;
+
+/// How many slips turn `name` into `typed`, if at most `budget`: two
+/// neighbouring characters swapped, or a character doubled or undoubled.
+fn slips(typed: &[char], name: &[char], budget: usize) -> Option<usize> {
+    match (typed.split_first(), name.split_first()) {
+        (None, None) => Some(0),
+        (Some((t, typed_rest)), Some((n, name_rest))) if t == n => {
+            // A doubled letter typed once, or typed twice for once: the
+            // rest of one side repeats the character just matched.
+            let same = slips(typed_rest, name_rest, budget);
+            let undoubled = (budget > 0 && name_rest.first() == Some(n))
+                .then(|| slips(typed_rest, name_rest.get(1..).unwrap_or(&[]), budget - 1))
+                .flatten()
+                .map(|s| s + 1);
+            let doubled = (budget > 0 && typed_rest.first() == Some(t))
+                .then(|| slips(typed_rest.get(1..).unwrap_or(&[]), name_rest, budget - 1))
+                .flatten()
+                .map(|s| s + 1);
+            [same, undoubled, doubled].into_iter().flatten().min()
+        }
+        (Some((t, typed_rest)), Some((n, name_rest))) => {
+            // Two neighbours swapped: "mi" typed for "im".
+            if budget == 0 || typed_rest.first() != Some(n) || name_rest.first() != Some(t) {
+                return None;
+            }
+            slips(
+                typed_rest.get(1..).unwrap_or(&[]),
+                name_rest.get(1..).unwrap_or(&[]),
+                budget - 1,
+            )
+            .map(|s| s + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Where the words of a header name meet, as offsets into its
+/// [`header_key`].
+fn word_breaks(name: &str) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    let mut len = 0;
+    let mut gap = false;
+    for c in name.nfd().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if gap && len > 0 {
+                breaks.push(len);
+            }
+            gap = false;
+            len += 1;
+        } else {
+            gap = true;
+        }
+    }
+    breaks
+}
+
+/// Whether `a` and `b` hold the same digits in the same order.
+fn same_digits(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| c.is_numeric())
+        .eq(b.chars().filter(|c| c.is_numeric()))
+}
+
+/// What a header name means: a field, how well, and for a grouped alias
+/// its group, numbered in the order the schema's fields first name the
+/// groups (lower is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Name {
+    field: usize,
+    rank: Rank,
+    group: Option<usize>,
+}
+
+/// How well a column's header matches a field; lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// The app's override.
+    Chosen,
+    /// The field's id or label.
+    Name,
+    /// The field's alias at this position.
+    Alias(usize),
+    /// A likely typo at this edit distance.
+    Similar(usize),
+}
+
+impl Rank {
+    fn kind(self) -> MatchKind {
+        match self {
+            Rank::Chosen => MatchKind::Chosen,
+            Rank::Name => MatchKind::Name,
+            Rank::Alias(_) => MatchKind::Alias,
+            Rank::Similar(_) => MatchKind::Similar,
+        }
+    }
+}
+
+/// How a column was matched to the field it feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MatchKind {
+    /// The app chose it ([`ColumnOverrides`],
+    /// [`Importer::map_column`](crate::Importer::map_column)).
+    Chosen,
+    /// The header is the field's id or label.
+    Name,
+    /// The header is one of the field's aliases.
+    Alias,
+    /// The header looks like a typo of one of the field's names.
+    Similar,
+}
+
+/// An app's own choices about a file's columns, which win over the
+/// automatic mapping: this column feeds that field, that column is
+/// ignored. Used by [`Schema::map_header_with`] and by
+/// [`Importer::map_column`](crate::Importer::map_column) and
+/// [`Importer::ignore_column`](crate::Importer::ignore_column).
+///
+/// Columns are named as written in the file and compared as header names
+/// are ([`header_key`]: case, spaces and punctuation ignored); fields by
+/// their id. A later choice about the same column replaces an earlier one.
+///
+/// ```
+/// use intake::ColumnOverrides;
+///
+/// let overrides = ColumnOverrides::new()
+///     .map("Cust Email", "email")
+///     .ignore("Email 2");
+/// assert!(!overrides.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnOverrides {
+    choices: Vec<ColumnChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ColumnChoice {
+    /// The column as the app named it, for messages.
+    column: String,
+    key: String,
+    /// The field id, or `None` to ignore the column.
+    field: Option<String>,
+}
+
+impl ColumnOverrides {
+    /// No choices: the mapping is automatic.
+    pub fn new() -> ColumnOverrides {
+        ColumnOverrides::default()
+    }
+
+    /// The column `column` feeds the field with id `field`.
+    pub fn map(mut self, column: &str, field: &str) -> ColumnOverrides {
+        self.choices.push(ColumnChoice {
+            column: column.to_string(),
+            key: header_key(column),
+            field: Some(field.to_string()),
+        });
+        self
+    }
+
+    /// The column `column` feeds no field.
+    pub fn ignore(mut self, column: &str) -> ColumnOverrides {
+        self.choices.push(ColumnChoice {
+            column: column.to_string(),
+            key: header_key(column),
+            field: None,
+        });
+        self
+    }
+
+    /// Whether there are no choices.
+    pub fn is_empty(&self) -> bool {
+        self.choices.is_empty()
+    }
+}
+
+/// How a header was understood: which column feeds which field, how each
+/// column was matched, and why a column was ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderMap {
     /// Column index → field index.
     columns: Vec<Option<usize>>,
     /// Field index → column index.
     field_columns: Vec<Option<usize>>,
+    /// Column index → how it matched its field.
+    matches: Vec<Option<MatchKind>>,
+    /// Column index → a sentence for people about a guessed or ignored
+    /// column.
+    notes: Vec<Option<String>>,
 }
 
 impl HeaderMap {
@@ -736,6 +1344,18 @@ impl HeaderMap {
     /// The column index that feeds field `field`, if any.
     pub fn column_of(&self, field: usize) -> Option<usize> {
         self.field_columns.get(field).copied().flatten()
+    }
+
+    /// How column `col` was matched to its field (`None`: it feeds none).
+    pub fn matched_by(&self, col: usize) -> Option<MatchKind> {
+        self.matches.get(col).copied().flatten()
+    }
+
+    /// For people: why column `col` was not imported ("column 'Mobile
+    /// Phone' already fills Phone"), or that it was read as the closest
+    /// field name. `None` for a column matched by name, alias or choice.
+    pub fn note(&self, col: usize) -> Option<&str> {
+        self.notes.get(col).and_then(Option::as_deref)
     }
 
     /// How many columns the header has.

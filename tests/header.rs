@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use intake::{ErrorKind, Field, Importer, MemoryStore, Schema, WarningCode};
+use intake::{
+    ColumnOverrides, ErrorKind, Field, Importer, MatchKind, MemoryStore, Schema, WarningCode,
+};
 
 fn fields(report: &intake::Report) -> Vec<Option<&str>> {
     report.columns.iter().map(|c| c.field.as_deref()).collect()
@@ -207,18 +209,39 @@ fn required_columns_present_in_any_spelling_import() {
 }
 
 #[test]
-fn two_columns_for_one_field_are_duplicate_columns() {
+fn exact_name_beats_an_alias_and_the_alias_column_is_ignored() {
+    // Ranked, not refused: "Email" is the field's own name, "E-mail
+    // Address" only an alias of it.
+    let (report, store) =
+        run_fresh("Email,First Name,E-mail Address\nann@example.com,Ann,ann@example.org\n");
+    assert_eq!(fields(&report), [Some("email"), Some("first_name"), None]);
+    assert!(by_email(&store, "ann@example.com").is_some());
+    assert!(by_email(&store, "ann@example.org").is_none());
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::IgnoredColumn)
+        .unwrap();
+    assert!(
+        warning.message.contains("E-mail Address"),
+        "{}",
+        warning.message
+    );
+}
+
+#[test]
+fn id_and_label_of_one_field_are_duplicate_columns() {
     let mut store = MemoryStore::new();
-    let err = contacts()
+    let err = Importer::new(intake::presets::field_service())
         .import(
-            "Email,First Name,E-mail Address\nann@example.com,Ann,ann@example.org\n".as_bytes(),
+            "title,Customer title,first_name,last_name,email,city\nMr,Dr,Al,Li,al@example.com,Austin\n"
+                .as_bytes(),
             &mut store,
         )
         .unwrap_err();
     assert_eq!(err.code(), "duplicate_columns");
-    assert!(err.message().contains("Email"), "{}", err.message());
     assert!(
-        err.message().contains("E-mail Address"),
+        err.message().contains("'title' and 'Customer title'"),
         "{}",
         err.message()
     );
@@ -261,4 +284,377 @@ fn schema_maps_header_names_the_same_way_as_the_importer() {
         );
     }
     assert!(schema.field_for_header("Middle Name").is_none());
+}
+
+/// The field id each column of `header` feeds under the contacts preset.
+fn contacts_fields(header: &[&str]) -> Vec<Option<String>> {
+    let schema = intake::presets::contacts();
+    let map = schema.map_header(header).unwrap();
+    (0..header.len())
+        .map(|col| {
+            map.field_of(col)
+                .map(|f| schema.fields()[f].id().to_string())
+        })
+        .collect()
+}
+
+fn one(header: &str) -> Option<String> {
+    contacts_fields(&[header]).remove(0)
+}
+
+#[test]
+fn header_names_match_ignoring_accents_and_punctuation() {
+    assert_eq!(one("Téléphone").as_deref(), Some("phone"));
+    assert_eq!(one("E-mail address:").as_deref(), Some("email"));
+    assert_eq!(one("Zip/Postal Code").as_deref(), Some("postal_code"));
+    assert_eq!(one("Phone #").as_deref(), Some("phone"));
+}
+
+#[test]
+fn camel_case_headers_match() {
+    assert_eq!(
+        contacts_fields(&["FirstName", "LastName", "EmailAddress", "PhoneNumber"]),
+        [
+            Some("first_name".to_string()),
+            Some("last_name".to_string()),
+            Some("email".to_string()),
+            Some("phone".to_string())
+        ]
+    );
+}
+
+#[test]
+fn typos_of_field_names_are_read_as_the_field() {
+    for (typo, field) in [
+        ("Emial", "email"),
+        ("Frist Name", "first_name"),
+        ("Phnoe", "phone"),
+        ("Adress", "street1"),
+        ("Compnay", "company"),
+        ("Brithday", "birthday"),
+        ("Postal Cdoe", "postal_code"),
+        ("Emaill", "email"),
+    ] {
+        assert_eq!(one(typo).as_deref(), Some(field), "{typo}");
+    }
+}
+
+#[test]
+fn a_typo_is_reported_as_a_guess() {
+    let schema = intake::presets::contacts();
+    let map = schema.map_header(&["Emial"]).unwrap();
+    assert_eq!(map.matched_by(0), Some(MatchKind::Similar));
+    let note = map.note(0).unwrap();
+    assert!(note.contains("'Emial'") && note.contains("Email"), "{note}");
+}
+
+#[test]
+fn other_words_are_not_typos() {
+    // One changed, missing or extra letter makes another word, not a typo.
+    for word in [
+        "County",
+        "Stage",
+        "Status",
+        "Mother",
+        "Emails",
+        "Estate",
+        "Statue",
+        "Contacted",
+        "Recorded",
+        "Deference",
+    ] {
+        assert_eq!(one(word), None, "{word}");
+    }
+}
+
+#[test]
+fn short_headers_are_never_guessed() {
+    for short in ["Emal", "Ctiy", "Nmae", "Tle"] {
+        assert_eq!(one(short), None, "{short}");
+    }
+}
+
+#[test]
+fn a_typo_never_takes_a_field_from_its_exact_column() {
+    let schema = intake::presets::contacts();
+    let map = schema.map_header(&["Emial", "Email"]).unwrap();
+    assert_eq!(map.field_of(0), None);
+    assert_eq!(map.matched_by(1), Some(MatchKind::Name));
+    assert_eq!(
+        map.note(0),
+        Some("Column 'Emial' was not imported: column 'Email' already fills Email.")
+    );
+}
+
+#[test]
+fn a_typo_close_to_two_fields_is_not_guessed() {
+    let schema = Schema::builder("ledger")
+        .field(Field::text("account"))
+        .field(Field::text("acount_type"))
+        .field(Field::text("amount"))
+        .field(Field::text("amuont"))
+        .build()
+        .unwrap();
+    // One swap from "amount", and exactly the name of another field.
+    assert_eq!(
+        schema.field_for_header("Amuont").map(|f| f.id()),
+        Some("amuont")
+    );
+    // One swap from "amount", one edit from "amuont": could be either.
+    assert!(schema.field_for_header("Amoutn").is_none());
+}
+
+#[test]
+fn numbered_headers_are_never_guessed_as_another_number() {
+    for header in [
+        "Street 3",
+        "Address 3",
+        "Address Line 3",
+        "Business Street 3",
+    ] {
+        assert_eq!(one(header), None, "{header}");
+    }
+}
+
+#[test]
+fn the_earlier_alias_wins_and_the_later_is_ignored() {
+    // Both are aliases of phone; mobile ranks above home.
+    assert_eq!(
+        contacts_fields(&["Home Phone", "Mobile Phone"]),
+        [None, Some("phone".to_string())]
+    );
+}
+
+#[test]
+fn two_equally_close_typos_are_duplicate_columns() {
+    let err = intake::presets::contacts()
+        .map_header(&["Emial", "Eamil"])
+        .unwrap_err();
+    assert_eq!(err.code(), "duplicate_columns");
+    assert!(
+        err.message().contains("'Emial' and 'Eamil'"),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn a_bare_region_column_is_not_the_state() {
+    // Sales territory in CRMs, IP location in Mailchimp.
+    assert_eq!(one("Region"), None);
+    assert_eq!(one("State/Region").as_deref(), Some("state"));
+}
+
+#[test]
+fn salutation_is_the_field_service_title() {
+    let schema = intake::presets::field_service();
+    let header = [
+        "Salutation",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Mailing City",
+    ];
+    let map = schema.map_header(&header).unwrap();
+    let title = schema
+        .fields()
+        .iter()
+        .position(|f| f.id() == "title")
+        .unwrap();
+    assert_eq!(map.column_of(title), Some(0));
+}
+
+#[test]
+fn many_long_header_names_map_without_delay() {
+    // Hostile headers: the typo rule must stay cheap.
+    let header: Vec<String> = (0..2_000)
+        .map(|i| format!("{}{i}", "ab".repeat(2_000)))
+        .chain((0..2_000).map(|i| format!("aaaaaaaaaaaaaaaaaaaaaaaaaaaaa{i}")))
+        .collect();
+    let map = intake::presets::contacts().map_header(&header).unwrap();
+    assert!((0..header.len()).all(|col| map.field_of(col).is_none()));
+}
+
+// Explicit choices of the app.
+
+#[test]
+fn a_mapped_column_feeds_its_field_over_an_exact_match() {
+    let mut store = MemoryStore::new();
+    let report = contacts()
+        .map_column("Cust Email", "email")
+        .import(
+            "Email,Cust Email\noffice@example.com,ann@example.com\n".as_bytes(),
+            &mut store,
+        )
+        .unwrap();
+    assert_eq!(fields(&report), [None, Some("email")]);
+    assert!(by_email(&store, "ann@example.com").is_some());
+    assert!(by_email(&store, "office@example.com").is_none());
+}
+
+#[test]
+fn an_ignored_column_feeds_nothing() {
+    let (report, store) = {
+        let mut store = MemoryStore::new();
+        let report = contacts()
+            .ignore_column("Phone")
+            .import(
+                "Email,Phone\nann@example.com,(415) 555-0101\n".as_bytes(),
+                &mut store,
+            )
+            .unwrap();
+        (report, store)
+    };
+    assert_eq!(fields(&report), [Some("email"), None]);
+    let ann = by_email(&store, "ann@example.com").unwrap();
+    assert_eq!(ann.record.text("phone"), None);
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::IgnoredColumn && w.message.contains("Phone")));
+}
+
+#[test]
+fn a_chosen_column_is_named_as_header_names_are() {
+    let report = contacts()
+        .map_column("cust-email", "email")
+        .import(
+            "CUST EMAIL,First Name\nann@example.com,Ann\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap();
+    assert_eq!(fields(&report), [Some("email"), Some("first_name")]);
+}
+
+#[test]
+fn a_chosen_column_is_reported_as_chosen() {
+    let schema = intake::presets::contacts();
+    let overrides = ColumnOverrides::new().map("Misc", "other");
+    let map = schema.map_header_with(&["Misc"], &overrides).unwrap();
+    assert_eq!(map.matched_by(0), Some(MatchKind::Chosen));
+    assert_eq!(map.note(0), None);
+}
+
+#[test]
+fn mapping_to_an_unknown_field_is_invalid_config() {
+    let err = contacts()
+        .map_column("Cust Email", "e_mail")
+        .import(
+            "Cust Email\nann@example.com\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_config");
+    assert!(err.message().contains("e_mail"), "{}", err.message());
+}
+
+#[test]
+fn choosing_a_column_the_file_lacks_is_invalid_config() {
+    for importer in [
+        contacts().map_column("Cust Email", "email"),
+        contacts().ignore_column("Email 2"),
+    ] {
+        let err = importer
+            .import(
+                "Email\nann@example.com\n".as_bytes(),
+                &mut MemoryStore::new(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_config");
+        assert!(
+            err.message().contains("not in the file"),
+            "{}",
+            err.message()
+        );
+    }
+}
+
+#[test]
+fn mapping_two_columns_to_one_field_is_invalid_config() {
+    let err = contacts()
+        .map_column("A", "email")
+        .map_column("B", "email")
+        .import(
+            "A,B\na@example.com,b@example.com\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_config");
+    assert!(err.message().contains("'A' and 'B'"), "{}", err.message());
+}
+
+#[test]
+fn a_later_choice_about_a_column_replaces_the_earlier() {
+    let schema = intake::presets::contacts();
+    let overrides = ColumnOverrides::new().map("Misc", "other").ignore("Misc");
+    let map = schema
+        .map_header_with(&["Misc", "Email"], &overrides)
+        .unwrap();
+    assert_eq!(map.field_of(0), None);
+}
+
+#[test]
+fn ignoring_a_required_column_makes_it_missing() {
+    let err = Importer::new(two_required())
+        .ignore_column("Full name")
+        .import(
+            "Full name,Account number\nAnn,42\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "missing_columns");
+}
+
+#[test]
+fn an_address_is_never_mixed_from_two_addresses() {
+    // The file's first address has no city column: the city of the
+    // shipping address is not its city.
+    let schema = intake::presets::contacts();
+    let header = [
+        "Address Line1",
+        "Shipping Address Line1",
+        "Shipping Address City",
+    ];
+    let map = schema.map_header(&header).unwrap();
+    assert_eq!(
+        map.field_of(0).map(|f| schema.fields()[f].id()),
+        Some("street1")
+    );
+    assert_eq!(map.field_of(1), None);
+    assert_eq!(map.field_of(2), None);
+    assert_eq!(
+        map.note(2),
+        Some("Column 'Shipping Address City' was not imported: the file holds several addresses, and the one of column 'Address Line1' is imported.")
+    );
+}
+
+#[test]
+fn a_header_splitting_a_name_into_words_is_another_name() {
+    // Thunderbird: the day of a birth date, next to its year and month.
+    assert_eq!(
+        contacts_fields(&["Birth Year", "Birth Month", "Birth Day"]),
+        [None, None, None]
+    );
+    assert_eq!(one("Birthday").as_deref(), Some("birthday"));
+    // Joined or split by a short piece, a name stays the name.
+    assert_eq!(one("E Mail").as_deref(), Some("email"));
+    assert_eq!(one("EMAILADDRESS").as_deref(), Some("email"));
+    assert_eq!(one("Street 1").as_deref(), Some("street1"));
+}
+
+#[test]
+fn a_column_read_as_a_typo_gets_a_guessed_column_warning() {
+    let (report, _) = run_fresh("Emial,First Name\nann@example.com,Ann\n");
+    assert_eq!(fields(&report), vec![Some("email"), Some("first_name")]);
+    let guessed: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|w| w.code == WarningCode::GuessedColumn)
+        .collect();
+    assert_eq!(guessed.len(), 1, "{:?}", report.warnings);
+    assert!(
+        guessed[0].message.contains("Emial"),
+        "{}",
+        guessed[0].message
+    );
 }

@@ -175,19 +175,27 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             })
             .collect::<Vec<_>>();
         let mut report = Report::new(header.to_vec(), columns, importer.dry_run);
-        for mapping in &report.columns.clone() {
+        for (col, mapping) in report.columns.clone().iter().enumerate() {
+            let note = map.note(col).map(str::to_string);
             if mapping.field.is_none() {
-                let message = if mapping.column.trim().is_empty() {
-                    "A column without a name was not imported.".to_string()
-                } else {
-                    format!(
-                        "Column '{}' matches no field and was not imported.",
-                        mapping.column
-                    )
-                };
+                let message = note.unwrap_or_else(|| {
+                    if mapping.column.trim().is_empty() {
+                        "A column without a name was not imported.".to_string()
+                    } else {
+                        format!(
+                            "Column '{}' matches no field and was not imported.",
+                            mapping.column
+                        )
+                    }
+                });
                 report
                     .warnings
                     .push(Warning::new(WarningCode::IgnoredColumn, message));
+            } else if let Some(message) = note {
+                // Read as the closest field name: the person should check it.
+                report
+                    .warnings
+                    .push(Warning::new(WarningCode::GuessedColumn, message));
             }
         }
         if importer.preview {

@@ -19,7 +19,7 @@ use crate::password::{Argon2Hasher, PasswordHasher};
 use crate::policy::Policy;
 use crate::read::{CsvRows, RawRow};
 use crate::report::Report;
-use crate::schema::Schema;
+use crate::schema::{ColumnOverrides, Schema};
 use crate::store::Store;
 
 /// What the import knows about the account it imports into.
@@ -132,6 +132,7 @@ pub struct Importer {
     progress: Option<ProgressFn>,
     input_len: Option<u64>,
     stop_on_store_failure: bool,
+    columns: ColumnOverrides,
 }
 
 impl Importer {
@@ -155,6 +156,7 @@ impl Importer {
             progress: None,
             input_len: None,
             stop_on_store_failure: false,
+            columns: ColumnOverrides::new(),
         }
     }
 
@@ -260,6 +262,36 @@ impl Importer {
         self
     }
 
+    /// Column `column` of the file feeds the field with id `field`,
+    /// whatever the automatic mapping would say. The file must have the
+    /// column and the schema the field, or the import fails with
+    /// `invalid_config`; see [`Schema::map_header_with`].
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "Cust Email,Email\nann@example.com,office@example.com\n";
+    /// let mut store = MemoryStore::new();
+    /// let report = Importer::new(presets::contacts())
+    ///     .map_column("Cust Email", "email")
+    ///     .import(csv.as_bytes(), &mut store)?;
+    /// assert_eq!(report.columns[0].field.as_deref(), Some("email"));
+    /// assert_eq!(report.columns[1].field, None);
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn map_column(mut self, column: &str, field: &str) -> Importer {
+        self.columns = self.columns.map(column, field);
+        self
+    }
+
+    /// Column `column` of the file feeds no field, whatever the automatic
+    /// mapping would say. The file must have the column, or the import
+    /// fails with `invalid_config`.
+    pub fn ignore_column(mut self, column: &str) -> Importer {
+        self.columns = self.columns.ignore(column);
+        self
+    }
+
     /// The schema.
     pub fn schema(&self) -> &Schema {
         &self.schema
@@ -332,7 +364,7 @@ impl Importer {
                 ));
             }
         }
-        let map = self.schema.map_header(&header)?;
+        let map = self.schema.map_header_with(&header, &self.columns)?;
         let mut rows = rows;
         let mut buffered = Vec::new();
         if let Some(limit) = self.max_rows {
