@@ -309,12 +309,42 @@ impl<R: io::Read> io::Read for Decoder<R> {
 
 /// The encoding of bytes that start at the first non-ASCII byte of the
 /// input. `end`: the input ends with them.
+///
+/// Mostly valid UTF-8 is UTF-8, even with a few bad bytes: those are then
+/// reported on their line, rather than every accent of the file turned
+/// into two wrong letters by reading it as Windows-1252.
 fn guess(bytes: &[u8], end: bool) -> Encoding {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => return Encoding::UTF_8,
-        // Cut in the middle of a character by the window's end.
-        Err(e) if e.error_len().is_none() && !end => return Encoding::UTF_8,
-        Err(_) => {}
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid += text.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let good = rest.get(..e.valid_up_to()).unwrap_or(&[]);
+                valid += String::from_utf8_lossy(good)
+                    .chars()
+                    .filter(|c| !c.is_ascii())
+                    .count();
+                match e.error_len() {
+                    Some(len) => {
+                        invalid += 1;
+                        rest = rest.get(e.valid_up_to() + len..).unwrap_or(&[]);
+                    }
+                    // Cut in the middle of a character by the window's end.
+                    None if !end => break,
+                    None => {
+                        invalid += 1;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if valid > invalid {
+        return Encoding::UTF_8;
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, end);
@@ -393,6 +423,15 @@ mod tests {
         let err = d.read_to_end(&mut out).unwrap_err();
         assert_eq!(out, "café\nM".as_bytes());
         assert!(err.get_ref().unwrap().downcast_ref::<Fault>().is_some());
+    }
+
+    #[test]
+    fn stray_latin1_byte_in_utf8_text_fails_as_utf8() {
+        let mut bytes = "Zoë,Renée,José\nM".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xfcller\n");
+        let (text, used) = decode(&bytes);
+        assert!(text.is_err());
+        assert_eq!(used, Some(Encoding::UTF_8));
     }
 
     #[test]
