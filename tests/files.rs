@@ -27,7 +27,7 @@ fn import(bytes: &[u8]) -> (Report, MemoryStore) {
     import_with(&contacts(), bytes)
 }
 
-fn text<'a>(store: &'a MemoryStore, email: &str, field: &str) -> Option<String> {
+fn text(store: &MemoryStore, email: &str, field: &str) -> Option<String> {
     by_email(store, email).and_then(|c| c.record.text(field).map(str::to_string))
 }
 

@@ -169,6 +169,8 @@ impl<R: io::Read> CsvRows<R> {
             Some(Ok(raw)) => raw.cells,
         };
         let mut header = header;
+        // The decoder drops a byte-order mark; one more remains when a
+        // tool added its own to text that already had one.
         if let Some(first) = header.first_mut() {
             if let Some(rest) = first.strip_prefix('\u{feff}') {
                 *first = rest.to_string();
@@ -229,6 +231,8 @@ impl<R: io::Read> CsvRows<R> {
                 self.end_line = line + newlines;
                 let mut cells = Vec::with_capacity(self.record.len());
                 for cell in self.record.iter() {
+                    // The decoder hands over UTF-8 only; checked all the same
+                    // so that a slip there fails the row, never panics.
                     match std::str::from_utf8(cell) {
                         Ok(s) => cells.push(s.to_string()),
                         Err(_) => {

@@ -94,6 +94,17 @@ impl Quotes {
     pub fn in_quotes(&self) -> bool {
         self.state == State::Quoted
     }
+
+    /// Whether the last byte was inside a cell's text, where any byte but
+    /// a delimiter, a quote or a line terminator keeps the state as it is.
+    fn in_text(&self) -> bool {
+        matches!(self.state, State::Unquoted | State::Quoted)
+    }
+
+    /// Whether `b` may change the state.
+    fn is_special(&self, b: u8) -> bool {
+        b == self.delimiter || b == b'"' || b == b'\n' || b == b'\r'
+    }
 }
 
 /// A run of line-terminator bytes (`\r`, `\n`) in the input.
@@ -337,18 +348,109 @@ impl<R: io::Read> io::Read for Scanner<R> {
             let error = self.unterminated();
             return Err(self.fail(error));
         }
-        for (i, &b) in buf.get(..n).unwrap_or(&[]).iter().enumerate() {
+        let bytes = buf.get(..n).unwrap_or(&[]);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if self.record_bytes > 0 && self.quotes.in_text() {
+                // Fast path: a run of plain text inside a cell changes only
+                // the counts; up to what the limits allow.
+                let rest = bytes.get(i..).unwrap_or(&[]);
+                let run = rest
+                    .iter()
+                    .position(|&b| self.quotes.is_special(b))
+                    .unwrap_or(rest.len()) as u64;
+                let room = (self.limits.cell_bytes().saturating_sub(self.cell_bytes))
+                    .min(self.limits.row_bytes().saturating_sub(self.record_bytes));
+                let run = run.min(room);
+                if run > 0 {
+                    self.cell_bytes += run;
+                    self.record_bytes += run;
+                    self.offset += run;
+                    self.in_run = false;
+                    i += usize::try_from(run).unwrap_or(rest.len());
+                    continue;
+                }
+            }
+            i += 1;
             if let Some(error) = self.take(b) {
                 // The bytes before this one may finish earlier records:
                 // pass them on, and fail on the next read.
                 let message = error.to_string();
                 self.failed = Some(error);
-                return match i {
+                return match i - 1 {
                     0 => Err(io::Error::other(message)),
-                    _ => Ok(i),
+                    before => Ok(before),
                 };
             }
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cells per record as the csv crate reads `input`.
+    fn csv_cells(input: &[u8], delimiter: u8) -> Vec<usize> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(input);
+        reader
+            .byte_records()
+            .map(|r| r.map(|r| r.len()).unwrap_or(usize::MAX))
+            .collect()
+    }
+
+    /// Cells per record as [`Quotes`] reads `input`.
+    fn quotes_cells(input: &[u8], delimiter: u8) -> Vec<usize> {
+        let mut quotes = Quotes::new(delimiter);
+        let mut out = Vec::new();
+        let mut cells = 0;
+        for &b in input {
+            match quotes.step(b) {
+                Token::Terminator if cells > 0 => {
+                    out.push(cells);
+                    cells = 0;
+                }
+                Token::Terminator => {}
+                Token::Delimiter => cells += if cells == 0 { 2 } else { 1 },
+                Token::Byte | Token::OpenQuote => cells = cells.max(1),
+            }
+        }
+        if cells > 0 {
+            out.push(cells);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn quotes_split_records_and_cells_like_the_csv_parser(
+            input in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b';'), Just(b'"'), Just(b'\n'), Just(b'\r')],
+                0..40,
+            ),
+            semicolon in any::<bool>(),
+        ) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            prop_assert_eq!(quotes_cells(&input, delimiter), csv_cells(&input, delimiter));
+        }
+    }
+
+    #[test]
+    fn cell_limit_is_exact_on_the_fast_path() {
+        use std::io::Read;
+        let limits = Limits::default().max_cell_bytes(10);
+        let mut ok = Scanner::new(&b"a,0123456789\n"[..], b',', limits);
+        assert!(ok.read_to_end(&mut Vec::new()).is_ok());
+        let mut over = Scanner::new(&b"a,0123456789X\n"[..], b',', limits);
+        let mut out = Vec::new();
+        assert!(over.read_to_end(&mut out).is_err());
+        assert_eq!(out, b"a,0123456789");
+        assert_eq!(over.failure().map(Error::code), Some("too_large"));
     }
 }
