@@ -249,6 +249,22 @@ fn bytes_not_utf8_in_the_header_of_a_file_set_as_utf8_is_unreadable() {
     assert_eq!((err.code(), err.line()), ("unreadable", Some(1)));
 }
 
+#[test]
+fn excel_workbook_uploaded_instead_of_csv_is_refused_with_what_to_do() {
+    let mut store = MemoryStore::new();
+    let err = contacts()
+        .import(&sample("customers.xlsx")[..], &mut store)
+        .unwrap_err();
+    assert_eq!(err.code(), "unreadable");
+    assert!(
+        err.message().contains("not a CSV file"),
+        "{}",
+        err.message()
+    );
+    assert!(err.message().contains("CSV UTF-8"), "{}", err.message());
+    assert!(store.is_empty());
+}
+
 // Delimiters
 
 #[test]

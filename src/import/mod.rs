@@ -191,7 +191,8 @@ impl Importer {
 
     /// Refuses a file with more than `limit` data rows as `too_many_rows`,
     /// writing nothing. The rows up to the limit are held in memory until
-    /// the count is known, so keep the limit modest.
+    /// the count is known, so keep the limit modest; blank rows are not
+    /// held, and rows past the limit are only counted.
     pub fn max_rows(mut self, limit: Option<u64>) -> Importer {
         self.max_rows = limit;
         self
