@@ -51,6 +51,14 @@ pub enum ErrorKind {
     Unreadable,
     /// The store failed in a way that stops the import (`store_failed`).
     StoreFailed,
+    /// The file passes one of the [`Limits`](crate::Limits) (`too_large`).
+    /// New with the reading limits.
+    TooLarge {
+        /// Which limit.
+        what: crate::Limit,
+        /// The configured limit (bytes, or columns).
+        limit: u64,
+    },
     /// The schema or import settings given by the app are inconsistent
     /// (`invalid_config`): a programming error in the app, not a problem of
     /// the file.
@@ -89,6 +97,7 @@ impl Error {
             ErrorKind::Unreadable => "unreadable",
             ErrorKind::StoreFailed => "store_failed",
             ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::TooLarge { .. } => "too_large",
         }
     }
 

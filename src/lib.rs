@@ -75,13 +75,55 @@
 //! # Ok::<(), intake::Error>(())
 //! ```
 //!
+//! # Files as people bring them
+//!
+//! Uploads come from Excel and friends in many shapes; the importer reads
+//! them without settings:
+//!
+//! - **encodings**: UTF-8 with or without a byte-order mark, UTF-16 (Excel's
+//!   "Unicode Text"), and the legacy encodings spreadsheets save in, such
+//!   as Windows-1252 for Excel's "CSV" on Windows ([`Importer::encoding`]
+//!   sets one instead).
+//! - **delimiters**: comma, semicolon (Excel where the decimal separator is
+//!   a comma), tab or pipe, detected from the header and first rows
+//!   ([`Importer::delimiter`] sets one instead).
+//! - **broken files**: a quote that is never closed, or bytes that are not
+//!   text, stop the import at the line where the problem starts
+//!   (`malformed_csv`, `unreadable`); the rows before it are imported and
+//!   counted, and [`Report::stopped`] says where and why. In the header,
+//!   they refuse the file.
+//! - **hostile sizes**: [`Limits`] bound the file, the columns, a cell and a
+//!   row (`too_large`), so memory stays bounded whatever is uploaded.
+//!
+//! The report names the encoding and the delimiter when they are not UTF-8
+//! and comma, so the person sees how their file was understood:
+//!
+//! ```
+//! use intake::{presets, Delimiter, Encoding, Importer, MemoryStore};
+//!
+//! // Excel's "CSV" in Germany: Windows-1252, semicolons, decimal commas.
+//! let upload = b"First Name;Last Name;Email;Other\r\nJ\xfcrgen;M\xfcller;jm@example.de;1,5 \x80\r\n";
+//! let mut store = MemoryStore::new();
+//! let report = Importer::new(presets::contacts()).import(&upload[..], &mut store)?;
+//! assert_eq!(report.encoding, Some(Encoding::WINDOWS_1252));
+//! assert_eq!(report.delimiter, Some(Delimiter::Semicolon));
+//! let customer = store.customers().remove(0).record;
+//! assert_eq!(customer.text("last_name"), Some("Müller"));
+//! assert_eq!(customer.text("other"), Some("1,5 €"));
+//! assert!(report.summary().ends_with(
+//!     "The file was read as windows-1252 text, with cells separated by semicolons."
+//! ));
+//! # Ok::<(), intake::Error>(())
+//! ```
+//!
 //! # The pipeline
 //!
 //! Data flows one way:
 //!
 //! 1. **read** ([`Importer::import`]): bytes to CSV records with the `csv`
-//!    crate, streamed; RFC 4180 quoting; a UTF-8 byte-order mark dropped;
-//!    blank rows skipped (or, with [`BlankRows::EndData`], the end of data).
+//!    crate, streamed; the [`Encoding`] and the [`Delimiter`] detected;
+//!    RFC 4180 quoting; [`Limits`] on size; blank rows skipped (or, with
+//!    [`BlankRows::EndData`], the end of data).
 //! 2. **header map** ([`Schema::map_header`]): each column to a field by
 //!    id, label or alias, ignoring case, accents, spaces and punctuation
 //!    ("E-mail Address" is "EmailAddress"), else as a likely typo
@@ -122,7 +164,7 @@
 //!
 //! File level: `empty_file`, `missing_columns`, `duplicate_columns`,
 //! `too_many_rows`, `malformed_csv`, `unreadable`, `store_failed`,
-//! `invalid_config`.
+//! `invalid_config`, `too_large` (new: a file past its [`Limits`]).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -146,6 +188,7 @@ pub use geo::{CityDirectory, MemoryCityDirectory};
 pub use import::{BlankRows, Context, Importer, Progress};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
+pub use read::{Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Value};
 pub use report::{
     Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,

@@ -7,6 +7,7 @@ use std::io;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
+use crate::read::{Delimiter, Encoding};
 
 /// The stable code of a row-level [`Problem`].
 ///
@@ -329,6 +330,15 @@ pub struct Report {
     /// Each imported row's action and values, when a preview was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<Change>>,
+    /// The encoding the file was read in, when it was not UTF-8: such as
+    /// `windows-1252` (Excel's "CSV" on Windows) or `UTF-16LE` (Excel's
+    /// "Unicode Text"). Serialized as its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+    /// The delimiter between cells, when it was not a comma. Serialized as
+    /// its name (`semicolon`, `tab`, `pipe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<Delimiter>,
     /// The header as read, for the failed-rows file.
     #[serde(skip)]
     pub header: Vec<String>,
@@ -350,6 +360,8 @@ impl Report {
             warnings: Vec::new(),
             stopped: None,
             changes: None,
+            encoding: None,
+            delimiter: None,
             header,
         }
     }
@@ -418,6 +430,18 @@ impl Report {
             } else if self.dry_run {
                 parts.push("No rows failed.".to_string());
             }
+        }
+        match (self.encoding, self.delimiter) {
+            (Some(encoding), Some(delimiter)) => parts.push(format!(
+                "The file was read as {encoding} text, with cells separated by {}.",
+                delimiter.plural()
+            )),
+            (Some(encoding), None) => parts.push(format!("The file was read as {encoding} text.")),
+            (None, Some(delimiter)) => parts.push(format!(
+                "The file was read with cells separated by {}.",
+                delimiter.plural()
+            )),
+            (None, None) => {}
         }
         let cancelled = self.stopped.as_ref().is_some_and(|s| s.code == "cancelled");
         if let Some(stopped) = &self.stopped {

@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind};
 use crate::geo::CityDirectory;
 use crate::password::{Argon2Hasher, PasswordHasher};
 use crate::policy::Policy;
-use crate::read::{CsvRows, RawRow};
+use crate::read::{CsvRows, Delimiter, Encoding, Limits, RawRow, ReadOptions};
 use crate::report::Report;
 use crate::schema::{ColumnOverrides, Schema};
 use crate::store::Store;
@@ -133,6 +133,7 @@ pub struct Importer {
     input_len: Option<u64>,
     stop_on_store_failure: bool,
     columns: ColumnOverrides,
+    read: ReadOptions,
 }
 
 impl Importer {
@@ -157,6 +158,7 @@ impl Importer {
             input_len: None,
             stop_on_store_failure: false,
             columns: ColumnOverrides::new(),
+            read: ReadOptions::default(),
         }
     }
 
@@ -250,7 +252,8 @@ impl Importer {
 
     /// Refuses a file with more than `limit` data rows as `too_many_rows`,
     /// writing nothing. The rows up to the limit are held in memory until
-    /// the count is known, so keep the limit modest.
+    /// the count is known, so keep the limit modest; blank rows are not
+    /// held, and rows past the limit are only counted.
     pub fn max_rows(mut self, limit: Option<u64>) -> Importer {
         self.max_rows = limit;
         self
@@ -292,6 +295,58 @@ impl Importer {
         self
     }
 
+    /// Reads files in `encoding` instead of detecting it. A byte-order
+    /// mark at the start of a file still wins, as in browsers.
+    ///
+    /// Detection (the default) reads UTF-8 with or without a byte-order
+    /// mark, UTF-16 (Excel's "Unicode Text") and the legacy encodings
+    /// spreadsheets save in, such as Windows-1252 for Excel's "CSV" on
+    /// Windows; setting the encoding helps when a file has too few accents
+    /// to tell. Bytes that are not text in the encoding stop the import as
+    /// `unreadable`, naming the line.
+    ///
+    /// ```
+    /// use intake::{presets, Encoding, Importer, MemoryStore};
+    ///
+    /// let latin1 = b"email,last_name\nann@example.com,M\xfcller\n";
+    /// let mut store = MemoryStore::new();
+    /// let report = Importer::new(presets::contacts())
+    ///     .encoding(Encoding::WINDOWS_1252)
+    ///     .import(&latin1[..], &mut store)?;
+    /// assert_eq!(report.encoding, Some(Encoding::WINDOWS_1252));
+    /// assert_eq!(store.customers()[0].record.text("last_name"), Some("Müller"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn encoding(mut self, encoding: Encoding) -> Importer {
+        self.read.encoding = Some(encoding);
+        self
+    }
+
+    /// Splits cells at `delimiter` instead of detecting it from the header
+    /// and the first rows (comma, semicolon, tab or pipe; a comma when in
+    /// doubt).
+    ///
+    /// ```
+    /// use intake::{presets, Delimiter, Importer, MemoryStore};
+    ///
+    /// let csv = "email;first_name\nann@example.com;Ann\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .delimiter(Delimiter::Semicolon)
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!((report.inserted, report.delimiter), (1, Some(Delimiter::Semicolon)));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn delimiter(mut self, delimiter: Delimiter) -> Importer {
+        self.read.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Bounds on what one file may hold (default: [`Limits::default`]).
+    pub fn limits(mut self, limits: Limits) -> Importer {
+        self.read.limits = limits;
+        self
+    }
+
     /// The schema.
     pub fn schema(&self) -> &Schema {
         &self.schema
@@ -299,7 +354,9 @@ impl Importer {
 
     /// Imports CSV bytes (header row first) into `store`.
     ///
-    /// The input is streamed: memory does not grow with the file's size.
+    /// The input is streamed: memory does not grow with the file's size
+    /// (see [`Limits`]). The encoding and the delimiter are detected unless
+    /// set; the report names them when they are not UTF-8 and comma.
     /// `Err` is a file-level failure, and then nothing was written.
     pub fn import<R: io::Read, S: Store + ?Sized>(
         &self,
@@ -307,8 +364,11 @@ impl Importer {
         store: &mut S,
     ) -> Result<Report, Error> {
         let (input, bytes) = CountingReader::new(input);
-        let (header, rows) = CsvRows::open(input)?;
-        self.run(header, rows, Some(bytes), store)
+        let (header, mut rows) = CsvRows::open(input, &self.read)?;
+        let mut report = self.run(header, &mut rows, Some(bytes), store)?;
+        report.encoding = rows.encoding();
+        report.delimiter = rows.delimiter();
+        Ok(report)
     }
 
     /// Imports rows from any source (an accounting system's API, a JSON

@@ -1,10 +1,106 @@
-//! Bytes → CSV rows: the csv crate underneath, streamed, with spreadsheet
-//! row numbers and physical line numbers kept for every record.
+//! Bytes → CSV rows, streamed: the encoding decoded ([`encoding`]), the
+//! delimiter found ([`delimiter`]), the bytes watched for broken quotes and
+//! [`Limits`] ([`scan`]), then the csv crate; with spreadsheet row numbers
+//! and physical line numbers kept for every record.
 
-use std::collections::VecDeque;
-use std::io;
+mod delimiter;
+mod encoding;
+mod limits;
+mod scan;
+
+use std::io::{self, Read};
+
+pub use delimiter::Delimiter;
+pub use encoding::Encoding;
+pub use limits::{Limit, Limits};
 
 use crate::error::{Error, ErrorKind};
+use encoding::Decoder;
+use limits::Counted;
+use scan::Scanner;
+
+/// How the bytes are read: what the app set, the rest detected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ReadOptions {
+    /// The encoding, or `None` to detect it.
+    pub encoding: Option<Encoding>,
+    /// The delimiter, or `None` to detect it.
+    pub delimiter: Option<Delimiter>,
+    pub limits: Limits,
+}
+
+/// Decoded text looked at to detect the delimiter.
+const DELIMITER_PREFIX: usize = 64 * 1024;
+
+/// The input as text: the decoded prefix the delimiter was detected on,
+/// then the rest.
+struct Text<R> {
+    prefix: Vec<u8>,
+    pos: usize,
+    /// A failure met while reading the prefix, due after it.
+    deferred: Option<io::Error>,
+    decoder: Decoder<Counted<R>>,
+}
+
+impl<R: io::Read> Text<R> {
+    /// Starts decoding `input` and reads the prefix; a failure is kept for
+    /// when the bytes before it have been used.
+    fn open(input: R, options: &ReadOptions) -> (Text<R>, bool) {
+        let counted = Counted::new(input, options.limits.file_bytes());
+        let mut decoder = Decoder::new(counted, options.encoding);
+        let mut prefix = Vec::new();
+        let mut deferred = None;
+        let mut end = false;
+        while prefix.len() < DELIMITER_PREFIX {
+            let start = prefix.len();
+            prefix.resize(DELIMITER_PREFIX, 0);
+            let read = decoder.read(prefix.get_mut(start..).unwrap_or(&mut []));
+            match read {
+                Ok(0) => {
+                    prefix.truncate(start);
+                    end = true;
+                    break;
+                }
+                Ok(n) => prefix.truncate(start + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => prefix.truncate(start),
+                Err(e) => {
+                    prefix.truncate(start);
+                    deferred = Some(e);
+                    break;
+                }
+            }
+        }
+        let text = Text {
+            prefix,
+            pos: 0,
+            deferred,
+            decoder,
+        };
+        (text, end)
+    }
+}
+
+impl<R: io::Read> io::Read for Text<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let rest = self.prefix.get(self.pos..).unwrap_or(&[]);
+        if !rest.is_empty() {
+            let n = rest.len().min(buf.len());
+            if let (Some(dst), Some(src)) = (buf.get_mut(..n), rest.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            self.pos += n;
+            if self.pos == self.prefix.len() {
+                self.prefix = Vec::new();
+                self.pos = 0;
+            }
+            return Ok(n);
+        }
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
+        self.decoder.read(buf)
+    }
+}
 
 /// One data row as read: its cells and where it stands in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,69 +120,13 @@ impl RawRow {
     }
 }
 
-/// A run of line-terminator bytes (`\r`, `\n`) in the input.
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    start: u64,
-    /// How many `\n` the input holds up to the end of this run.
-    newlines_through: u64,
-}
-
-/// Counts lines as the csv reader pulls bytes, so a record's true first
-/// line is known: the csv crate's own positions point at the terminator
-/// before a record (off by one after CRLF or an empty line).
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    newlines: u64,
-    in_run: bool,
-    /// Recent runs, oldest first; pruned as records are read.
-    runs: VecDeque<Run>,
-}
-
-impl<R: io::Read> io::Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for &b in buf.get(..n).unwrap_or(&[]) {
-            let terminator = b == b'\n' || b == b'\r';
-            if terminator && !self.in_run {
-                self.runs.push_back(Run {
-                    start: self.offset,
-                    newlines_through: self.newlines,
-                });
-            }
-            if b == b'\n' {
-                self.newlines += 1;
-                if let Some(run) = self.runs.back_mut() {
-                    run.newlines_through = self.newlines;
-                }
-            }
-            self.in_run = terminator;
-            self.offset += 1;
-        }
-        Ok(n)
-    }
-}
-
-impl<R> LineCounter<R> {
-    /// The 1-based line of the first byte at or after `byte` that is not a
-    /// line terminator: where a record reported at `byte` really starts.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        while self.runs.len() > 1 && self.runs.get(1).is_some_and(|r| r.start <= byte) {
-            self.runs.pop_front();
-        }
-        let before = match self.runs.front() {
-            Some(run) if run.start <= byte => run.newlines_through,
-            _ => 0,
-        };
-        before + 1
-    }
-}
-
-/// Streams records from CSV bytes. RFC 4180 quoting, CRLF or LF, a UTF-8
-/// byte-order mark dropped.
+/// Streams records from CSV bytes. RFC 4180 quoting, CRLF or LF, any
+/// encoding (a byte-order mark dropped), any of the usual delimiters.
 pub(crate) struct CsvRows<R: io::Read> {
-    reader: csv::Reader<LineCounter<R>>,
+    reader: csv::Reader<Scanner<Text<R>>>,
+    delimiter: Delimiter,
+    /// Set after a failure: nothing more is read.
+    done: bool,
     /// A record read after blank lines, returned after a blank row stands
     /// in for them.
     held: Option<RawRow>,
@@ -99,19 +139,20 @@ pub(crate) struct CsvRows<R: io::Read> {
 
 impl<R: io::Read> CsvRows<R> {
     /// Starts reading and returns the header row with the rows after it.
-    pub fn open(input: R) -> Result<(Vec<String>, CsvRows<R>), Error> {
+    pub fn open(input: R, options: &ReadOptions) -> Result<(Vec<String>, CsvRows<R>), Error> {
+        let (text, end) = Text::open(input, options);
+        let delimiter = options
+            .delimiter
+            .unwrap_or_else(|| Delimiter::detect(&text.prefix, end));
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(LineCounter {
-                inner: input,
-                offset: 0,
-                newlines: 0,
-                in_run: false,
-                runs: VecDeque::new(),
-            });
+            .delimiter(delimiter.as_byte())
+            .from_reader(Scanner::new(text, delimiter.as_byte(), options.limits));
         let mut rows = CsvRows {
             reader,
+            delimiter,
+            done: false,
             held: None,
             record: csv::ByteRecord::new(),
             row: 0,
@@ -128,6 +169,8 @@ impl<R: io::Read> CsvRows<R> {
             Some(Ok(raw)) => raw.cells,
         };
         let mut header = header;
+        // The decoder drops a byte-order mark; one more remains when a
+        // tool added its own to text that already had one.
         if let Some(first) = header.first_mut() {
             if let Some(rest) = first.strip_prefix('\u{feff}') {
                 *first = rest.to_string();
@@ -136,7 +179,34 @@ impl<R: io::Read> CsvRows<R> {
         Ok((header, rows))
     }
 
+    /// The encoding the file was read in, when it was not UTF-8 (or
+    /// ASCII, which reads the same).
+    pub fn encoding(&self) -> Option<Encoding> {
+        self.reader
+            .get_ref()
+            .get_ref()
+            .decoder
+            .encoding()
+            .filter(|e| *e != Encoding::UTF_8)
+    }
+
+    /// The delimiter between cells, when it was not a comma.
+    pub fn delimiter(&self) -> Option<Delimiter> {
+        Some(self.delimiter).filter(|d| *d != Delimiter::Comma)
+    }
+
     fn next_row(&mut self) -> Option<Result<RawRow, Error>> {
+        if self.done {
+            return None;
+        }
+        let next = self.read_row();
+        if matches!(next, Some(Err(_))) {
+            self.done = true;
+        }
+        next
+    }
+
+    fn read_row(&mut self) -> Option<Result<RawRow, Error>> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
@@ -161,6 +231,8 @@ impl<R: io::Read> CsvRows<R> {
                 self.end_line = line + newlines;
                 let mut cells = Vec::with_capacity(self.record.len());
                 for cell in self.record.iter() {
+                    // The decoder hands over UTF-8 only; checked all the same
+                    // so that a slip there fails the row, never panics.
                     match std::str::from_utf8(cell) {
                         Ok(s) => cells.push(s.to_string()),
                         Err(_) => {
@@ -190,6 +262,9 @@ impl<R: io::Read> CsvRows<R> {
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line());
+                if let Some(failure) = self.reader.get_ref().failure() {
+                    return Some(Err(failure.clone()));
+                }
                 let err = match e.into_kind() {
                     csv::ErrorKind::Io(io) => Error::new(
                         ErrorKind::Unreadable,

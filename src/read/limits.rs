@@ -1,0 +1,217 @@
+//! Bounds on what one file may hold, so that memory and time stay bounded
+//! whatever is uploaded.
+
+use std::io;
+
+use super::encoding::Fault;
+
+/// Bounds on what one file may hold: a hostile or broken upload (a 1 GB
+/// cell, a million columns) ends in a clear `too_large` error instead of
+/// taking the server's memory.
+///
+/// Memory while reading stays within about one row's limit plus a few
+/// buffers, whatever the file's size. A limit passed in the header refuses
+/// the file (`Err`); passed later, the import stops there: the rows before
+/// are imported and counted, and [`Report::stopped`](crate::Report::stopped)
+/// says where and why.
+///
+/// The defaults fit every file a spreadsheet can save:
+///
+/// | limit | default | why |
+/// | --- | --- | --- |
+/// | [file bytes](Limits::max_file_bytes) | 1 GiB | millions of customers |
+/// | [columns](Limits::max_columns) | 1,000 | a wide export has a few hundred |
+/// | [cell bytes](Limits::max_cell_bytes) | 128 KiB | Excel's cell holds 32,767 characters: up to 96 KiB of UTF-8 |
+/// | [row bytes](Limits::max_row_bytes) | 1 MiB | bounds what one row costs |
+///
+/// Sizes are counted in bytes of the file as uploaded (file) or of its
+/// text in UTF-8 (cells, rows).
+///
+/// ```
+/// use intake::{presets, Importer, Limit, Limits, MemoryStore};
+///
+/// let importer = Importer::new(presets::contacts())
+///     .limits(Limits::default().max_cell_bytes(100).max_columns(50));
+/// let long = "x".repeat(200);
+/// let csv = format!("email,other\nann@example.com,short\nbob@example.com,{long}\n");
+/// let report = importer.import(csv.as_bytes(), &mut MemoryStore::new())?;
+/// assert_eq!(report.inserted, 1); // Ann; reading stopped at Bob's row
+/// let stopped = report.stopped.unwrap();
+/// assert_eq!((stopped.code, stopped.line), ("too_large", Some(3)));
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    file_bytes: u64,
+    columns: u64,
+    cell_bytes: u64,
+    row_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            file_bytes: 1 << 30,
+            columns: 1_000,
+            cell_bytes: 128 << 10,
+            row_bytes: 1 << 20,
+        }
+    }
+}
+
+impl Limits {
+    /// The default limits (see the table above).
+    pub fn new() -> Limits {
+        Limits::default()
+    }
+
+    /// The most bytes a file may have, as uploaded.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Limits {
+        self.file_bytes = bytes;
+        self
+    }
+
+    /// The most columns a row (the header included) may have; at least 1.
+    pub fn max_columns(mut self, columns: u64) -> Limits {
+        self.columns = columns.max(1);
+        self
+    }
+
+    /// The most bytes of text one cell may hold, quotes included.
+    pub fn max_cell_bytes(mut self, bytes: u64) -> Limits {
+        self.cell_bytes = bytes;
+        self
+    }
+
+    /// The most bytes of text one row may hold, delimiters and quotes
+    /// included.
+    pub fn max_row_bytes(mut self, bytes: u64) -> Limits {
+        self.row_bytes = bytes;
+        self
+    }
+
+    /// The file limit, in bytes.
+    pub fn file_bytes(&self) -> u64 {
+        self.file_bytes
+    }
+
+    /// The column limit.
+    pub fn columns(&self) -> u64 {
+        self.columns
+    }
+
+    /// The cell limit, in bytes.
+    pub fn cell_bytes(&self) -> u64 {
+        self.cell_bytes
+    }
+
+    /// The row limit, in bytes.
+    pub fn row_bytes(&self) -> u64 {
+        self.row_bytes
+    }
+}
+
+/// Which of the [`Limits`] a file passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`Limits::max_file_bytes`].
+    FileBytes,
+    /// [`Limits::max_columns`].
+    Columns,
+    /// [`Limits::max_cell_bytes`].
+    CellBytes,
+    /// [`Limits::max_row_bytes`].
+    RowBytes,
+}
+
+/// A byte count for people: "128 KB", "1 GB", "1500 bytes".
+pub(super) fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes % unit == 0 {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    if bytes == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Passes at most `limit` bytes of the input on, then fails.
+pub(super) struct Counted<R> {
+    inner: R,
+    limit: u64,
+    read: u64,
+    over: bool,
+}
+
+impl<R> Counted<R> {
+    pub fn new(inner: R, limit: u64) -> Counted<R> {
+        Counted {
+            inner,
+            limit,
+            read: 0,
+            over: false,
+        }
+    }
+}
+
+impl<R: io::Read> io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let fault = || io::Error::other(Fault::FileTooLarge { limit: self.limit });
+        if self.over {
+            return Err(fault());
+        }
+        let room = self.limit.saturating_sub(self.read);
+        // One byte more than the room tells whether the input goes past.
+        let want = usize::try_from(room.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(buf.get_mut(..want).unwrap_or(&mut []))?;
+        if n as u64 > room {
+            self.over = true;
+            self.read = self.limit;
+            return match room {
+                0 => Err(fault()),
+                // The bytes within the limit first, then the failure.
+                _ => Ok(usize::try_from(room).unwrap_or(n)),
+            };
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size(1 << 30), "1 GB");
+        assert_eq!(size(128 << 10), "128 KB");
+        assert_eq!(size(1500), "1500 bytes");
+        assert_eq!(size(1), "1 byte");
+    }
+
+    #[test]
+    fn counted_passes_the_limit_then_fails() {
+        let mut c = Counted::new(&b"abcdef"[..], 4);
+        let mut out = Vec::new();
+        let err = c.read_to_end(&mut out).unwrap_err();
+        assert_eq!(out, b"abcd");
+        assert!(err.get_ref().unwrap().downcast_ref::<Fault>().is_some());
+    }
+
+    #[test]
+    fn counted_input_of_exactly_the_limit_is_read_whole() {
+        let mut c = Counted::new(&b"abcd"[..], 4);
+        let mut out = Vec::new();
+        c.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"abcd");
+    }
+}

@@ -1,0 +1,462 @@
+//! The bytes the csv parser takes, watched on their way in: physical
+//! lines, quoting, and the limits on cells, rows and columns.
+//!
+//! The csv crate grows its record buffer to fit whatever a record holds and
+//! reads an unterminated quote to the end of the file as one cell. Rather
+//! than parse twice, [`Scanner`] follows the parser's quoting state byte by
+//! byte (the same rules as `csv_core` with our settings: RFC 4180 quotes,
+//! doubled quotes, `\r`, `\n` or `\r\n` ending a record) and stops the
+//! bytes before the parser could take too many for one record. The parser
+//! then never holds more than a record's limit plus its own 8 KiB buffer.
+
+use std::collections::VecDeque;
+use std::io;
+
+use super::encoding::Fault;
+use super::limits::{size, Limit, Limits};
+use crate::error::{Error, ErrorKind};
+
+/// Where the parser stands inside a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a cell (or of a record).
+    CellStart,
+    /// Inside a cell that did not start with a quote.
+    Unquoted,
+    /// Inside a quoted cell.
+    Quoted,
+    /// Just after a quote inside a quoted cell: the cell ends here unless
+    /// another quote follows (a doubled quote).
+    QuoteInQuoted,
+}
+
+/// What one byte is to the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Token {
+    /// Part of a cell.
+    Byte,
+    /// The quote that opens a quoted cell.
+    OpenQuote,
+    /// The delimiter between two cells.
+    Delimiter,
+    /// `\r` or `\n` outside quotes: the end of a record (or an empty line).
+    Terminator,
+}
+
+/// The quoting rules of the csv parser, one byte at a time.
+#[derive(Debug, Clone)]
+pub(super) struct Quotes {
+    delimiter: u8,
+    state: State,
+}
+
+impl Quotes {
+    pub fn new(delimiter: u8) -> Quotes {
+        Quotes {
+            delimiter,
+            state: State::CellStart,
+        }
+    }
+
+    /// Takes one byte and says what it is.
+    pub fn step(&mut self, b: u8) -> Token {
+        match self.state {
+            State::Quoted => {
+                if b == b'"' {
+                    self.state = State::QuoteInQuoted;
+                }
+                Token::Byte
+            }
+            _ if b == self.delimiter => {
+                self.state = State::CellStart;
+                Token::Delimiter
+            }
+            _ if b == b'\n' || b == b'\r' => {
+                self.state = State::CellStart;
+                Token::Terminator
+            }
+            State::CellStart if b == b'"' => {
+                self.state = State::Quoted;
+                Token::OpenQuote
+            }
+            State::QuoteInQuoted if b == b'"' => {
+                self.state = State::Quoted;
+                Token::Byte
+            }
+            _ => {
+                self.state = State::Unquoted;
+                Token::Byte
+            }
+        }
+    }
+
+    /// Whether the last byte left a quoted cell open.
+    pub fn in_quotes(&self) -> bool {
+        self.state == State::Quoted
+    }
+
+    /// Whether the last byte was inside a cell's text, where any byte but
+    /// a delimiter, a quote or a line terminator keeps the state as it is.
+    fn in_text(&self) -> bool {
+        matches!(self.state, State::Unquoted | State::Quoted)
+    }
+
+    /// Whether `b` may change the state.
+    fn is_special(&self, b: u8) -> bool {
+        b == self.delimiter || b == b'"' || b == b'\n' || b == b'\r'
+    }
+}
+
+/// A run of line-terminator bytes (`\r`, `\n`) in the input.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: u64,
+    /// How many `\n` the input holds up to the end of this run.
+    newlines_through: u64,
+}
+
+/// Passes bytes to the csv parser, counting lines so a record's true first
+/// line is known (the csv crate's own positions point at the terminator
+/// before a record: off by one after CRLF or an empty line), and failing
+/// before a record passes the [`Limits`] or when the input ends inside
+/// quotes.
+pub(super) struct Scanner<R> {
+    inner: R,
+    limits: Limits,
+    quotes: Quotes,
+    offset: u64,
+    newlines: u64,
+    in_run: bool,
+    /// Recent runs, oldest first; pruned as records are read.
+    runs: VecDeque<Run>,
+    /// Bytes of the current record so far (0: between records).
+    record_bytes: u64,
+    /// Bytes of the current cell so far.
+    cell_bytes: u64,
+    /// Cells of the current record so far.
+    cells: u64,
+    /// The line the current record starts on.
+    record_line: u64,
+    /// The line the last quoted cell opened on.
+    quote_line: u64,
+    /// The failure that stopped reading; returned again on every read.
+    failed: Option<Error>,
+}
+
+impl<R> Scanner<R> {
+    pub fn new(inner: R, delimiter: u8, limits: Limits) -> Scanner<R> {
+        Scanner {
+            inner,
+            limits,
+            quotes: Quotes::new(delimiter),
+            offset: 0,
+            newlines: 0,
+            in_run: false,
+            runs: VecDeque::new(),
+            record_bytes: 0,
+            cell_bytes: 0,
+            cells: 0,
+            record_line: 1,
+            quote_line: 1,
+            failed: None,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// Why reading stopped, when it was the input's fault.
+    pub fn failure(&self) -> Option<&Error> {
+        self.failed.as_ref()
+    }
+
+    /// The 1-based line of the first byte at or after `byte` that is not a
+    /// line terminator: where a record reported at `byte` really starts.
+    pub fn line_at(&mut self, byte: u64) -> u64 {
+        while self.runs.len() > 1 && self.runs.get(1).is_some_and(|r| r.start <= byte) {
+            self.runs.pop_front();
+        }
+        let before = match self.runs.front() {
+            Some(run) if run.start <= byte => run.newlines_through,
+            _ => 0,
+        };
+        before + 1
+    }
+
+    /// Counts one byte passed on; a failure when it takes the record past
+    /// a limit.
+    fn take(&mut self, b: u8) -> Option<Error> {
+        let line = self.newlines + 1;
+        let terminator = b == b'\n' || b == b'\r';
+        if terminator && !self.in_run {
+            self.runs.push_back(Run {
+                start: self.offset,
+                newlines_through: self.newlines,
+            });
+        }
+        if b == b'\n' {
+            self.newlines += 1;
+            if let Some(run) = self.runs.back_mut() {
+                run.newlines_through = self.newlines;
+            }
+        }
+        self.in_run = terminator;
+        self.offset += 1;
+
+        let token = self.quotes.step(b);
+        if token == Token::Terminator {
+            self.record_bytes = 0;
+            self.cell_bytes = 0;
+            self.cells = 0;
+            return None;
+        }
+        if self.record_bytes == 0 {
+            self.record_line = line;
+            self.cells = 1;
+        }
+        self.record_bytes += 1;
+        match token {
+            Token::Delimiter => {
+                self.cell_bytes = 0;
+                self.cells += 1;
+                if self.cells > self.limits.columns() {
+                    return Some(self.too_large(
+                        Limit::Columns,
+                        format!(
+                            "Line {} has more than {} columns, the most a file can have. Check that the file is a CSV file of customers, or split its columns, and upload it again.",
+                            self.record_line,
+                            self.limits.columns()
+                        ),
+                    ));
+                }
+            }
+            Token::OpenQuote | Token::Byte => {
+                if token == Token::OpenQuote {
+                    self.quote_line = line;
+                }
+                self.cell_bytes += 1;
+                if self.cell_bytes > self.limits.cell_bytes() {
+                    return Some(self.runaway_quote().unwrap_or_else(|| {
+                        self.too_large(
+                            Limit::CellBytes,
+                            format!(
+                                "Line {} has a cell longer than {}, the most one cell can hold. Shorten it and upload the file again.",
+                                self.record_line,
+                                size(self.limits.cell_bytes())
+                            ),
+                        )
+                    }));
+                }
+            }
+            Token::Terminator => {}
+        }
+        if self.record_bytes > self.limits.row_bytes() {
+            return Some(self.runaway_quote().unwrap_or_else(|| {
+                self.too_large(
+                    Limit::RowBytes,
+                    format!(
+                        "The row that starts on line {} is longer than {}, the most one row can hold. Shorten its cells and upload the file again.",
+                        self.record_line,
+                        size(self.limits.row_bytes())
+                    ),
+                )
+            }));
+        }
+        None
+    }
+
+    fn too_large(&self, what: Limit, message: String) -> Error {
+        let limit = match what {
+            Limit::Columns => self.limits.columns(),
+            Limit::CellBytes => self.limits.cell_bytes(),
+            Limit::RowBytes => self.limits.row_bytes(),
+            Limit::FileBytes => self.limits.file_bytes(),
+        };
+        Error::new(ErrorKind::TooLarge { what, limit }, message).with_line(self.record_line)
+    }
+
+    /// A quoted cell that ran over a limit across several lines: almost
+    /// surely a missing closing quote rather than a real cell that long.
+    fn runaway_quote(&self) -> Option<Error> {
+        (self.quotes.in_quotes() && self.newlines + 1 > self.quote_line)
+            .then(|| self.unterminated())
+    }
+
+    fn unterminated(&self) -> Error {
+        Error::new(
+            ErrorKind::MalformedCsv,
+            format!(
+                "The quoted cell that starts on line {} has no closing quote, so the rest of the file cannot be read. Add the missing \" (or remove the stray one) and upload the file again.",
+                self.quote_line
+            ),
+        )
+        .with_line(self.quote_line)
+    }
+
+    /// A failure from the layers below (decoding, file size), placed on
+    /// the line reached so far.
+    fn locate(&self, fault: &Fault) -> Error {
+        let line = self.newlines + 1;
+        match fault {
+            Fault::NotText { encoding } => Error::new(
+                ErrorKind::Unreadable,
+                format!(
+                    "Line {line} holds bytes that are not {encoding} text. Save the file as \"CSV UTF-8\" and upload it again."
+                ),
+            ),
+            Fault::Workbook(what) => Error::new(
+                ErrorKind::Unreadable,
+                format!(
+                    "This file is {what}, not a CSV file. Open it in your spreadsheet, save it as \"CSV UTF-8\" (File > Save As), and upload that file."
+                ),
+            ),
+            Fault::FileTooLarge { limit } => Error::new(
+                ErrorKind::TooLarge {
+                    what: Limit::FileBytes,
+                    limit: *limit,
+                },
+                format!(
+                    "The file is larger than {}, the most that can be imported at once; reading stopped at line {line}. Split it into smaller files and upload each.",
+                    size(*limit)
+                ),
+            ),
+        }
+        .with_line(line)
+    }
+
+    fn fail(&mut self, error: Error) -> io::Error {
+        let err = io::Error::other(error.to_string());
+        self.failed = Some(error);
+        err
+    }
+}
+
+impl<R: io::Read> io::Read for Scanner<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(error) = &self.failed {
+            return Err(io::Error::other(error.to_string()));
+        }
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(e) => {
+                let fault = e.get_ref().and_then(|e| e.downcast_ref::<Fault>());
+                return Err(match fault {
+                    Some(fault) => {
+                        let error = self.locate(fault);
+                        self.fail(error)
+                    }
+                    None => e,
+                });
+            }
+        };
+        if n == 0 && !buf.is_empty() && self.quotes.in_quotes() {
+            let error = self.unterminated();
+            return Err(self.fail(error));
+        }
+        let bytes = buf.get(..n).unwrap_or(&[]);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if self.record_bytes > 0 && self.quotes.in_text() {
+                // Fast path: a run of plain text inside a cell changes only
+                // the counts; up to what the limits allow.
+                let rest = bytes.get(i..).unwrap_or(&[]);
+                let run = rest
+                    .iter()
+                    .position(|&b| self.quotes.is_special(b))
+                    .unwrap_or(rest.len()) as u64;
+                let room = (self.limits.cell_bytes().saturating_sub(self.cell_bytes))
+                    .min(self.limits.row_bytes().saturating_sub(self.record_bytes));
+                let run = run.min(room);
+                if run > 0 {
+                    self.cell_bytes += run;
+                    self.record_bytes += run;
+                    self.offset += run;
+                    self.in_run = false;
+                    i += usize::try_from(run).unwrap_or(rest.len());
+                    continue;
+                }
+            }
+            i += 1;
+            if let Some(error) = self.take(b) {
+                // The bytes before this one may finish earlier records:
+                // pass them on, and fail on the next read.
+                let message = error.to_string();
+                self.failed = Some(error);
+                return match i - 1 {
+                    0 => Err(io::Error::other(message)),
+                    before => Ok(before),
+                };
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cells per record as the csv crate reads `input`.
+    fn csv_cells(input: &[u8], delimiter: u8) -> Vec<usize> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(input);
+        reader
+            .byte_records()
+            .map(|r| r.map(|r| r.len()).unwrap_or(usize::MAX))
+            .collect()
+    }
+
+    /// Cells per record as [`Quotes`] reads `input`.
+    fn quotes_cells(input: &[u8], delimiter: u8) -> Vec<usize> {
+        let mut quotes = Quotes::new(delimiter);
+        let mut out = Vec::new();
+        let mut cells = 0;
+        for &b in input {
+            match quotes.step(b) {
+                Token::Terminator if cells > 0 => {
+                    out.push(cells);
+                    cells = 0;
+                }
+                Token::Terminator => {}
+                Token::Delimiter => cells += if cells == 0 { 2 } else { 1 },
+                Token::Byte | Token::OpenQuote => cells = cells.max(1),
+            }
+        }
+        if cells > 0 {
+            out.push(cells);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn quotes_split_records_and_cells_like_the_csv_parser(
+            input in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b';'), Just(b'"'), Just(b'\n'), Just(b'\r')],
+                0..40,
+            ),
+            semicolon in any::<bool>(),
+        ) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            prop_assert_eq!(quotes_cells(&input, delimiter), csv_cells(&input, delimiter));
+        }
+    }
+
+    #[test]
+    fn cell_limit_is_exact_on_the_fast_path() {
+        use std::io::Read;
+        let limits = Limits::default().max_cell_bytes(10);
+        let mut ok = Scanner::new(&b"a,0123456789\n"[..], b',', limits);
+        assert!(ok.read_to_end(&mut Vec::new()).is_ok());
+        let mut over = Scanner::new(&b"a,0123456789X\n"[..], b',', limits);
+        let mut out = Vec::new();
+        assert!(over.read_to_end(&mut out).is_err());
+        assert_eq!(out, b"a,0123456789");
+        assert_eq!(over.failure().map(Error::code), Some("too_large"));
+    }
+}
