@@ -13,6 +13,7 @@ use crate::policy::Policy;
 use crate::read::{CsvRows, RawRow};
 use crate::report::Report;
 use crate::schema::Schema;
+use crate::spreadsheet;
 use crate::store::Store;
 
 /// What the import knows about the account it imports into.
@@ -119,6 +120,8 @@ pub struct Importer {
     max_rows: Option<u64>,
     blank_rows: BlankRows,
     hasher: Arc<dyn PasswordHasher>,
+    #[cfg(feature = "spreadsheet")]
+    sheet: Option<String>,
 }
 
 impl Importer {
@@ -139,6 +142,8 @@ impl Importer {
             max_rows: defaults.max_rows,
             blank_rows: defaults.blank_rows,
             hasher: Arc::new(Argon2Hasher::default()),
+            #[cfg(feature = "spreadsheet")]
+            sheet: None,
         }
     }
 
@@ -201,22 +206,71 @@ impl Importer {
         self
     }
 
+    /// Reads the sheet named `name` from a spreadsheet upload (matched
+    /// exactly, else ignoring case) instead of the first visible sheet. A
+    /// file without it fails as `unknown_sheet`, listing its sheets. CSV
+    /// uploads ignore it. Needs the feature `spreadsheet`.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
+    /// let err = Importer::new(presets::contacts())
+    ///     .sheet("Clients")
+    ///     .import(&upload[..], &mut MemoryStore::new())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "unknown_sheet");
+    /// ```
+    #[cfg(feature = "spreadsheet")]
+    pub fn sheet(mut self, name: impl Into<String>) -> Importer {
+        self.sheet = Some(name.into());
+        self
+    }
+
     /// The schema.
     pub fn schema(&self) -> &Schema {
         &self.schema
     }
 
-    /// Imports CSV bytes (header row first) into `store`.
+    /// Imports CSV bytes (header row first) into `store`; with the feature
+    /// `spreadsheet`, also an `.xlsx`, `.xlsb`, `.xls` or `.ods` file, told
+    /// apart by its first bytes (see the `spreadsheet` module).
     ///
-    /// The input is streamed: memory does not grow with the file's size.
+    /// CSV input is streamed: memory does not grow with the file's size. A
+    /// spreadsheet is read into memory whole, up to a limit.
     /// `Err` is a file-level failure, and then nothing was written.
     pub fn import<R: io::Read, S: Store + ?Sized>(
         &self,
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
+        let (first, input) = spreadsheet::peek(input)?;
+        if let Some(container) = spreadsheet::detect(&first) {
+            return self.import_spreadsheet(container, input, store);
+        }
         let (header, rows) = CsvRows::open(input)?;
         self.run(header, rows, store)
+    }
+
+    #[cfg(feature = "spreadsheet")]
+    fn import_spreadsheet<R: io::Read, S: Store + ?Sized>(
+        &self,
+        container: spreadsheet::Container,
+        input: R,
+        store: &mut S,
+    ) -> Result<Report, Error> {
+        let (header, rows) = spreadsheet::open(container, input, self.sheet.as_deref(), &self.schema)?;
+        self.run(header, rows, store)
+    }
+
+    #[cfg(not(feature = "spreadsheet"))]
+    fn import_spreadsheet<R: io::Read, S: Store + ?Sized>(
+        &self,
+        container: spreadsheet::Container,
+        _input: R,
+        _store: &mut S,
+    ) -> Result<Report, Error> {
+        Err(spreadsheet::needs_feature(container))
     }
 
     /// Imports rows from any source (an accounting system's API, a JSON
