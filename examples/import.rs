@@ -1,5 +1,6 @@
-//! Imports a customer CSV file into an in-memory store (or, with
-//! `--store PATH`, a SQLite file) and prints what happened, the way an
+//! Imports a customer CSV file (or, built with `--features spreadsheet`, an
+//! `.xlsx`, `.xls`, `.xlsb` or `.ods` file) into an in-memory store (or,
+//! with `--store PATH`, a SQLite file) and prints what happened, the way an
 //! app's "Import customers" screen would show it.
 //!
 //! ```text
@@ -15,7 +16,13 @@
 //! cargo run --release --example import -- --json --preview --dry-run examples/data/contacts.csv
 //! cargo run --release --features sqlite --example import -- --store customers.db \
 //!     examples/data/contacts.csv
+//! cargo run --release --features spreadsheet --example import -- \
+//!     --sheet Customers tests/data/sheets/customers.xlsx
 //! ```
+//!
+//! A spreadsheet is told from CSV by its content, not its name, wherever a
+//! CSV file is accepted (FILE and `--existing`); `--sheet NAME` picks FILE's
+//! sheet (default: the first visible one).
 //!
 //! With `--store PATH` (build with `--features sqlite`) the customers are
 //! kept in a SQLite file, so runs build on each other: a second run of the
@@ -43,7 +50,8 @@ const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
 
 Imports the customer CSV FILE into an in-memory store (or a SQLite file
-with --store) and prints a summary.
+with --store) and prints a summary. Built with --features spreadsheet,
+FILE and --existing may also be .xlsx, .xls, .xlsb or .ods files.
 
 Options:
   --preset NAME             contacts | field-service (default: contacts);
@@ -51,6 +59,9 @@ Options:
   --policy NAME             upsert | insert-only | update-only
                             (default: the preset's policy)
   --existing CSV            first load CSV into the store (upsert, not reported)
+  --sheet NAME              the sheet of a spreadsheet FILE to import
+                            (default: the first visible sheet; needs
+                            feature `spreadsheet`)
   --store PATH              a SQLite file instead of memory, created if missing
                             (needs feature `sqlite`: --features sqlite)
   --dry-run                 decide everything a real run would, write nothing
@@ -71,6 +82,7 @@ struct Options {
     preset: String,
     policy: Option<Policy>,
     existing: Option<String>,
+    sheet: Option<String>,
     store: Option<String>,
     dry_run: bool,
     atomic: bool,
@@ -89,6 +101,7 @@ impl Default for Options {
             preset: "contacts".to_string(),
             policy: None,
             existing: None,
+            sheet: None,
             store: None,
             dry_run: false,
             atomic: false,
@@ -106,7 +119,8 @@ impl Default for Options {
 /// What the command line asks for.
 enum Command {
     Help,
-    Run(Options),
+    // Boxed: the options are much larger than `Help`.
+    Run(Box<Options>),
 }
 
 /// Parses the arguments after the program name. `Err` is a usage error.
@@ -161,6 +175,7 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
                 opts.policy = Some(policy);
             }
             "--existing" => opts.existing = Some(value("CSV")?),
+            "--sheet" => opts.sheet = Some(value("NAME")?),
             "--store" => opts.store = Some(value("PATH")?),
             "--dry-run" => flag(&mut opts.dry_run)?,
             "--atomic" => flag(&mut opts.atomic)?,
@@ -176,7 +191,7 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
     if opts.file.is_none() && opts.template.is_none() {
         return Err("no FILE given".to_string());
     }
-    Ok(Command::Run(opts))
+    Ok(Command::Run(Box::new(opts)))
 }
 
 /// A preset's schema by name; the schema carries the preset's defaults
@@ -304,6 +319,9 @@ fn run(opts: &Options) -> Result<(), Failure> {
     if let Some(policy) = opts.policy {
         importer = importer.policy(policy);
     }
+    if let Some(name) = &opts.sheet {
+        importer = with_sheet(importer, name)?;
+    }
     let report = importer
         .dry_run(opts.dry_run)
         .atomic(opts.atomic)
@@ -358,6 +376,23 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Store>, Failure> {
         Err(Failure::Usage(format!(
             "--store {path}: a SQLite store needs the `sqlite` feature, \
              which this build of intake does not have (build with --features sqlite)"
+        )))
+    }
+}
+
+/// Reads `name`'d sheet of a spreadsheet FILE, which needs the
+/// `spreadsheet` feature.
+fn with_sheet(importer: Importer, name: &str) -> Result<Importer, Failure> {
+    #[cfg(feature = "spreadsheet")]
+    {
+        Ok(importer.sheet(name))
+    }
+    #[cfg(not(feature = "spreadsheet"))]
+    {
+        let _ = importer;
+        Err(Failure::Usage(format!(
+            "--sheet {name}: reading spreadsheets needs the `spreadsheet` feature, \
+             which this build of intake does not have (build with --features spreadsheet)"
         )))
     }
 }
@@ -467,8 +502,19 @@ mod tests {
         assert!(o.json);
         assert_eq!(o.policy, Policy::parse("insert-only"));
         assert_eq!(o.existing.as_deref(), Some("e.csv"));
+        assert_eq!(o.sheet, None);
         assert_eq!(o.file.as_deref(), Some("f.csv"));
         assert_eq!(o.default_country, "US");
+    }
+
+    #[test]
+    fn sheet_names_the_sheet_to_import() {
+        let Ok(Command::Run(o)) = parse(&["--sheet", "Field service", "f.xlsx"]) else {
+            panic!("expected a run");
+        };
+        assert_eq!(o.sheet.as_deref(), Some("Field service"));
+        assert_eq!(o.file.as_deref(), Some("f.xlsx"));
+        assert!(parse(&["--sheet", "f.xlsx"]).is_err());
     }
 
     #[test]

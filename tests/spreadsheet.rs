@@ -129,7 +129,11 @@ fn date_cell_takes_the_format_of_the_field_it_maps_to() {
         .context(Context::new().default_country("US"));
     for file in FORMATS {
         let (report, store) = import_file(&importer, file);
-        assert_eq!((report.inserted, report.failed), (2, 0), "{file}: {report:?}");
+        assert_eq!(
+            (report.inserted, report.failed),
+            (2, 0),
+            "{file}: {report:?}"
+        );
         let ann = value(&store, "ann@example.com", "date_joined");
         assert_eq!(ann.as_deref(), Some("2018-05-12"), "{file}");
         let bob = value(&store, "bob@example.com", "date_joined");
@@ -177,7 +181,11 @@ fn error_cell_reads_as_empty() {
     // Bob's Reference ID is =NA().
     for file in FORMATS {
         let (_, store) = import_file(&contacts(), file);
-        assert_eq!(value(&store, "bob@example.com", "reference_id"), None, "{file}");
+        assert_eq!(
+            value(&store, "bob@example.com", "reference_id"),
+            None,
+            "{file}"
+        );
     }
 }
 
@@ -258,7 +266,10 @@ Dan,Ray,dan@example.com,14155550103,94105,1980-01-02,1004.5
         (from_csv.inserted, from_csv.failed)
     );
     // The same problem, one row lower: the sheet starts with an empty row.
-    assert_eq!(from_sheet.failures[0].problems, from_csv.failures[0].problems);
+    assert_eq!(
+        from_sheet.failures[0].problems,
+        from_csv.failures[0].problems
+    );
     assert_eq!(from_sheet.failures[0].row, from_csv.failures[0].row + 1);
 }
 
@@ -302,7 +313,11 @@ fn xls_dimensions_announcing_billions_of_cells_are_refused() {
 fn zip_that_is_not_a_spreadsheet_is_refused() {
     let err = refusal("photos.zip");
     assert_eq!(err.code(), "unreadable");
-    assert!(err.message().contains("not a spreadsheet"), "{}", err.message());
+    assert!(
+        err.message().contains("not a spreadsheet"),
+        "{}",
+        err.message()
+    );
 }
 
 #[test]
@@ -323,9 +338,15 @@ fn upload_beyond_the_byte_limit_is_refused() {
     let huge = b"PK\x03\x04"
         .chain(std::io::repeat(0))
         .take(intake::spreadsheet::MAX_BYTES + 10);
-    let err = contacts().import(huge, &mut MemoryStore::new()).unwrap_err();
+    let err = contacts()
+        .import(huge, &mut MemoryStore::new())
+        .unwrap_err();
     assert_eq!(err.code(), "unreadable");
-    assert!(err.message().contains("larger than 32 MB"), "{}", err.message());
+    assert!(
+        err.message().contains("larger than 32 MB"),
+        "{}",
+        err.message()
+    );
 }
 
 #[test]

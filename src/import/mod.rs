@@ -259,7 +259,8 @@ impl Importer {
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
-        let (header, rows) = spreadsheet::open(container, input, self.sheet.as_deref(), &self.schema)?;
+        let (header, rows) =
+            spreadsheet::open(container, input, self.sheet.as_deref(), &self.schema)?;
         self.run(header, rows, store)
     }
 

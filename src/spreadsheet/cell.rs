@@ -65,11 +65,8 @@ impl SheetRows {
     fn next_cells(&mut self) -> Vec<String> {
         let row = self.next_row;
         self.next_row += 1;
-        let mut out = Vec::new();
-        while let Some((_, col, value)) = self
-            .cells
-            .next_if(|&(r, _, _)| u64::from(r) == row)
-        {
+        let mut out = Vec::with_capacity(self.dates.len());
+        while let Some((_, col, value)) = self.cells.next_if(|&(r, _, _)| u64::from(r) == row) {
             let index = col.saturating_sub(self.first_col) as usize;
             // Two cells at one position (a damaged file): the first counts.
             if index < out.len() {
@@ -77,7 +74,7 @@ impl SheetRows {
             }
             out.resize(index, String::new());
             let date = self.dates.get(index).and_then(Option::as_ref);
-            out.push(text(&value, date));
+            out.push(text(value, date));
         }
         out
     }
@@ -101,18 +98,23 @@ impl Iterator for SheetRows {
     }
 }
 
+/// Year, month, day.
+type Ymd = (i32, u32, u32);
+/// Hours, minutes, seconds.
+type Hms = (u8, u8, u8);
+
 /// Excel's last date, 9999-12-31, as a serial number.
 const LAST_SERIAL: f64 = 2_958_466.0;
 
 /// A cell as text: dates in `date` (else ISO), numbers with all their
 /// digits and no more, booleans `TRUE`/`FALSE`, errors empty.
-pub(super) fn text(value: &Data, date: Option<&DateFormat>) -> String {
+pub(super) fn text(value: Data, date: Option<&DateFormat>) -> String {
     match value {
         Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) => s,
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => number(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::Float(f) => number(f),
+        Data::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(dt) if dt.is_duration() => duration(dt.as_f64()),
         Data::DateTime(dt) => {
             let serial = dt.as_f64();
@@ -130,17 +132,17 @@ pub(super) fn text(value: &Data, date: Option<&DateFormat>) -> String {
                 date,
             )
         }
-        Data::DateTimeIso(iso) => match iso_parts(iso) {
+        Data::DateTimeIso(iso) => match iso_parts(&iso) {
             Some((ymd, hms)) => calendar(ymd, hms, date),
-            None => iso.clone(),
+            None => iso,
         },
-        Data::DurationIso(iso) => iso.clone(),
+        Data::DurationIso(iso) => iso,
     }
 }
 
 /// A date (and time of day): in the field's format when the column is a
 /// date field (the time dropped), else ISO with the time if there is one.
-fn calendar(ymd: (i32, u32, u32), hms: (u8, u8, u8), date: Option<&DateFormat>) -> String {
+fn calendar(ymd: Ymd, hms: Hms, date: Option<&DateFormat>) -> String {
     let (y, m, d) = ymd;
     match date {
         Some(format) => format.format(y, m, d),
@@ -155,7 +157,7 @@ fn calendar(ymd: (i32, u32, u32), hms: (u8, u8, u8), date: Option<&DateFormat>) 
 }
 
 /// `1986-10-25` or `1986-10-25T10:30:00` (an ODS date) → its parts.
-fn iso_parts(iso: &str) -> Option<((i32, u32, u32), (u8, u8, u8))> {
+fn iso_parts(iso: &str) -> Option<(Ymd, Hms)> {
     let day = iso.get(..10)?;
     let ymd = DateFormat::iso().parse_parts(day)?;
     let rest = iso.get(10..)?;
@@ -233,11 +235,11 @@ mod tests {
     fn date_cell_takes_the_fields_format() {
         let slash = DateFormat::new("YYYY/MM/DD").unwrap();
         // 2018-05-12 is serial 43232.
-        assert_eq!(text(&date(43232.0), Some(&slash)), "2018/05/12");
-        assert_eq!(text(&date(43232.0), None), "2018-05-12");
-        assert_eq!(text(&date(43232.75), Some(&slash)), "2018/05/12");
-        assert_eq!(text(&date(43232.75), None), "2018-05-12 18:00:00");
-        assert_eq!(text(&date(0.5), None), "12:00:00");
+        assert_eq!(text(date(43232.0), Some(&slash)), "2018/05/12");
+        assert_eq!(text(date(43232.0), None), "2018-05-12");
+        assert_eq!(text(date(43232.75), Some(&slash)), "2018/05/12");
+        assert_eq!(text(date(43232.75), None), "2018-05-12 18:00:00");
+        assert_eq!(text(date(0.5), None), "12:00:00");
     }
 
     #[test]
@@ -247,36 +249,32 @@ mod tests {
             ExcelDateTimeType::DateTime,
             true,
         ));
-        assert_eq!(text(&d, None), "2018-05-12");
+        assert_eq!(text(d, None), "2018-05-12");
     }
 
     #[test]
     fn out_of_range_serial_reads_as_its_number() {
-        assert_eq!(text(&date(-5.0), None), "-5");
-        assert_eq!(text(&date(1e300), None), number(1e300));
-        assert_eq!(text(&date(f64::NAN), None), "NaN");
+        assert_eq!(text(date(-5.0), None), "-5");
+        assert_eq!(text(date(1e300), None), number(1e300));
+        assert_eq!(text(date(f64::NAN), None), "NaN");
     }
 
     #[test]
     fn ods_dates_take_the_fields_format() {
         let slash = DateFormat::new("YYYY/MM/DD").unwrap();
         let d = Data::DateTimeIso("2018-05-12".into());
-        assert_eq!(text(&d, Some(&slash)), "2018/05/12");
+        assert_eq!(text(d, Some(&slash)), "2018/05/12");
         let dt = Data::DateTimeIso("2018-05-12T09:30:00".into());
-        assert_eq!(text(&dt, None), "2018-05-12 09:30:00");
-        assert_eq!(text(&Data::DateTimeIso("garbage".into()), None), "garbage");
+        assert_eq!(text(dt, None), "2018-05-12 09:30:00");
+        assert_eq!(text(Data::DateTimeIso("garbage".into()), None), "garbage");
     }
 
     #[test]
     fn booleans_errors_and_durations() {
-        assert_eq!(text(&Data::Bool(true), None), "TRUE");
-        assert_eq!(text(&Data::Bool(false), None), "FALSE");
-        assert_eq!(text(&Data::Error(CellErrorType::NA), None), "");
-        let d = Data::DateTime(ExcelDateTime::new(
-            1.5,
-            ExcelDateTimeType::TimeDelta,
-            false,
-        ));
-        assert_eq!(text(&d, None), "36:00:00");
+        assert_eq!(text(Data::Bool(true), None), "TRUE");
+        assert_eq!(text(Data::Bool(false), None), "FALSE");
+        assert_eq!(text(Data::Error(CellErrorType::NA), None), "");
+        let d = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
+        assert_eq!(text(d, None), "36:00:00");
     }
 }

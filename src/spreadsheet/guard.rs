@@ -334,9 +334,8 @@ fn check_ods_content<R: BufRead>(input: R) -> Result<(), Scan> {
                     if let (Some(first_row), Some(first_col)) = (t.first_row, t.first_col) {
                         let rows = t.end_row.saturating_sub(first_row);
                         let cols = t.end_col.saturating_sub(first_col);
-                        tally.range_cells = tally
-                            .range_cells
-                            .saturating_add(rows.saturating_mul(cols));
+                        tally.range_cells =
+                            tally.range_cells.saturating_add(rows.saturating_mul(cols));
                     }
                 }
             }
@@ -433,12 +432,13 @@ fn ods_cell_value<R>(
         let a = a?;
         match a.key.as_ref() {
             b"office:value" | b"office:boolean-value" => filled = true,
-            b"office:string-value" | b"office:date-value" | b"office:time-value"
+            b"office:string-value"
+            | b"office:date-value"
+            | b"office:time-value"
             | b"table:formula" => {
                 filled = true;
-                text = text.saturating_add(
-                    a.decode_and_unescape_value(reader.decoder())?.len() as u64,
-                );
+                text = text
+                    .saturating_add(a.decode_and_unescape_value(reader.decoder())?.len() as u64);
             }
             b"office:value-type" if a.value.as_ref() == b"string" => filled = true,
             _ => {}
@@ -571,7 +571,10 @@ fn check_biff(stream: &[u8]) -> Result<(), Error> {
     let mut tally = XlsTally::default();
     for pos in positions {
         let Some(sheet) = usize::try_from(pos).ok().and_then(|p| stream.get(p..)) else {
-            return Err(broken(Format::Xls.describe(), "a sheet starts past the end of the file"));
+            return Err(broken(
+                Format::Xls.describe(),
+                "a sheet starts past the end of the file",
+            ));
         };
         let (sheet_cells, sheet_text, len) = check_biff_sheet(sheet)?;
         scanned = scanned.saturating_add(len);
@@ -617,8 +620,18 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(u64, u64, u64), Error> {
             // in u32 (wrapping in a release build) from what the record says.
             0x0200 => {
                 let fields = match data.len() {
-                    10 => (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4), u16_at(data, 6)),
-                    14 => (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)),
+                    10 => (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        u16_at(data, 4),
+                        u16_at(data, 6),
+                    ),
+                    14 => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ),
                     _ => continue,
                 };
                 let (Some(first_row), Some(end_row), Some(first_col), Some(end_col)) = fields
@@ -656,7 +669,9 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(u64, u64, u64), Error> {
             // MulRK: row, first column, …, last column.
             0x00BD => {
                 let last = data.len().checked_sub(2).and_then(|at| u16_at(data, at));
-                if let (Some(row), Some(first), Some(last)) = (u16_at(data, 0), u16_at(data, 2), last) {
+                if let (Some(row), Some(first), Some(last)) =
+                    (u16_at(data, 0), u16_at(data, 2), last)
+                {
                     cell(row, first, last.max(first));
                 }
             }
@@ -668,7 +683,9 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(u64, u64, u64), Error> {
             _ => {}
         }
     }
-    let spanned = span.map_or(0, |(r0, r1, c0, c1)| (r1 - r0 + 1).saturating_mul(c1 - c0 + 1));
+    let spanned = span.map_or(0, |(r0, r1, c0, c1)| {
+        (r1 - r0 + 1).saturating_mul(c1 - c0 + 1)
+    });
     Ok((announced.max(spanned), text, scanned))
 }
 
@@ -723,7 +740,10 @@ mod tests {
     #[test]
     fn shared_string_count_beyond_the_limit_is_refused() {
         let xml = "<?xml version=\"1.0\"?><sst xmlns=\"x\" count=\"1\" uniqueCount=\"1000000000000\"><si><t>a</t></si></sst>";
-        assert!(matches!(check_shared_strings(xml.as_bytes()), Err(Scan::Refused(_))));
+        assert!(matches!(
+            check_shared_strings(xml.as_bytes()),
+            Err(Scan::Refused(_))
+        ));
         let xml = "<sst count=\"1\" uniqueCount=\"1\"><si><t>a</t></si></sst>";
         assert!(check_shared_strings(xml.as_bytes()).is_ok());
     }
@@ -737,7 +757,12 @@ mod tests {
 
     /// A workbook stream with one sheet made of `sheet` records.
     fn biff(sheet: &[Vec<u8>]) -> Vec<u8> {
-        let bound = |pos: u32| record(0x0085, &[&pos.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat());
+        let bound = |pos: u32| {
+            record(
+                0x0085,
+                &[&pos.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat(),
+            )
+        };
         let globals_len = (bound(0).len() + record(0x000A, &[]).len()) as u32;
         let mut stream = bound(globals_len);
         stream.extend(record(0x000A, &[]));
@@ -778,7 +803,10 @@ mod tests {
 
     #[test]
     fn xls_sheet_past_the_end_is_broken() {
-        let mut stream = record(0x0085, &[&9999u32.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat());
+        let mut stream = record(
+            0x0085,
+            &[&9999u32.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat(),
+        );
         stream.extend(record(0x000A, &[]));
         assert!(check_biff(&stream).is_err());
     }

@@ -141,9 +141,12 @@ pub(crate) fn detect(first: &[u8]) -> Option<Container> {
     }
 }
 
+/// An input whose first bytes were read, and are given back first.
+pub(crate) type Peeked<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
 /// Reads the first bytes of `input` (fewer only at the end of the input)
 /// and returns them with a reader that still yields the whole input.
-pub(crate) fn peek<R: Read>(mut input: R) -> Result<(Vec<u8>, io::Chain<io::Cursor<Vec<u8>>, R>), Error> {
+pub(crate) fn peek<R: Read>(mut input: R) -> Result<(Vec<u8>, Peeked<R>), Error> {
     let mut first = vec![0u8; SIGNATURE_LEN];
     let mut filled = 0;
     while let Some(rest) = first.get_mut(filled..).filter(|r| !r.is_empty()) {
@@ -220,7 +223,7 @@ mod tests {
             }
         }
         let (first, mut all) = peek(Trickle(b"PK\x03\x04 and the rest")).unwrap();
-        assert_eq!(first, b"PK\x03\x04 an");
+        assert_eq!(first, b"PK\x03\x04 and");
         let mut back = Vec::new();
         all.read_to_end(&mut back).unwrap();
         assert_eq!(back, b"PK\x03\x04 and the rest");

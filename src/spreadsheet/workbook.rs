@@ -133,7 +133,12 @@ fn choose(sheets: &[calamine::Sheet], wanted: Option<&str>) -> Result<String, Er
         .iter()
         .filter(|s| s.typ == SheetType::WorkSheet)
         .collect();
-    let names = || worksheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    let names = || {
+        worksheets
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+    };
     match wanted {
         Some(wanted) => {
             let found = worksheets
@@ -238,12 +243,15 @@ impl Collector {
         self.last_col = self.last_col.max(col);
         let width = u64::from(self.last_col - self.first_col) + 1;
         if width > u64::from(MAX_COLUMNS) {
-            return Err(guard::too_large(&format!(
-                "the sheet '{}' uses {width} columns, from {} to {}, and at most {MAX_COLUMNS} can be read. Delete the columns that are not needed",
-                self.sheet,
-                column_letters(self.first_col),
-                column_letters(self.last_col)
-            )));
+            return Err(Error::new(
+                ErrorKind::Unreadable,
+                format!(
+                    "The sheet '{}' uses {width} columns ({} to {}); at most {MAX_COLUMNS} can be read. Delete the columns that hold no customer data, save, and upload the file again.",
+                    self.sheet,
+                    column_letters(self.first_col),
+                    column_letters(self.last_col)
+                ),
+            ));
         }
         if self.cells.len() as u64 >= MAX_CELLS {
             return Err(guard::too_large(&format!(
