@@ -70,7 +70,8 @@ Options:
   --default-country CODE    ISO 3166-1 alpha-2 country for phone numbers
                             without a country code (default: US)
   --failed-rows OUT.csv     write the failed rows, ready to fix and upload again
-  --template OUT.csv        write the preset's template and exit
+  --template OUT.csv        write the preset's template and exit (OUT.xlsx:
+                            as a workbook; needs feature `spreadsheet`)
   --json                    print the report as JSON instead of the summary
   --preview                 with --json: list every row's action and values
   -h, --help                print this help
@@ -267,7 +268,7 @@ fn main() -> ExitCode {
 fn run(opts: &Options) -> Result<(), Failure> {
     let schema = preset(&opts.preset).map_err(Failure::Usage)?;
     if let Some(out) = &opts.template {
-        write_file(out, |w| Template::new(&schema).write(w))?;
+        write_template(&schema, out)?;
         eprintln!("Template of the {} preset written to {out}.", schema.name());
         return Ok(());
     }
@@ -393,6 +394,30 @@ fn with_sheet(importer: Importer, name: &str) -> Result<Importer, Failure> {
         Err(Failure::Usage(format!(
             "--sheet {name}: reading spreadsheets needs the `spreadsheet` feature, \
              which this build of intake does not have (build with --features spreadsheet)"
+        )))
+    }
+}
+
+/// Writes the preset's template: a workbook if `path` ends in `.xlsx`
+/// (which needs the `spreadsheet` feature), else CSV.
+fn write_template(schema: &Schema, path: &str) -> Result<(), Failure> {
+    let template = Template::new(schema);
+    if !path.to_ascii_lowercase().ends_with(".xlsx") {
+        return write_file(path, |w| template.write(w));
+    }
+    #[cfg(feature = "spreadsheet")]
+    {
+        let xlsx = template.to_xlsx().map_err(Failure::File)?;
+        write_file(path, |w| {
+            w.write_all(&xlsx)
+                .map_err(|e| Error::new(ErrorKind::Unreadable, format!("cannot write {path}: {e}")))
+        })
+    }
+    #[cfg(not(feature = "spreadsheet"))]
+    {
+        Err(Failure::Usage(format!(
+            "--template {path}: an .xlsx template needs the `spreadsheet` feature, \
+             which this build of intake does not have (build with --features spreadsheet, or write OUT.csv)"
         )))
     }
 }

@@ -10,7 +10,7 @@ mod common;
 use std::io::Read;
 
 use common::*;
-use intake::{presets, Context, ErrorKind, Importer, MemoryStore, Report};
+use intake::{presets, Context, ErrorKind, Importer, MemoryStore, Report, Template};
 
 /// The same workbook in each format LibreOffice writes.
 const FORMATS: [&str; 3] = ["customers.xlsx", "customers.xls", "customers.ods"];
@@ -353,4 +353,33 @@ fn upload_beyond_the_byte_limit_is_refused() {
 fn csv_upload_is_still_read_as_csv() {
     let (report, _) = run_fresh("email\nann@example.com\n");
     assert_eq!(report.inserted, 1);
+}
+
+fn field_service() -> Importer {
+    Importer::new(presets::field_service())
+        .password_hasher(intake::Argon2Hasher::with_cost(64, 1, 1).unwrap())
+        .context(Context::new().default_country("US"))
+}
+
+#[test]
+fn xlsx_template_imports_as_it_is() {
+    let xlsx = Template::new(&presets::field_service()).to_xlsx().unwrap();
+    let mut store = MemoryStore::new();
+    let report = field_service().import(&xlsx[..], &mut store).unwrap();
+    assert_eq!((report.inserted, report.failed), (2, 0), "{report:?}");
+    let maria = by_email(&store, "maria.garcia@example.com").unwrap();
+    assert_eq!(maria.record.text("postal_code"), Some("94105"));
+}
+
+#[test]
+fn xlsx_template_has_the_columns_of_the_csv_template() {
+    let schema = presets::field_service();
+    let xlsx = Template::new(&schema).to_xlsx().unwrap();
+    let report = field_service()
+        .dry_run(true)
+        .import(&xlsx[..], &mut MemoryStore::new())
+        .unwrap();
+    let columns: Vec<String> = report.columns.iter().map(|c| c.column.clone()).collect();
+    assert_eq!(columns, Template::new(&schema).header());
+    assert!(report.columns.iter().all(|c| c.field.is_some()));
 }

@@ -87,6 +87,8 @@ mod cell;
 #[cfg(feature = "spreadsheet")]
 mod guard;
 #[cfg(feature = "spreadsheet")]
+mod template;
+#[cfg(feature = "spreadsheet")]
 mod workbook;
 
 #[cfg(feature = "spreadsheet")]
