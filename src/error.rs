@@ -52,7 +52,7 @@ pub enum ErrorKind {
     /// The store failed in a way that stops the import (`store_failed`).
     StoreFailed,
     /// The spreadsheet has no sheet by the name the app gave
-    /// ([`Importer::sheet`](crate::Importer::sheet)) (`unknown_sheet`).
+    /// (`Importer::sheet`, feature `spreadsheet`) (`unknown_sheet`).
     UnknownSheet {
         /// The name asked for.
         sheet: String,

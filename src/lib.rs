@@ -80,7 +80,7 @@
 //! With the feature `spreadsheet`, [`Importer::import`] also reads
 //! `.xlsx`, `.xlsb`, `.xls` and `.ods` uploads, told from CSV by their first
 //! bytes: the first visible sheet, or the one named with
-//! [`Importer::sheet`]. Their rows go through the same pipeline as CSV rows,
+//! `Importer::sheet`. Their rows go through the same pipeline as CSV rows,
 //! with dates written in the mapped field's format and identifiers such as
 //! phone numbers keeping their digits. See the `spreadsheet` module for how
 //! cells are read and the limits that keep hostile files harmless. Without

@@ -11,14 +11,18 @@
 //!
 //! ```
 //! # fn main() -> Result<(), intake::Error> {
-//! use intake::{presets, Importer, MemoryStore};
+//! use intake::{presets, Context, Importer, MemoryStore};
 //!
+//! // The bytes as uploaded: no file name needed.
 //! let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
 //! let mut store = MemoryStore::new();
 //! let report = Importer::new(presets::contacts())
+//!     .context(Context::new().default_country("US"))
 //!     .sheet("Customers") // optional: the first visible sheet otherwise
 //!     .import(&upload[..], &mut store)?;
-//! assert_eq!(report.inserted, 3);
+//! assert_eq!((report.inserted, report.failed), (3, 1));
+//! // Rows are numbered as the spreadsheet shows them.
+//! assert_eq!(report.failures[0].row, 5);
 //! # Ok(())
 //! # }
 //! ```
@@ -30,7 +34,7 @@
 //! ignoring case). Hidden sheets are skipped when choosing the default one
 //! but can be named. A name the file does not have fails as
 //! `unknown_sheet`, listing the sheets the file has
-//! ([`ErrorKind::UnknownSheet`](crate::ErrorKind::UnknownSheet)).
+//! ([`ErrorKind::UnknownSheet`]).
 //!
 //! # Rows and cells
 //!
