@@ -1,5 +1,6 @@
-//! Imports a customer CSV file into an in-memory store (or, with
-//! `--store PATH`, a SQLite file) and prints what happened, the way an
+//! Imports a customer CSV file (or, built with `--features spreadsheet`, an
+//! `.xlsx`, `.xls`, `.xlsb` or `.ods` file) into an in-memory store (or,
+//! with `--store PATH`, a SQLite file) and prints what happened, the way an
 //! app's "Import customers" screen would show it.
 //!
 //! ```text
@@ -15,7 +16,13 @@
 //! cargo run --release --example import -- --json --preview --dry-run examples/data/contacts.csv
 //! cargo run --release --features sqlite --example import -- --store customers.db \
 //!     examples/data/contacts.csv
+//! cargo run --release --features spreadsheet --example import -- \
+//!     --sheet Customers tests/data/sheets/customers.xlsx
 //! ```
+//!
+//! A spreadsheet is told from CSV by its content, not its name, wherever a
+//! CSV file is accepted (FILE and `--existing`); `--sheet NAME` picks FILE's
+//! sheet (default: the first visible one).
 //!
 //! With `--store PATH` (build with `--features sqlite`) the customers are
 //! kept in a SQLite file, so runs build on each other: a second run of the
@@ -45,7 +52,8 @@ const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
 
 Imports the customer CSV FILE into an in-memory store (or a SQLite file
-with --store) and prints a summary.
+with --store) and prints a summary. Built with --features spreadsheet,
+FILE and --existing may also be .xlsx, .xls, .xlsb or .ods files.
 
 Options:
   --preset NAME             contacts | field-service (default: contacts);
@@ -53,6 +61,9 @@ Options:
   --policy NAME             upsert | insert-only | update-only
                             (default: the preset's policy)
   --existing CSV            first load CSV into the store (upsert, not reported)
+  --sheet NAME              the sheet of a spreadsheet FILE to import
+                            (default: the first visible sheet; needs
+                            feature `spreadsheet`)
   --store PATH              a SQLite file instead of memory, created if missing
                             (needs feature `sqlite`: --features sqlite)
   --dry-run                 decide everything a real run would, write nothing
@@ -61,7 +72,8 @@ Options:
   --default-country CODE    ISO 3166-1 alpha-2 country for phone numbers
                             without a country code (default: US)
   --failed-rows OUT.csv     write the failed rows, ready to fix and upload again
-  --template OUT.csv        write the preset's template and exit
+  --template OUT.csv        write the preset's template and exit (OUT.xlsx:
+                            as a workbook; needs feature `spreadsheet`)
   --json                    print the report as JSON instead of the summary
   --preview                 with --json: list every row's action and values
   -h, --help                print this help
@@ -73,6 +85,7 @@ struct Options {
     preset: String,
     policy: Option<Policy>,
     existing: Option<String>,
+    sheet: Option<String>,
     store: Option<String>,
     dry_run: bool,
     atomic: bool,
@@ -91,6 +104,7 @@ impl Default for Options {
             preset: "contacts".to_string(),
             policy: None,
             existing: None,
+            sheet: None,
             store: None,
             dry_run: false,
             atomic: false,
@@ -108,7 +122,8 @@ impl Default for Options {
 /// What the command line asks for.
 enum Command {
     Help,
-    Run(Options),
+    // Boxed: the options are much larger than `Help`.
+    Run(Box<Options>),
 }
 
 /// Parses the arguments after the program name. `Err` is a usage error.
@@ -163,6 +178,7 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
                 opts.policy = Some(policy);
             }
             "--existing" => opts.existing = Some(value("CSV")?),
+            "--sheet" => opts.sheet = Some(value("NAME")?),
             "--store" => opts.store = Some(value("PATH")?),
             "--dry-run" => flag(&mut opts.dry_run)?,
             "--atomic" => flag(&mut opts.atomic)?,
@@ -178,7 +194,7 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
     if opts.file.is_none() && opts.template.is_none() {
         return Err("no FILE given".to_string());
     }
-    Ok(Command::Run(opts))
+    Ok(Command::Run(Box::new(opts)))
 }
 
 /// A preset's schema by name; the schema carries the preset's defaults
@@ -254,7 +270,7 @@ fn main() -> ExitCode {
 fn run(opts: &Options) -> Result<(), Failure> {
     let schema = preset(&opts.preset).map_err(Failure::Usage)?;
     if let Some(out) = &opts.template {
-        write_file(out, |w| Template::new(&schema).write(w))?;
+        write_template(&schema, out)?;
         eprintln!("Template of the {} preset written to {out}.", schema.name());
         return Ok(());
     }
@@ -305,6 +321,9 @@ fn run(opts: &Options) -> Result<(), Failure> {
     let mut importer = Importer::new(schema).context(context);
     if let Some(policy) = opts.policy {
         importer = importer.policy(policy);
+    }
+    if let Some(name) = &opts.sheet {
+        importer = with_sheet(importer, name)?;
     }
     let bar = progress_bar(file);
     if let Some(bar) = &bar {
@@ -391,6 +410,47 @@ fn progress_bar(path: &str) -> Option<ProgressBar> {
     )
     .ok()?;
     Some(ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()).with_style(style))
+}
+
+/// Reads `name`'d sheet of a spreadsheet FILE, which needs the
+/// `spreadsheet` feature.
+fn with_sheet(importer: Importer, name: &str) -> Result<Importer, Failure> {
+    #[cfg(feature = "spreadsheet")]
+    {
+        Ok(importer.sheet(name))
+    }
+    #[cfg(not(feature = "spreadsheet"))]
+    {
+        let _ = importer;
+        Err(Failure::Usage(format!(
+            "--sheet {name}: reading spreadsheets needs the `spreadsheet` feature, \
+             which this build of intake does not have (build with --features spreadsheet)"
+        )))
+    }
+}
+
+/// Writes the preset's template: a workbook if `path` ends in `.xlsx`
+/// (which needs the `spreadsheet` feature), else CSV.
+fn write_template(schema: &Schema, path: &str) -> Result<(), Failure> {
+    let template = Template::new(schema);
+    if !path.to_ascii_lowercase().ends_with(".xlsx") {
+        return write_file(path, |w| template.write(w));
+    }
+    #[cfg(feature = "spreadsheet")]
+    {
+        let xlsx = template.to_xlsx().map_err(Failure::File)?;
+        write_file(path, |w| {
+            w.write_all(&xlsx)
+                .map_err(|e| Error::new(ErrorKind::Unreadable, format!("cannot write {path}: {e}")))
+        })
+    }
+    #[cfg(not(feature = "spreadsheet"))]
+    {
+        Err(Failure::Usage(format!(
+            "--template {path}: an .xlsx template needs the `spreadsheet` feature, \
+             which this build of intake does not have (build with --features spreadsheet, or write OUT.csv)"
+        )))
+    }
 }
 
 /// Opens `path` for streamed reading.
@@ -498,8 +558,19 @@ mod tests {
         assert!(o.json);
         assert_eq!(o.policy, Policy::parse("insert-only"));
         assert_eq!(o.existing.as_deref(), Some("e.csv"));
+        assert_eq!(o.sheet, None);
         assert_eq!(o.file.as_deref(), Some("f.csv"));
         assert_eq!(o.default_country, "US");
+    }
+
+    #[test]
+    fn sheet_names_the_sheet_to_import() {
+        let Ok(Command::Run(o)) = parse(&["--sheet", "Field service", "f.xlsx"]) else {
+            panic!("expected a run");
+        };
+        assert_eq!(o.sheet.as_deref(), Some("Field service"));
+        assert_eq!(o.file.as_deref(), Some("f.xlsx"));
+        assert!(parse(&["--sheet", "f.xlsx"]).is_err());
     }
 
     #[test]

@@ -59,6 +59,14 @@ pub enum ErrorKind {
         /// The configured limit (bytes, or columns).
         limit: u64,
     },
+    /// The spreadsheet has no sheet by the name the app gave
+    /// (`Importer::sheet`, feature `spreadsheet`) (`unknown_sheet`).
+    UnknownSheet {
+        /// The name asked for.
+        sheet: String,
+        /// The file's worksheets, in order: an app can offer them to pick from.
+        sheets: Vec<String>,
+    },
     /// The schema or import settings given by the app are inconsistent
     /// (`invalid_config`): a programming error in the app, not a problem of
     /// the file.
@@ -96,6 +104,7 @@ impl Error {
             ErrorKind::MalformedCsv => "malformed_csv",
             ErrorKind::Unreadable => "unreadable",
             ErrorKind::StoreFailed => "store_failed",
+            ErrorKind::UnknownSheet { .. } => "unknown_sheet",
             ErrorKind::InvalidConfig => "invalid_config",
             ErrorKind::TooLarge { .. } => "too_large",
         }

@@ -116,6 +116,18 @@
 //! # Ok::<(), intake::Error>(())
 //! ```
 //!
+//! # Spreadsheets
+//!
+//! With the feature `spreadsheet`, [`Importer::import`] also reads
+//! `.xlsx`, `.xlsb`, `.xls` and `.ods` uploads, told from CSV by their first
+//! bytes: the first visible sheet, or the one named with
+//! `Importer::sheet`. Their rows go through the same pipeline as CSV rows,
+//! with dates written in the mapped field's format and identifiers such as
+//! phone numbers keeping their digits. See the `spreadsheet` module for how
+//! cells are read and the limits that keep hostile files harmless. Without
+//! the feature, a spreadsheet upload fails as `unreadable`, asking the
+//! person to save it as CSV.
+//!
 //! # The pipeline
 //!
 //! Data flows one way:
@@ -124,6 +136,10 @@
 //!    crate, streamed; the [`Encoding`] and the [`Delimiter`] detected;
 //!    RFC 4180 quoting; [`Limits`] on size; blank rows skipped (or, with
 //!    [`BlankRows::EndData`], the end of data).
+//!
+//!    crate, streamed; RFC 4180 quoting; a UTF-8 byte-order mark dropped;
+//!    blank rows skipped (or, with [`BlankRows::EndData`], the end of data).
+//!    A spreadsheet's sheet gives the same rows.
 //! 2. **header map** ([`Schema::map_header`]): each column to a field by
 //!    id, label or alias, ignoring case, accents, spaces and punctuation
 //!    ("E-mail Address" is "EmailAddress"), else as a likely typo
@@ -165,6 +181,8 @@
 //! File level: `empty_file`, `missing_columns`, `duplicate_columns`,
 //! `too_many_rows`, `malformed_csv`, `unreadable`, `store_failed`,
 //! `invalid_config`, `too_large` (new: a file past its [`Limits`]).
+//!
+//! `invalid_config`, `unknown_sheet`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -179,6 +197,10 @@ mod record;
 pub mod report;
 pub mod rules;
 pub mod schema;
+#[cfg(feature = "spreadsheet")]
+pub mod spreadsheet;
+#[cfg(not(feature = "spreadsheet"))]
+mod spreadsheet;
 pub mod store;
 mod template;
 pub mod validate;

@@ -20,6 +20,7 @@ use crate::policy::Policy;
 use crate::read::{CsvRows, Delimiter, Encoding, Limits, RawRow, ReadOptions};
 use crate::report::Report;
 use crate::schema::{ColumnOverrides, Schema};
+use crate::spreadsheet;
 use crate::store::Store;
 
 /// What the import knows about the account it imports into.
@@ -134,6 +135,8 @@ pub struct Importer {
     stop_on_store_failure: bool,
     columns: ColumnOverrides,
     read: ReadOptions,
+    #[cfg(feature = "spreadsheet")]
+    sheet: Option<String>,
 }
 
 impl Importer {
@@ -159,6 +162,8 @@ impl Importer {
             stop_on_store_failure: false,
             columns: ColumnOverrides::new(),
             read: ReadOptions::default(),
+            #[cfg(feature = "spreadsheet")]
+            sheet: None,
         }
     }
 
@@ -347,28 +352,78 @@ impl Importer {
         self
     }
 
+    /// Reads the sheet named `name` from a spreadsheet upload (matched
+    /// exactly, else ignoring case) instead of the first visible sheet. A
+    /// file without it fails as `unknown_sheet`, listing its sheets. CSV
+    /// uploads ignore it. Needs the feature `spreadsheet`.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
+    /// let err = Importer::new(presets::contacts())
+    ///     .sheet("Clients")
+    ///     .import(&upload[..], &mut MemoryStore::new())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "unknown_sheet");
+    /// ```
+    #[cfg(feature = "spreadsheet")]
+    pub fn sheet(mut self, name: impl Into<String>) -> Importer {
+        self.sheet = Some(name.into());
+        self
+    }
+
     /// The schema.
     pub fn schema(&self) -> &Schema {
         &self.schema
     }
 
-    /// Imports CSV bytes (header row first) into `store`.
+    /// Imports CSV bytes (header row first) into `store`; with the feature
+    /// `spreadsheet`, also an `.xlsx`, `.xlsb`, `.xls` or `.ods` file, told
+    /// apart by its first bytes (see the `spreadsheet` module).
     ///
-    /// The input is streamed: memory does not grow with the file's size
+    /// CSV input is streamed: memory does not grow with the file's size
     /// (see [`Limits`]). The encoding and the delimiter are detected unless
-    /// set; the report names them when they are not UTF-8 and comma.
+    /// set; the report names them when they are not UTF-8 and comma. A
+    /// spreadsheet is read into memory whole, up to a limit.
     /// `Err` is a file-level failure, and then nothing was written.
     pub fn import<R: io::Read, S: Store + ?Sized>(
         &self,
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
+        let (first, input) = spreadsheet::peek(input)?;
+        if let Some(container) = spreadsheet::detect(&first) {
+            return self.import_spreadsheet(container, input, store);
+        }
         let (input, bytes) = CountingReader::new(input);
         let (header, mut rows) = CsvRows::open(input, &self.read)?;
         let mut report = self.run(header, &mut rows, Some(bytes), store)?;
         report.encoding = rows.encoding();
         report.delimiter = rows.delimiter();
         Ok(report)
+    }
+
+    #[cfg(feature = "spreadsheet")]
+    fn import_spreadsheet<R: io::Read, S: Store + ?Sized>(
+        &self,
+        container: spreadsheet::Container,
+        input: R,
+        store: &mut S,
+    ) -> Result<Report, Error> {
+        let (header, rows) =
+            spreadsheet::open(container, input, self.sheet.as_deref(), &self.schema)?;
+        self.run(header, rows, None, store)
+    }
+
+    #[cfg(not(feature = "spreadsheet"))]
+    fn import_spreadsheet<R: io::Read, S: Store + ?Sized>(
+        &self,
+        container: spreadsheet::Container,
+        _input: R,
+        _store: &mut S,
+    ) -> Result<Report, Error> {
+        Err(spreadsheet::needs_feature(container))
     }
 
     /// Imports rows from any source (an accounting system's API, a JSON

@@ -87,8 +87,6 @@ pub(super) enum Fault {
     NotText { encoding: &'static str },
     /// The input is longer than the file limit.
     FileTooLarge { limit: u64 },
-    /// The input is a spreadsheet workbook, not text: what it is.
-    Workbook(&'static str),
 }
 
 impl fmt::Display for Fault {
@@ -96,7 +94,6 @@ impl fmt::Display for Fault {
         match self {
             Fault::NotText { encoding } => write!(f, "bytes that are not {encoding} text"),
             Fault::FileTooLarge { limit } => write!(f, "the input is longer than {limit} bytes"),
-            Fault::Workbook(what) => write!(f, "{what}, not a CSV file"),
         }
     }
 }
@@ -219,10 +216,6 @@ impl<R: io::Read> Decoder<R> {
             Mode::Start(forced) => {
                 let forced = *forced;
                 self.fill_to(SNIFF)?;
-                if let Some(what) = workbook(self.unread()) {
-                    self.mode = Mode::Done;
-                    return Err(io::Error::other(Fault::Workbook(what)));
-                }
                 if let Some((bom, len)) = encoding_rs::Encoding::for_bom(self.unread()) {
                     self.raw_pos += len;
                     self.decide(Encoding(bom));
@@ -356,27 +349,6 @@ fn guess(bytes: &[u8], end: bool) -> Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, end);
     Encoding(detector.guess(None, Utf8Detection::Deny))
-}
-
-/// What a file that starts with `bytes` is, when it is a spreadsheet's
-/// own format rather than text: people often upload the workbook itself.
-fn workbook(bytes: &[u8]) -> Option<&'static str> {
-    const SIGNATURES: [(&[u8], &str); 2] = [
-        // A zip archive: .xlsx, .xlsm, .ods and .numbers are zip files.
-        (
-            b"PK\x03\x04",
-            "a spreadsheet workbook (such as .xlsx or .ods)",
-        ),
-        // The compound file of Excel 97-2003 (.xls).
-        (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-            "an Excel 97-2003 workbook (.xls)",
-        ),
-    ];
-    SIGNATURES
-        .iter()
-        .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|(_, what)| *what)
 }
 
 /// UTF-16 without a byte-order mark: text (a CSV header is mostly ASCII)

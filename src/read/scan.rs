@@ -305,12 +305,6 @@ impl<R> Scanner<R> {
                     "Line {line} holds bytes that are not {encoding} text. Save the file as \"CSV UTF-8\" and upload it again."
                 ),
             ),
-            Fault::Workbook(what) => Error::new(
-                ErrorKind::Unreadable,
-                format!(
-                    "This file is {what}, not a CSV file. Open it in your spreadsheet, save it as \"CSV UTF-8\" (File > Save As), and upload that file."
-                ),
-            ),
             Fault::FileTooLarge { limit } => Error::new(
                 ErrorKind::TooLarge {
                     what: Limit::FileBytes,

@@ -1,0 +1,385 @@
+//! Spreadsheet uploads (.xlsx, .xls, .ods): the same pipeline as CSV, cells
+//! typed right, hostile files refused in bounded memory.
+//!
+//! The workbooks under tests/data/sheets/ are made by LibreOffice from
+//! customers.fods (see make.py there); the hostile files by hostile.py.
+#![cfg(feature = "spreadsheet")]
+
+mod common;
+
+use std::io::Read;
+
+use common::*;
+use intake::{presets, Context, ErrorKind, Importer, MemoryStore, Report, Template};
+
+/// The same workbook in each format LibreOffice writes.
+const FORMATS: [&str; 3] = ["customers.xlsx", "customers.xls", "customers.ods"];
+
+fn sheet_file(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/sheets/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Imports `file` with `importer`; the import must not fail at file level.
+fn import_file(importer: &Importer, file: &str) -> (Report, MemoryStore) {
+    let mut store = MemoryStore::new();
+    match importer.import(&sheet_file(file)[..], &mut store) {
+        Ok(report) => (report, store),
+        Err(e) => panic!("{file}: file-level error {}: {}", e.code(), e.message()),
+    }
+}
+
+/// The error importing `file` with the contacts preset.
+fn refusal(file: &str) -> intake::Error {
+    match contacts().import(&sheet_file(file)[..], &mut MemoryStore::new()) {
+        Ok(report) => panic!("{file} was imported: {report:?}"),
+        Err(e) => e,
+    }
+}
+
+/// The text of field `field` of the customer with `email`, in `store`.
+fn value(store: &MemoryStore, email: &str, field: &str) -> Option<String> {
+    let customer = by_email(store, email).unwrap_or_else(|| panic!("no customer {email}"));
+    customer.record.get(field).map(|v| v.to_string())
+}
+
+#[test]
+fn first_visible_sheet_is_imported_through_the_same_pipeline() {
+    for file in FORMATS {
+        let (report, store) = import_file(&contacts(), file);
+        assert_eq!(
+            (report.rows, report.inserted, report.failed),
+            (4, 3, 1),
+            "{file}: {report:?}"
+        );
+        assert_eq!(codes(&report.failures[0]), ["invalid_email"], "{file}");
+        assert_eq!(store.len(), 3, "{file}");
+    }
+}
+
+#[test]
+fn hidden_sheet_is_skipped_by_default() {
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        assert!(by_email(&store, "old@example.com").is_none(), "{file}");
+    }
+}
+
+#[test]
+fn failures_name_the_row_the_sheet_shows_counting_leading_empty_rows() {
+    for file in FORMATS {
+        let (report, _) = import_file(&contacts(), file);
+        // Row 1 is empty, the header is row 2, Cleo is row 5.
+        let cleo = failure_of(&report, 5);
+        assert_eq!((cleo.row, cleo.line), (5, 5), "{file}");
+        assert_eq!(cleo.problems[0].column.as_deref(), Some("Email"), "{file}");
+    }
+}
+
+#[test]
+fn phone_stored_as_number_keeps_all_its_digits() {
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        let ann = value(&store, "ann@example.com", "phone");
+        assert_eq!(ann.as_deref(), Some("+14155550101"), "{file}");
+        let dan = value(&store, "dan@example.com", "phone");
+        assert_eq!(dan.as_deref(), Some("+14155550103"), "{file}");
+    }
+}
+
+#[test]
+fn postal_code_stored_as_text_keeps_its_leading_zero() {
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        let ann = value(&store, "ann@example.com", "postal_code");
+        assert_eq!(ann.as_deref(), Some("02134"), "{file}");
+    }
+}
+
+#[test]
+fn postal_code_stored_as_number_is_the_number_the_file_holds() {
+    // Bob's cell holds the number 2134 shown through a 00000 format: the
+    // file has no leading zero to keep (documented).
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        let bob = value(&store, "bob@example.com", "postal_code");
+        assert_eq!(bob.as_deref(), Some("2134"), "{file}");
+    }
+}
+
+#[test]
+fn date_cell_is_a_date_whatever_its_display_format() {
+    for file in FORMATS {
+        let (report, store) = import_file(&contacts(), file);
+        // Shown as "25 Oct 1986" and "02/14/1990"; the field takes ISO.
+        let ann = value(&store, "ann@example.com", "birthday");
+        assert_eq!(ann.as_deref(), Some("1986-10-25"), "{file}");
+        let bob = value(&store, "bob@example.com", "birthday");
+        assert_eq!(bob.as_deref(), Some("1990-02-14"), "{file}");
+        assert!(report.failures.iter().all(|f| f.row == 5), "{file}");
+    }
+}
+
+#[test]
+fn date_cell_takes_the_format_of_the_field_it_maps_to() {
+    // Field service takes YYYY/MM/DD only; Ann's cell is a date shown as
+    // 05/12/2018, Bob's is the text 2018/06/01.
+    let importer = Importer::new(presets::field_service())
+        .sheet("Field service")
+        .context(Context::new().default_country("US"));
+    for file in FORMATS {
+        let (report, store) = import_file(&importer, file);
+        assert_eq!(
+            (report.inserted, report.failed),
+            (2, 0),
+            "{file}: {report:?}"
+        );
+        let ann = value(&store, "ann@example.com", "date_joined");
+        assert_eq!(ann.as_deref(), Some("2018-05-12"), "{file}");
+        let bob = value(&store, "bob@example.com", "date_joined");
+        assert_eq!(bob.as_deref(), Some("2018-06-01"), "{file}");
+    }
+}
+
+#[test]
+fn empty_row_in_a_sheet_ends_field_service_data() {
+    let importer = Importer::new(presets::field_service())
+        .sheet("Field service")
+        .context(Context::new().default_country("US"));
+    for file in FORMATS {
+        let (report, store) = import_file(&importer, file);
+        assert_eq!(report.rows, 2, "{file}");
+        assert!(by_email(&store, "cleo@example.com").is_none(), "{file}");
+        assert!(!report.warnings.is_empty(), "{file}");
+    }
+}
+
+#[test]
+fn whole_number_reads_without_a_decimal_point() {
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        let ann = value(&store, "ann@example.com", "reference_id");
+        assert_eq!(ann.as_deref(), Some("1001"), "{file}");
+        let dan = value(&store, "dan@example.com", "reference_id");
+        assert_eq!(dan.as_deref(), Some("1004.5"), "{file}");
+    }
+}
+
+#[test]
+fn formula_gives_its_saved_value() {
+    // Not customers.xls: LibreOffice's .xls export saves no result for a
+    // formula giving text (it writes the number 0), so there is none to read.
+    for file in ["customers.xlsx", "customers.ods"] {
+        let (_, store) = import_file(&contacts(), file);
+        let ann = value(&store, "ann@example.com", "other");
+        assert_eq!(ann.as_deref(), Some("Ann Lee"), "{file}");
+    }
+}
+
+#[test]
+fn error_cell_reads_as_empty() {
+    // Bob's Reference ID is =NA().
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        assert_eq!(
+            value(&store, "bob@example.com", "reference_id"),
+            None,
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn date_typed_as_text_is_read_as_that_text() {
+    for file in FORMATS {
+        let (_, store) = import_file(&contacts(), file);
+        let dan = value(&store, "dan@example.com", "birthday");
+        assert_eq!(dan.as_deref(), Some("1980-01-02"), "{file}");
+    }
+}
+
+#[test]
+fn trailing_empty_and_formatted_rows_are_not_rows() {
+    for file in FORMATS {
+        let (report, _) = import_file(&contacts(), file);
+        // 4 customers; the formatted empty rows after them count for nothing.
+        assert_eq!(report.rows, 4, "{file}");
+        assert_eq!(report.failed, 1, "{file}");
+    }
+}
+
+#[test]
+fn named_sheet_is_found_ignoring_case() {
+    let importer = Importer::new(presets::field_service())
+        .sheet("FIELD SERVICE")
+        .context(Context::new().default_country("US"));
+    let (report, _) = import_file(&importer, "customers.xlsx");
+    assert_eq!(report.inserted, 2);
+}
+
+#[test]
+fn hidden_sheet_can_be_named() {
+    for file in FORMATS {
+        let (report, store) = import_file(&contacts().sheet("Archive"), file);
+        assert_eq!(report.inserted, 1, "{file}");
+        assert!(by_email(&store, "old@example.com").is_some(), "{file}");
+    }
+}
+
+#[test]
+fn unknown_sheet_fails_listing_the_sheets() {
+    for file in FORMATS {
+        let err = contacts()
+            .sheet("Clients")
+            .import(&sheet_file(file)[..], &mut MemoryStore::new())
+            .unwrap_err();
+        assert_eq!(err.code(), "unknown_sheet", "{file}");
+        match err.kind() {
+            ErrorKind::UnknownSheet { sheet, sheets } => {
+                assert_eq!(sheet, "Clients");
+                assert_eq!(sheets, &["Archive", "Customers", "Field service"]);
+            }
+            other => panic!("{file}: {other:?}"),
+        }
+        assert!(
+            err.message().contains("'Customers'"),
+            "{file}: {}",
+            err.message()
+        );
+    }
+}
+
+#[test]
+fn spreadsheet_rows_match_the_same_csv() {
+    let csv = "\
+First Name,Last Name,Email,Phone,Postal Code,Birthday,Reference ID,Other
+Ann,Lee,ann@example.com,4155550101,02134,1986-10-25,1001,Ann Lee
+Bob,Stone,bob@example.com,4155550102,2134,1990-02-14,,Bob Stone
+Cleo,Park,cleo@example,,10001,1975-12-31
+Dan,Ray,dan@example.com,14155550103,94105,1980-01-02,1004.5
+";
+    let (from_csv, csv_store) = run_fresh(csv);
+    let (from_sheet, sheet_store) = import_file(&contacts(), "customers.xlsx");
+    assert_eq!(records(&sheet_store), records(&csv_store));
+    assert_eq!(
+        (from_sheet.inserted, from_sheet.failed),
+        (from_csv.inserted, from_csv.failed)
+    );
+    // The same problem, one row lower: the sheet starts with an empty row.
+    assert_eq!(
+        from_sheet.failures[0].problems,
+        from_csv.failures[0].problems
+    );
+    assert_eq!(from_sheet.failures[0].row, from_csv.failures[0].row + 1);
+}
+
+#[test]
+fn zip_bomb_is_refused() {
+    let err = refusal("bomb.xlsx");
+    assert_eq!(err.code(), "unreadable");
+    assert!(err.message().contains("once unpacked"), "{}", err.message());
+}
+
+#[test]
+fn sheet_spanning_every_column_is_refused() {
+    let err = refusal("wide.xlsx");
+    assert_eq!(err.code(), "unreadable");
+    assert!(err.message().contains("16384 columns"), "{}", err.message());
+    assert!(err.message().contains("XFD"), "{}", err.message());
+}
+
+#[test]
+fn shared_strings_announcing_a_trillion_texts_are_refused() {
+    let err = refusal("strings.xlsx");
+    assert_eq!(err.code(), "unreadable");
+    assert!(err.message().contains("too large"), "{}", err.message());
+}
+
+#[test]
+fn ods_row_repeated_a_million_times_is_refused() {
+    let err = refusal("repeated.ods");
+    assert_eq!(err.code(), "unreadable");
+    assert!(err.message().contains("cells"), "{}", err.message());
+}
+
+#[test]
+fn xls_dimensions_announcing_billions_of_cells_are_refused() {
+    let err = refusal("dimensions.xls");
+    assert_eq!(err.code(), "unreadable");
+    assert!(err.message().contains("cells"), "{}", err.message());
+}
+
+#[test]
+fn zip_that_is_not_a_spreadsheet_is_refused() {
+    let err = refusal("photos.zip");
+    assert_eq!(err.code(), "unreadable");
+    assert!(
+        err.message().contains("not a spreadsheet"),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn truncated_spreadsheet_is_unreadable() {
+    for file in FORMATS {
+        let bytes = sheet_file(file);
+        for len in [16, bytes.len() / 2, bytes.len() - 1] {
+            let err = contacts()
+                .import(&bytes[..len], &mut MemoryStore::new())
+                .unwrap_err();
+            assert_eq!(err.code(), "unreadable", "{file} cut at {len}");
+        }
+    }
+}
+
+#[test]
+fn upload_beyond_the_byte_limit_is_refused() {
+    let huge = b"PK\x03\x04"
+        .chain(std::io::repeat(0))
+        .take(intake::spreadsheet::MAX_BYTES + 10);
+    let err = contacts()
+        .import(huge, &mut MemoryStore::new())
+        .unwrap_err();
+    assert_eq!(err.code(), "unreadable");
+    assert!(
+        err.message().contains("larger than 32 MB"),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn csv_upload_is_still_read_as_csv() {
+    let (report, _) = run_fresh("email\nann@example.com\n");
+    assert_eq!(report.inserted, 1);
+}
+
+fn field_service() -> Importer {
+    Importer::new(presets::field_service())
+        .password_hasher(intake::Argon2Hasher::with_cost(64, 1, 1).unwrap())
+        .context(Context::new().default_country("US"))
+}
+
+#[test]
+fn xlsx_template_imports_as_it_is() {
+    let xlsx = Template::new(&presets::field_service()).to_xlsx().unwrap();
+    let mut store = MemoryStore::new();
+    let report = field_service().import(&xlsx[..], &mut store).unwrap();
+    assert_eq!((report.inserted, report.failed), (2, 0), "{report:?}");
+    let maria = by_email(&store, "maria.garcia@example.com").unwrap();
+    assert_eq!(maria.record.text("postal_code"), Some("94105"));
+}
+
+#[test]
+fn xlsx_template_has_the_columns_of_the_csv_template() {
+    let schema = presets::field_service();
+    let xlsx = Template::new(&schema).to_xlsx().unwrap();
+    let report = field_service()
+        .dry_run(true)
+        .import(&xlsx[..], &mut MemoryStore::new())
+        .unwrap();
+    let columns: Vec<String> = report.columns.iter().map(|c| c.column.clone()).collect();
+    assert_eq!(columns, Template::new(&schema).header());
+    assert!(report.columns.iter().all(|c| c.field.is_some()));
+}
