@@ -20,6 +20,15 @@ use crate::report::{
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
 
+/// Below this many rows per worker, a batch is checked on one thread:
+/// starting threads would cost more than it saves.
+const MIN_ROWS_PER_WORKER: usize = 64;
+
+/// How many threads check rows: the cores there are, up to eight.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 /// How many unrecognised values get a warning each.
 const MAX_NOTES: u64 = 50;
 
@@ -71,7 +80,8 @@ enum Target {
 struct Decided {
     row: u64,
     action: Action,
-    values: Record,
+    /// The row's values, for the preview (`None` without one).
+    values: Option<Record>,
     city_filled: bool,
 }
 
@@ -146,8 +156,9 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     in_transaction: bool,
     /// The store's message when the current batch's lookup failed.
     lookup_error: Option<String>,
-    /// Country and state matching, cached for the whole import.
-    places: PlaceMatcher,
+    /// Country and state matching, cached for the whole import: one
+    /// matcher per worker of [`Engine::check_all`].
+    places: Vec<PlaceMatcher>,
     /// How many values were kept as written although not recognised.
     notes: u64,
     /// The store's message when it failed a whole lookup or write during
@@ -220,7 +231,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             identifiers,
             in_transaction: false,
             lookup_error: None,
-            places: PlaceMatcher::new(),
+            places: (0..workers()).map(|_| PlaceMatcher::new()).collect(),
             notes: 0,
             store_failure: None,
         }
@@ -269,18 +280,10 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 }
                 continue;
             }
-            let checked = row::check(
-                &importer.schema,
-                self.map,
-                self.header,
-                &importer.context,
-                &mut self.places,
-                raw,
-            );
-            self.note(&checked);
-            batch.push(checked);
+            batch.push(raw);
             if batch.len() >= importer.batch_size {
-                self.process(std::mem::take(&mut batch))?;
+                let checked = self.check_all(std::mem::take(&mut batch));
+                self.process(checked)?;
                 if let Some(reason) = self.checkpoint(bytes.as_deref()) {
                     if let Some(next) = rows.peek() {
                         self.report.stopped = Some(reason.stopped(next));
@@ -290,7 +293,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             }
         }
         if !batch.is_empty() {
-            self.process(batch)?;
+            let checked = self.check_all(batch);
+            self.process(checked)?;
             // Nothing is left to cancel; the app still hears the end.
             let _ = self.checkpoint(bytes.as_deref());
         }
@@ -306,6 +310,72 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             ));
         }
         self.finish()
+    }
+
+    /// Checks a batch's rows, spread over the cores: each row's check is
+    /// independent of the others, and the results come back in file order.
+    fn check_all(&mut self, raws: Vec<RawRow>) -> Vec<CheckedRow> {
+        let importer = self.importer;
+        let (map, header) = (self.map, self.header);
+        let check = |places: &mut PlaceMatcher, raw: RawRow| {
+            row::check(
+                &importer.schema,
+                map,
+                header,
+                &importer.context,
+                places,
+                raw,
+            )
+        };
+        let workers = self.places.len();
+        let checked: Vec<CheckedRow> = if workers < 2 || raws.len() < 2 * MIN_ROWS_PER_WORKER {
+            let places = self.places.first_mut();
+            match places {
+                Some(places) => raws.into_iter().map(|raw| check(places, raw)).collect(),
+                None => raws
+                    .into_iter()
+                    .map(|raw| check(&mut PlaceMatcher::new(), raw))
+                    .collect(),
+            }
+        } else {
+            let per_worker = raws.len().div_ceil(workers);
+            let mut chunks: Vec<Vec<RawRow>> = Vec::with_capacity(workers);
+            let mut raws = raws.into_iter();
+            loop {
+                let chunk: Vec<RawRow> = raws.by_ref().take(per_worker).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                chunks.push(chunk);
+            }
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .into_iter()
+                    .zip(self.places.iter_mut())
+                    .map(|(chunk, places)| {
+                        let check = &check;
+                        scope.spawn(move || {
+                            chunk
+                                .into_iter()
+                                .map(|raw| check(places, raw))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        // A check never panics on input (its parsers are
+                        // guarded); if one did, re-raise it here.
+                        h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+                    })
+                    .collect()
+            })
+        };
+        for row in &checked {
+            self.note(row);
+        }
+        checked
     }
 
     /// After a batch: tells the app how far the import has got, and whether
@@ -536,7 +606,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 Decided {
                     row: checked.raw.row,
                     action,
-                    values: record.clone(),
+                    values: self.importer.preview.then(|| record.clone()),
                     city_filled: checked.city_filled,
                 },
                 target,
@@ -575,7 +645,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let pending = std::mem::take(&mut work.pending);
         let decided = std::mem::take(&mut work.decided);
         work.pending_of.clear();
-        let results = self.write(&pending)?;
+        let mut pending = pending;
+        let results = self.write(&mut pending)?;
         let mut failed_rows: HashMap<usize, String> = HashMap::new();
         let mut created = HashMap::new();
         for (write, result) in pending.iter().zip(results) {
@@ -624,9 +695,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             if d.city_filled {
                 self.report.cities_filled += 1;
             }
-            if let Some(changes) = self.report.changes.as_mut() {
-                let values: BTreeMap<String, String> = d
-                    .values
+            if let (Some(changes), Some(values)) = (self.report.changes.as_mut(), &d.values) {
+                let values: BTreeMap<String, String> = values
                     .iter()
                     .filter(|(_, v)| !matches!(v, Value::PasswordHash(_)))
                     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -810,19 +880,20 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     /// or the store's message. Nothing is sent in a dry run (`Ok(None)`).
     fn write(
         &mut self,
-        pending: &[PendingWrite],
+        pending: &mut [PendingWrite],
     ) -> Result<Vec<Result<Option<CustomerId>, String>>, Error> {
         if self.importer.dry_run || pending.is_empty() {
             return Ok(pending.iter().map(|_| Ok(None)).collect());
         }
+        // The records go to the store; the engine keeps its own copies.
         let writes: Vec<Write> = pending
-            .iter()
+            .iter_mut()
             .map(|p| match p.target {
                 Target::Stored(id) => Write::Update {
                     id,
-                    record: p.record.clone(),
+                    record: std::mem::take(&mut p.record),
                 },
-                Target::New(_) => Write::Insert(p.record.clone()),
+                Target::New(_) => Write::Insert(std::mem::take(&mut p.record)),
             })
             .collect();
         let message = match self.store.apply(&writes) {
