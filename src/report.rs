@@ -203,6 +203,8 @@ pub enum WarningCode {
     Stopped,
     /// A country or state was not recognised and was kept as written.
     Unrecognized,
+    /// More rows failed than the report lists; the rest are only counted.
+    TooManyFailures,
 }
 
 /// Something the person should know that failed no row.
@@ -320,8 +322,13 @@ pub struct Report {
     pub rolled_back: bool,
     /// How each column of the header was understood, in file order.
     pub columns: Vec<ColumnMapping>,
-    /// Every failed row, in file order.
+    /// Every failed row, in file order, up to
+    /// [`Limits::max_listed_failures`](crate::Limits::max_listed_failures).
     pub failures: Vec<RowFailure>,
+    /// Failed rows beyond that limit: counted in `failed`, not listed.
+    /// `failed == failures.len() + failures_not_listed`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub failures_not_listed: u64,
     /// Things to know that failed no row.
     pub warnings: Vec<Warning>,
     /// Set when the import stopped before the end of the file.
@@ -357,6 +364,7 @@ impl Report {
             rolled_back: false,
             columns,
             failures: Vec::new(),
+            failures_not_listed: 0,
             warnings: Vec::new(),
             stopped: None,
             changes: None,
@@ -536,4 +544,9 @@ pub(crate) fn unneutralize(cell: &str) -> &str {
         Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
     }
+}
+
+/// Whether a count is zero (left out of the JSON report).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

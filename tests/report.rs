@@ -521,3 +521,30 @@ proptest! {
         check_any_input(file.as_bytes(), &importer);
     }
 }
+
+#[test]
+fn failures_beyond_the_listed_limit_are_counted_and_warned_about() {
+    let mut csv = String::from("email\n");
+    for i in 0..10 {
+        csv.push_str(&format!("bad{i}\n"));
+    }
+    let report = contacts()
+        .limits(intake::Limits::default().max_listed_failures(4))
+        .import(csv.as_bytes(), &mut MemoryStore::new())
+        .unwrap();
+    assert_counts_add_up(&report);
+    assert_eq!(report.failed, 10);
+    let listed: Vec<u64> = report.failures.iter().map(|f| f.row).collect();
+    assert_eq!(listed, vec![2, 3, 4, 5]);
+    assert_eq!(report.failures_not_listed, 6);
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code == intake::WarningCode::TooManyFailures)
+        .expect("a too_many_failures warning");
+    assert!(
+        warning.message.starts_with("6 more rows failed"),
+        "{}",
+        warning.message
+    );
+}

@@ -425,6 +425,15 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             ));
         }
         self.report.failures.sort_by_key(|f| f.row);
+        if self.report.failures_not_listed > 0 {
+            self.report.warnings.push(Warning::new(
+                WarningCode::TooManyFailures,
+                format!(
+                    "{} more rows failed than are listed here: fix the rows listed, upload the file again, and the next report lists the rest.",
+                    self.report.failures_not_listed
+                ),
+            ));
+        }
         if self.in_transaction {
             let incomplete = self.report.failed > 0 || self.report.stopped.is_some();
             let outcome = if incomplete {
@@ -462,11 +471,15 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     fn fail(&mut self, raw: &RawRow, problems: Vec<Problem>) {
+        self.report.failed += 1;
+        if self.report.failures.len() as u64 >= self.importer.read.limits.listed_failures() {
+            self.report.failures_not_listed += 1;
+            return;
+        }
         let (cells, removed) = self.failed_cells(raw);
         let note = removed.then(|| {
             "The password was removed from this file to keep it safe: enter it again.".to_string()
         });
-        self.report.failed += 1;
         self.report.failures.push(RowFailure {
             row: raw.row,
             line: raw.line,

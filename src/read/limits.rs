@@ -23,6 +23,7 @@ use super::encoding::Fault;
 /// | [columns](Limits::max_columns) | 1,000 | a wide export has a few hundred |
 /// | [cell bytes](Limits::max_cell_bytes) | 128 KiB | Excel's cell holds 32,767 characters: up to 96 KiB of UTF-8 |
 /// | [row bytes](Limits::max_row_bytes) | 1 MiB | bounds what one row costs |
+/// | [listed failures](Limits::max_listed_failures) | 100,000 | about 50 MB of failed rows kept for the report |
 ///
 /// Sizes are counted in bytes of the file as uploaded (file) or of its
 /// text in UTF-8 (cells, rows).
@@ -46,6 +47,7 @@ pub struct Limits {
     columns: u64,
     cell_bytes: u64,
     row_bytes: u64,
+    listed_failures: u64,
 }
 
 impl Default for Limits {
@@ -55,6 +57,7 @@ impl Default for Limits {
             columns: 1_000,
             cell_bytes: 128 << 10,
             row_bytes: 1 << 20,
+            listed_failures: 100_000,
         }
     }
 }
@@ -88,6 +91,34 @@ impl Limits {
     pub fn max_row_bytes(mut self, bytes: u64) -> Limits {
         self.row_bytes = bytes;
         self
+    }
+
+    /// The most failed rows the report lists, each with its cells for the
+    /// failed-rows file. Rows that fail beyond it are counted in
+    /// [`Report::failed`](crate::Report::failed) and
+    /// [`Report::failures_not_listed`](crate::Report::failures_not_listed),
+    /// and a `too_many_failures` warning says so: a file where every row
+    /// fails must not hold every row in memory.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, Limits, MemoryStore};
+    ///
+    /// let csv = "email\nbad1\nbad2\nbad3\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .limits(Limits::default().max_listed_failures(2))
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!((report.failed, report.failures.len()), (3, 2));
+    /// assert_eq!(report.failures_not_listed, 1);
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn max_listed_failures(mut self, failures: u64) -> Limits {
+        self.listed_failures = failures;
+        self
+    }
+
+    /// The limit on listed failures.
+    pub fn listed_failures(&self) -> u64 {
+        self.listed_failures
     }
 
     /// The file limit, in bytes.

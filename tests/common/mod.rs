@@ -74,7 +74,10 @@ pub fn assert_counts_add_up(report: &Report) {
         report.inserted + report.updated + report.unchanged + report.failed,
         "rows != inserted + updated + unchanged + failed in {report:?}"
     );
-    assert_eq!(report.failed, report.failures.len() as u64);
+    assert_eq!(
+        report.failed,
+        report.failures.len() as u64 + report.failures_not_listed
+    );
 }
 
 /// What happened to one row, comparable across imports.
