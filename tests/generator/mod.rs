@@ -1522,7 +1522,8 @@ const COMPANIES: &[&str] = &[
 pub struct Country {
     /// ISO 3166-1 alpha-2.
     pub code: &'static str,
-    calling: &'static str,
+    /// The country calling code, without `+`.
+    pub calling: &'static str,
     /// The national trunk prefix ("0"), empty in the NANP.
     trunk: &'static str,
     /// How people here dial abroad.
