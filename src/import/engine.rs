@@ -876,9 +876,14 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 (target, Action::Update, merged)
             }
         };
+        // Only insert-only imports name the first row of a repeat; the
+        // index costs memory for every key of the file.
+        let remember_rows = policy.mode() == Mode::InsertOnly;
         for key in self.keys(&new_record) {
-            self.owners.insert(key.clone(), Some(target));
-            self.first_row.entry(key).or_insert(row);
+            if remember_rows {
+                self.first_row.entry(key.clone()).or_insert(row);
+            }
+            self.owners.insert(key, Some(target));
         }
         self.records.insert(target, new_record.clone());
         Ok((target, action, new_record))
