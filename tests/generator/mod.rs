@@ -1409,7 +1409,10 @@ pub const CONTACT_HEADERS: &[(&str, &[&str])] = &[
     ),
     ("street2", &["Street 2", "Address Line 2", "Address 2"]),
     ("city", &["City", "Town", "city"]),
-    ("state", &["State", "State/Province", "Province", "State/Region"]),
+    (
+        "state",
+        &["State", "State/Province", "Province", "State/Region"],
+    ),
     (
         "postal_code",
         &["Zip", "Postal Code", "Zip Code", "Postcode", "ZIP"],
