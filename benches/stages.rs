@@ -106,6 +106,7 @@ fn validators(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("validate");
     group
+        .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
     group.throughput(Throughput::Elements(names.len() as u64));
@@ -508,6 +509,7 @@ fn phone_crates(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("phone_parse_e164");
     group
+        .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Elements(inputs.len() as u64));

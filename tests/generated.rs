@@ -484,11 +484,3 @@ fn schema_of_each_flavour_maps_the_generated_header() {
     check(presets::contacts(), Flavour::Contacts);
     check(presets::field_service(), Flavour::FieldService);
 }
-
-#[test]
-#[ignore = "phonenumber 0.3 strips the US national prefix after the exit code 011"]
-fn exit_code_then_a_number_starting_with_1_is_read_right() {
-    // A valid Manchester number dialled from the US.
-    let read = validate::phone("011 44 161 479 4599", Some("US"));
-    assert_eq!(read.ok().as_deref(), Some("+441614794599"));
-}
