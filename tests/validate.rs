@@ -339,3 +339,11 @@ fn not_allowed_through_import_carries_column_and_suggestions() {
     let p = &failure_of(&report, 4).problems[0];
     assert!(!p.suggestions.is_empty());
 }
+
+#[test]
+fn exit_code_011_then_a_number_starting_with_1_is_read_right() {
+    assert_eq!(
+        validate::phone("011 44 161 479 4599", Some("US")).unwrap(),
+        "+441614794599"
+    );
+}
