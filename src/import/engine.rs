@@ -329,14 +329,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         };
         let workers = self.places.len();
         let checked: Vec<CheckedRow> = if workers < 2 || raws.len() < 2 * MIN_ROWS_PER_WORKER {
-            let places = self.places.first_mut();
-            match places {
-                Some(places) => raws.into_iter().map(|raw| check(places, raw)).collect(),
-                None => raws
-                    .into_iter()
-                    .map(|raw| check(&mut PlaceMatcher::new(), raw))
-                    .collect(),
-            }
+            // There is always one matcher per worker; the spare only keeps
+            // this total (it is two empty maps: the data index is shared).
+            let mut spare = PlaceMatcher::new();
+            let places = self.places.first_mut().unwrap_or(&mut spare);
+            raws.into_iter().map(|raw| check(places, raw)).collect()
         } else {
             let per_worker = raws.len().div_ceil(workers);
             let mut chunks: Vec<Vec<RawRow>> = Vec::with_capacity(workers);
