@@ -496,7 +496,7 @@ impl Report {
         let mut out = csv::Writer::from_writer(writer);
         let width = self.header.len();
         let mut header: Vec<String> = self.header.iter().map(|c| neutralize(c)).collect();
-        header.push("errors".to_string());
+        header.push(ERRORS_COLUMN.to_string());
         out.write_record(&header).map_err(write_error)?;
         for failure in &self.failures {
             let mut row: Vec<String> = failure
@@ -525,6 +525,10 @@ fn plural(n: u64, one: &str, many: &str) -> String {
         format!("{n} {many}")
     }
 }
+
+/// The last column of the failed-rows file: why each row failed. An
+/// import of that file, fixed, skips it without a warning.
+pub(crate) const ERRORS_COLUMN: &str = "errors";
 
 /// Characters that make a spreadsheet treat a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];

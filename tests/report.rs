@@ -279,6 +279,22 @@ fn failed_rows_file_fixed_and_uploaded_again_imports_cleanly() {
 }
 
 #[test]
+fn failed_rows_file_uploaded_again_does_not_warn_about_its_errors_column() {
+    let (first, _) = run_fresh("email,first_name\nbad,Ann\n");
+    let fixed = failed_rows_csv(&first).replace("bad,", "ann@example.com,");
+    let (second, _) = run_fresh(&fixed);
+    assert_eq!(second.inserted, 1, "{:?}", second.failures);
+    assert!(second.warnings.is_empty(), "{:?}", second.warnings);
+}
+
+#[test]
+fn a_column_named_errors_before_the_last_is_still_reported_as_ignored() {
+    let (report, _) = run_fresh("errors,email\nnone,ann@example.com\n");
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert_eq!(report.warnings[0].code, intake::WarningCode::IgnoredColumn);
+}
+
+#[test]
 fn neutralised_cells_read_back_as_their_original_values() {
     let (first, _) = run_fresh("email,phone,company\nbad,+1 415 555 0101,=Acme\n");
     let fixed = failed_rows_csv(&first).replace("bad,", "ann@example.com,");

@@ -15,7 +15,7 @@ use crate::read::RawRow;
 use crate::record::{Record, Value};
 use crate::report::{
     Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
-    WarningCode,
+    WarningCode, ERRORS_COLUMN,
 };
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
@@ -188,6 +188,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let mut report = Report::new(header.to_vec(), columns, importer.dry_run);
         for (col, mapping) in report.columns.clone().iter().enumerate() {
             let note = map.note(col).map(str::to_string);
+            // Our own failed-rows file, uploaded again once fixed: its last
+            // column explains the failures and is no data to warn about.
+            if mapping.field.is_none() && col + 1 == header.len() && mapping.column == ERRORS_COLUMN
+            {
+                continue;
+            }
             if mapping.field.is_none() {
                 let message = note.unwrap_or_else(|| {
                     if mapping.column.trim().is_empty() {

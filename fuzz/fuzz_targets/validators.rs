@@ -1,0 +1,46 @@
+//! Every validator on arbitrary text: no panic, and what a validator accepts
+//! it accepts again unchanged (normalizing twice changes nothing).
+#![no_main]
+
+use intake::geo::PlaceMatcher;
+use intake::schema::{Choices, DateFormat};
+use intake::validate;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let input = text.as_ref();
+
+    if let Ok(text) = validate::text(input, 64) {
+        assert_eq!(validate::text(&text, 64).as_deref(), Ok(text.as_str()));
+    }
+    if let Ok(email) = validate::email(input) {
+        assert_eq!(validate::email(&email).as_deref(), Ok(email.as_str()));
+    }
+    for region in [None, Some("US"), Some("GB"), Some("DE")] {
+        if let Ok(phone) = validate::phone(input, region) {
+            assert!(phone.starts_with('+'), "E.164: {phone}");
+            assert_eq!(validate::phone(&phone, None).as_deref(), Ok(phone.as_str()));
+        }
+    }
+    let formats = [
+        DateFormat::iso(),
+        DateFormat::new("YYYY/MM/DD").expect("valid pattern"),
+        DateFormat::new("DD.MM.YYYY").expect("valid pattern"),
+    ];
+    let _ = validate::date(input, &formats);
+    let _ = DateFormat::new(input);
+    if let Ok(number) = validate::number(input) {
+        assert_eq!(validate::number(&number).as_deref(), Ok(number.as_str()));
+    }
+    let _ = validate::password(input);
+    let choices = Choices::new(["Mr", "Mrs", "Dr"]).alias("Doctor", "Dr");
+    if let Ok(choice) = validate::choice(input, &choices) {
+        assert_eq!(validate::choice(&choice, &choices).as_deref(), Ok(choice.as_str()));
+    }
+
+    let mut places = PlaceMatcher::new();
+    let country = places.country(input).unwrap_or_else(|_| "US".to_string());
+    let _ = places.state(&country, input);
+    let _ = places.state("US", input);
+});
