@@ -484,3 +484,50 @@ fn schema_of_each_flavour_maps_the_generated_header() {
     check(presets::contacts(), Flavour::Contacts);
     check(presets::field_service(), Flavour::FieldService);
 }
+
+/// The counts and failed rows of a report: what a dry run must predict.
+fn outcome(report: &Report) -> (u64, u64, u64, u64, Vec<(u64, Vec<&'static str>)>) {
+    let failures = report
+        .failures
+        .iter()
+        .map(|f| (f.row, f.problems.iter().map(|p| p.code.as_str()).collect()))
+        .collect();
+    (
+        report.inserted,
+        report.updated,
+        report.unchanged,
+        report.failed,
+        failures,
+    )
+}
+
+#[test]
+fn a_dry_run_predicts_the_real_import_across_batches_and_policies() {
+    // Many repeats, far apart and in other batches than their first row:
+    // the dry run must remember every customer of the file to decide them.
+    let generator = Generator::new(Flavour::Contacts, 11).repeat_share(0.2);
+    let (bytes, _) = generator.to_vec(3_000);
+    for policy in [Policy::upsert(), Policy::insert_only(), Policy::update_only()] {
+        for batch_size in [7, 1000] {
+            let importer = contacts_importer("US")
+                .policy(policy)
+                .batch_size(batch_size);
+            let mut seeded = MemoryStore::new();
+            // Half the customers exist already, so updates meet the store.
+            let (existing, _) = Generator::new(Flavour::Contacts, 11)
+                .repeat_share(0.2)
+                .to_vec(1_500);
+            import(&contacts_importer("US"), &existing, &mut seeded);
+            let mut for_dry_run = seeded.clone();
+
+            let real = import(&importer, &bytes, &mut seeded);
+            let dry = import(&importer.clone().dry_run(true), &bytes, &mut for_dry_run);
+
+            assert_eq!(
+                outcome(&dry),
+                outcome(&real),
+                "{policy:?}, batches of {batch_size}"
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
+use super::known::{Known, Owner, Target};
 use super::row::{self, CheckedRow};
 use super::{BlankRows, Importer, Progress};
 use crate::error::Error;
@@ -65,15 +66,6 @@ impl StopReason {
             },
         }
     }
-}
-
-/// A customer as the engine knows it during a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Target {
-    /// Already in the store.
-    Stored(CustomerId),
-    /// Created by this import, not yet written (or never, in a dry run).
-    New(u64),
 }
 
 /// What one row comes to before the store has answered.
@@ -142,14 +134,10 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     map: &'a HeaderMap,
     store: &'a mut S,
     report: Report,
-    /// What the engine knows of a key: whose it is (`None`: nobody's).
-    /// Overrides the store, which has not seen this import's pending writes.
-    owners: HashMap<MatchKey, Option<Target>>,
-    /// Current values of the customers in `owners`.
-    records: HashMap<Target, Record>,
-    /// The first row of this import that used each key (insert-only repeats).
-    first_row: HashMap<MatchKey, u64>,
-    next_new: u64,
+    /// Whose each key is and the customers' values, as this import has
+    /// changed them: overrides the store, which has not seen the pending
+    /// writes (or, in a dry run, any).
+    known: Known,
     /// The ids of the schema's identifier fields.
     identifiers: Vec<String>,
     /// Whether an all-or-nothing transaction is open.
@@ -218,7 +206,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         if importer.preview {
             report.changes = Some(Vec::new());
         }
-        let identifiers = schema
+        let identifiers: Vec<String> = schema
             .fields()
             .iter()
             .filter(|f| f.is_identifier())
@@ -230,10 +218,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             map,
             store,
             report,
-            owners: HashMap::new(),
-            records: HashMap::new(),
-            first_row: HashMap::new(),
-            next_new: 0,
+            known: if importer.dry_run {
+                Known::whole_file(identifiers.clone(), importer.policy.mode() == Mode::InsertOnly)
+            } else {
+                Known::per_batch()
+            },
             identifiers,
             in_transaction: false,
             lookup_error: None,
@@ -574,7 +563,10 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 }
             };
             let keys = self.keys(record);
-            if keys.iter().any(|k| !self.owners.contains_key(k)) {
+            if keys
+                .iter()
+                .any(|k| matches!(self.known.owner(k), Owner::Unknown))
+            {
                 // The store's lookup failed for this batch.
                 lookup_failed.push(i);
                 continue;
@@ -599,7 +591,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                         // came before it first.
                         let ids = self.settle(&batch, &mut work)?;
                         for (&new, &id) in &ids {
-                            self.rename(new, Target::Stored(id));
+                            self.known.rename(new, Target::Stored(id));
                         }
                         match ids.get(&target) {
                             Some(&id) => target = Target::Stored(id),
@@ -643,10 +635,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         }
         self.lookup_error = None;
         self.settle(&batch, &mut work)?;
-        if !self.importer.dry_run {
-            // The store now holds this batch: it is the truth again.
-            self.owners.clear();
-            self.records.clear();
+        self.known.end_batch();
+        if let Some(e) = self.known.take_failure() {
+            return Err(Error::new(
+                crate::ErrorKind::StoreFailed,
+                format!("The dry run could not read back its temporary file ({e}); try again."),
+            ));
         }
         Ok(())
     }
@@ -679,12 +673,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     }
                     if let Target::New(_) = write.target {
                         // Never created: later rows must not update it.
-                        for owner in self.owners.values_mut() {
-                            if *owner == Some(write.target) {
-                                *owner = None;
-                            }
-                        }
-                        self.records.remove(&write.target);
+                        self.known.forget(write.target);
                     }
                 }
             }
@@ -692,7 +681,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         for (index, (i, d)) in decided.into_iter().enumerate() {
             if let Some(message) = failed_rows.get(&index) {
                 if let Some(checked) = batch.get(i) {
-                    self.forget_row(checked.raw.row);
+                    self.known.forget_row(checked.raw.row);
                     self.fail(
                         &checked.raw,
                         vec![Problem::new(
@@ -727,18 +716,6 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         Ok(created)
     }
 
-    /// A customer created in this batch now has its store id.
-    fn rename(&mut self, from: Target, to: Target) {
-        for owner in self.owners.values_mut() {
-            if *owner == Some(from) {
-                *owner = Some(to);
-            }
-        }
-        if let Some(record) = self.records.remove(&from) {
-            self.records.insert(to, record);
-        }
-    }
-
     /// Asks the store about every key of the batch the engine does not know.
     fn look_up(&mut self, batch: &[CheckedRow]) -> Result<(), Error> {
         let mut wanted = Vec::new();
@@ -746,7 +723,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         for checked in batch {
             if let Ok(record) = &checked.outcome {
                 for key in self.keys(record) {
-                    if !self.owners.contains_key(&key) && seen.insert(key.clone()) {
+                    let unknown = matches!(self.known.owner(&key), Owner::Unknown);
+                    if unknown && seen.insert(key.clone()) {
                         wanted.push(key);
                     }
                 }
@@ -758,12 +736,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         match self.store.lookup(&wanted) {
             Ok(found) if found.len() == wanted.len() => {
                 for (key, customer) in wanted.into_iter().zip(found) {
-                    let owner = customer.map(|c| {
-                        let target = Target::Stored(c.id);
-                        self.records.entry(target).or_insert(c.record);
-                        target
-                    });
-                    self.owners.insert(key, owner);
+                    self.known.looked_up(key, customer);
                 }
                 Ok(())
             }
@@ -803,9 +776,9 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let policy = self.importer.policy;
         let mut matched: Vec<(Target, &MatchKey)> = Vec::new();
         for key in keys {
-            if let Some(Some(target)) = self.owners.get(key) {
-                if !matched.iter().any(|(t, _)| t == target) {
-                    matched.push((*target, key));
+            if let Owner::Of(target) = self.known.owner(key) {
+                if !matched.iter().any(|(t, _)| *t == target) {
+                    matched.push((target, key));
                 }
             }
         }
@@ -826,7 +799,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         if policy.mode() == Mode::InsertOnly {
             if let Some((key, first)) = keys
                 .iter()
-                .find_map(|k| self.first_row.get(k).map(|r| (k, *r)))
+                .find_map(|k| self.known.first_row(k).map(|r| (k, r)))
             {
                 return Err(Problem::new(
                     ProblemCode::DuplicateInFile,
@@ -852,12 +825,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 ));
             }
             None => {
-                let target = Target::New(self.next_new);
-                self.next_new += 1;
+                let target = self.known.new_target(row);
                 (target, Action::Insert, record.clone())
             }
             Some(target) => {
-                let existing = self.records.get(&target).cloned().unwrap_or_default();
+                let existing = self.known.record(target);
                 let empty: Vec<&str> = checked.empty.iter().map(String::as_str).collect();
                 // A password that is the one already stored keeps its hash
                 // (a new salt would make every re-import an update).
@@ -874,7 +846,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     return Ok((target, Action::Unchanged, merged));
                 }
                 for old in self.keys(&existing) {
-                    self.owners.insert(old, None);
+                    self.known.free(old);
                 }
                 (target, Action::Update, merged)
             }
@@ -884,17 +856,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let remember_rows = policy.mode() == Mode::InsertOnly;
         for key in self.keys(&new_record) {
             if remember_rows {
-                self.first_row.entry(key.clone()).or_insert(row);
+                self.known.remember_first_row(&key, row);
             }
-            self.owners.insert(key, Some(target));
+            self.known.claim(key, target);
         }
-        self.records.insert(target, new_record.clone());
+        self.known.set_record(target, &new_record);
         Ok((target, action, new_record))
-    }
-
-    /// Forgets that `row` introduced keys (its write failed).
-    fn forget_row(&mut self, row: u64) {
-        self.first_row.retain(|_, r| *r != row);
     }
 
     /// Sends the pending writes; one result per write: the customer's id,

@@ -1,6 +1,7 @@
 //! The [`Importer`]: drives rows through the pipeline into a [`Store`].
 
 mod engine;
+mod known;
 mod progress;
 mod row;
 
