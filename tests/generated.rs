@@ -485,8 +485,11 @@ fn schema_of_each_flavour_maps_the_generated_header() {
     check(presets::field_service(), Flavour::FieldService);
 }
 
+/// Inserted, updated, unchanged, failed; and each failed row's codes.
+type Outcome = (u64, u64, u64, u64, Vec<(u64, Vec<&'static str>)>);
+
 /// The counts and failed rows of a report: what a dry run must predict.
-fn outcome(report: &Report) -> (u64, u64, u64, u64, Vec<(u64, Vec<&'static str>)>) {
+fn outcome(report: &Report) -> Outcome {
     let failures = report
         .failures
         .iter()
@@ -507,7 +510,11 @@ fn a_dry_run_predicts_the_real_import_across_batches_and_policies() {
     // the dry run must remember every customer of the file to decide them.
     let generator = Generator::new(Flavour::Contacts, 11).repeat_share(0.2);
     let (bytes, _) = generator.to_vec(3_000);
-    for policy in [Policy::upsert(), Policy::insert_only(), Policy::update_only()] {
+    for policy in [
+        Policy::upsert(),
+        Policy::insert_only(),
+        Policy::update_only(),
+    ] {
         for batch_size in [7, 1000] {
             let importer = contacts_importer("US")
                 .policy(policy)

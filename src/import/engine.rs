@@ -219,7 +219,10 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             store,
             report,
             known: if importer.dry_run {
-                Known::whole_file(identifiers.clone(), importer.policy.mode() == Mode::InsertOnly)
+                Known::whole_file(
+                    identifiers.clone(),
+                    importer.policy.mode() == Mode::InsertOnly,
+                )
             } else {
                 Known::per_batch()
             },
@@ -549,20 +552,29 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     fn process(&mut self, mut batch: Vec<CheckedRow>) -> Result<(), Error> {
         self.report.rows += batch.len() as u64;
         self.hash_passwords(&mut batch);
-        self.look_up(&batch)?;
+        // Each valid row's keys and record, taken out of the batch once:
+        // the rows' decisions move them on instead of copying them.
+        let mut rows: Vec<Option<(Record, Vec<MatchKey>)>> = batch
+            .iter_mut()
+            .map(|checked| {
+                let record = std::mem::take(checked.outcome.as_mut().ok()?);
+                let keys = self.keys(&record);
+                Some((record, keys))
+            })
+            .collect();
+        self.look_up(&rows)?;
 
         let mut work = BatchWork::default();
         let mut lookup_failed = Vec::new();
 
-        for (i, checked) in batch.iter().enumerate() {
-            let record = match &checked.outcome {
-                Ok(record) => record,
-                Err(problems) => {
+        for (i, (checked, row)) in batch.iter().zip(rows.iter_mut()).enumerate() {
+            // Only a row that failed its checks has no record.
+            let Some((record, keys)) = row.take() else {
+                if let Err(problems) = &checked.outcome {
                     self.fail(&checked.raw, problems.clone());
-                    continue;
                 }
+                continue;
             };
-            let keys = self.keys(record);
             if keys
                 .iter()
                 .any(|k| matches!(self.known.owner(k), Owner::Unknown))
@@ -571,7 +583,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 lookup_failed.push(i);
                 continue;
             }
-            let (mut target, action, new_record) = match self.decide(checked, record, &keys) {
+            let values = self.importer.preview.then(|| record.clone());
+            let (mut target, action, new_record) = match self.decide(checked, record, keys) {
                 Ok(decision) => decision,
                 Err(problem) => {
                     self.fail(&checked.raw, vec![problem]);
@@ -590,9 +603,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                         // An update needs the new customer's id: write what
                         // came before it first.
                         let ids = self.settle(&batch, &mut work)?;
-                        for (&new, &id) in &ids {
-                            self.known.rename(new, Target::Stored(id));
-                        }
+                        self.known.rename(&ids);
                         match ids.get(&target) {
                             Some(&id) => target = Target::Stored(id),
                             None => {
@@ -614,7 +625,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 Decided {
                     row: checked.raw.row,
                     action,
-                    values: self.importer.preview.then(|| record.clone()),
+                    values,
                     city_filled: checked.city_filled,
                 },
                 target,
@@ -717,16 +728,14 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     /// Asks the store about every key of the batch the engine does not know.
-    fn look_up(&mut self, batch: &[CheckedRow]) -> Result<(), Error> {
+    fn look_up(&mut self, rows: &[Option<(Record, Vec<MatchKey>)>]) -> Result<(), Error> {
         let mut wanted = Vec::new();
         let mut seen = HashSet::new();
-        for checked in batch {
-            if let Ok(record) = &checked.outcome {
-                for key in self.keys(record) {
-                    let unknown = matches!(self.known.owner(&key), Owner::Unknown);
-                    if unknown && seen.insert(key.clone()) {
-                        wanted.push(key);
-                    }
+        for (_, keys) in rows.iter().flatten() {
+            for key in keys {
+                let unknown = matches!(self.known.owner(key), Owner::Unknown);
+                if unknown && seen.insert(key) {
+                    wanted.push(key.clone());
                 }
             }
         }
@@ -770,12 +779,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     fn decide(
         &mut self,
         checked: &CheckedRow,
-        record: &Record,
-        keys: &[MatchKey],
+        record: Record,
+        keys: Vec<MatchKey>,
     ) -> Result<(Target, Action, Record), Problem> {
         let policy = self.importer.policy;
         let mut matched: Vec<(Target, &MatchKey)> = Vec::new();
-        for key in keys {
+        for key in &keys {
             if let Owner::Of(target) = self.known.owner(key) {
                 if !matched.iter().any(|(t, _)| *t == target) {
                     matched.push((target, key));
@@ -817,7 +826,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             }
         }
 
-        let (target, action, new_record) = match matched {
+        let (target, action, new_record, keys) = match matched {
             None if policy.mode() == Mode::UpdateOnly => {
                 return Err(Problem::new(
                     ProblemCode::NotFound,
@@ -826,14 +835,19 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             }
             None => {
                 let target = self.known.new_target(row);
-                (target, Action::Insert, record.clone())
+                (target, Action::Insert, record, keys)
             }
             Some(target) => {
                 let existing = self.known.record(target);
-                let empty: Vec<&str> = checked.empty.iter().map(String::as_str).collect();
+                let fields = self.importer.schema.fields();
+                let empty: Vec<&str> = checked
+                    .empty
+                    .iter()
+                    .filter_map(|&f| fields.get(f).map(|f| f.id()))
+                    .collect();
                 // A password that is the one already stored keeps its hash
                 // (a new salt would make every re-import an update).
-                let mut record = record.clone();
+                let mut record = record;
                 for (field, plain) in &checked.secrets {
                     if let Some(Value::PasswordHash(old)) = existing.get(field) {
                         if self.importer.hasher.verify(&plain.0, old) {
@@ -848,13 +862,14 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 for old in self.keys(&existing) {
                     self.known.free(old);
                 }
-                (target, Action::Update, merged)
+                let keys = self.keys(&merged);
+                (target, Action::Update, merged, keys)
             }
         };
         // Only insert-only imports name the first row of a repeat; the
         // index costs memory for every key of the file.
         let remember_rows = policy.mode() == Mode::InsertOnly;
-        for key in self.keys(&new_record) {
+        for key in keys {
             if remember_rows {
                 self.known.remember_first_row(&key, row);
             }

@@ -207,22 +207,30 @@ impl Known {
         }
     }
 
-    /// A customer created in this batch now has its store id.
-    pub fn rename(&mut self, from: Target, to: Target) {
+    /// Customers created in this batch now have their store ids.
+    pub fn rename(&mut self, ids: &HashMap<Target, CustomerId>) {
+        if ids.is_empty() {
+            return;
+        }
         match self {
             Known::PerBatch(known) => {
+                // One pass over the keys, whatever the number of customers.
                 for owner in known.owners.values_mut() {
-                    if *owner == Some(from) {
-                        *owner = Some(to);
+                    if let Some(&id) = owner.as_ref().and_then(|t| ids.get(t)) {
+                        *owner = Some(Target::Stored(id));
                     }
                 }
-                if let Some(record) = known.records.remove(&from) {
-                    known.records.insert(to, record);
+                for (from, &id) in ids {
+                    if let Some(record) = known.records.remove(from) {
+                        known.records.insert(Target::Stored(id), record);
+                    }
                 }
             }
             Known::WholeFile(known) => {
-                if let (Target::New(n), Target::Stored(id)) = (from, to) {
-                    known.renamed.insert(n, id);
+                for (from, &id) in ids {
+                    if let Target::New(n) = *from {
+                        known.renamed.insert(n, id);
+                    }
                 }
             }
         }

@@ -15,8 +15,9 @@ pub(crate) struct CheckedRow {
     pub raw: RawRow,
     /// The record, or the row's problems.
     pub outcome: Result<Record, Vec<Problem>>,
-    /// Fields whose column is in the file but whose cell is empty.
-    pub empty: Vec<String>,
+    /// Fields (indexes into the schema's) whose column is in the file but
+    /// whose cell is empty.
+    pub empty: Vec<usize>,
     /// Password fields and their plain text, until hashed.
     pub secrets: Vec<(String, Plain)>,
     /// Whether the city was filled in by [`Rule::DefaultCity`].
@@ -53,7 +54,7 @@ pub(crate) fn check(
         let column = header.get(col).map(String::as_str).unwrap_or("");
         let value = unneutralize(cell.trim());
         if value.is_empty() {
-            empty.push(field.id().to_string());
+            empty.push(f);
             continue;
         }
         if let Some(slot) = filled.get_mut(f) {
@@ -116,8 +117,8 @@ pub(crate) fn check(
 
     // Missing trailing cells read as empty (spreadsheets drop them).
     for col in raw.cells.len()..map.width() {
-        if let Some(field) = map.field_of(col).and_then(|f| fields.get(f)) {
-            empty.push(field.id().to_string());
+        if let Some(f) = map.field_of(col) {
+            empty.push(f);
         }
     }
 
@@ -187,7 +188,7 @@ pub(crate) fn check(
                 if let Some(slot) = filled.get_mut(c) {
                     *slot = true;
                 }
-                empty.retain(|e| e != city);
+                empty.retain(|&e| e != c);
             }
         }
     }
