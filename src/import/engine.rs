@@ -490,8 +490,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let fields = self.importer.schema.fields();
         let mut removed = false;
         let cells = raw
-            .cells
-            .iter()
+            .cells()
             .enumerate()
             .map(|(col, cell)| {
                 let secret = self
@@ -503,7 +502,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     removed = true;
                     String::new()
                 } else {
-                    cell.clone()
+                    cell.to_string()
                 }
             })
             .collect();

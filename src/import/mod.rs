@@ -451,13 +451,10 @@ impl Importer {
         I: IntoIterator<Item = Vec<String>>,
         S: Store + ?Sized,
     {
-        let rows = rows.into_iter().zip(2u64..).map(|(cells, n)| {
-            Ok(RawRow {
-                cells,
-                row: n,
-                line: n,
-            })
-        });
+        let rows = rows
+            .into_iter()
+            .zip(2u64..)
+            .map(|(cells, n)| Ok(RawRow::new(cells, n, n)));
         self.run(header, rows, None, store)
     }
 

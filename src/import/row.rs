@@ -48,7 +48,7 @@ pub(crate) fn check(
     // presence must not pile onto a cell that is there but invalid.
     let mut filled = vec![false; fields.len()];
 
-    for (col, cell) in raw.cells.iter().enumerate() {
+    for (col, cell) in raw.cells().enumerate() {
         let Some(f) = map.field_of(col) else { continue };
         let Some(field) = fields.get(f) else { continue };
         let column = header.get(col).map(String::as_str).unwrap_or("");
@@ -63,7 +63,7 @@ pub(crate) fn check(
         if field.is_secret() {
             // Passwords are kept exactly as typed, and only until hashed.
             match validate::password(cell) {
-                Ok(()) => secrets.push((field.id().to_string(), Plain(cell.clone()))),
+                Ok(()) => secrets.push((field.id().to_string(), Plain(cell.to_string()))),
                 Err(invalid) => problems.push(problem(field, column, invalid)),
             }
             continue;
@@ -116,15 +116,14 @@ pub(crate) fn check(
     }
 
     // Missing trailing cells read as empty (spreadsheets drop them).
-    for col in raw.cells.len()..map.width() {
+    for col in raw.len()..map.width() {
         if let Some(f) = map.field_of(col) {
             empty.push(f);
         }
     }
 
     let extra = raw
-        .cells
-        .iter()
+        .cells()
         .skip(map.width())
         .filter(|c| !c.trim().is_empty())
         .count();

@@ -103,10 +103,15 @@ impl<R: io::Read> io::Read for Text<R> {
 }
 
 /// One data row as read: its cells and where it stands in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The cells sit end to end in one string (two allocations a row, not one
+/// per cell: rows are read by the million).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct RawRow {
-    /// The cells, as written (not yet trimmed).
-    pub cells: Vec<String>,
+    /// The cells, as written (not yet trimmed), one after the other.
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
     /// The spreadsheet row (header = 1).
     pub row: u64,
     /// The physical line where the record starts (1-based).
@@ -114,9 +119,50 @@ pub(crate) struct RawRow {
 }
 
 impl RawRow {
+    /// A row of these cells.
+    pub fn new<I, S>(cells: I, row: u64, line: u64) -> RawRow
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut raw = RawRow {
+            row,
+            line,
+            ..RawRow::default()
+        };
+        for cell in cells {
+            raw.push(cell.as_ref());
+        }
+        raw
+    }
+
+    /// Adds a cell at the end.
+    pub fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// The cells, in column order.
+    pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| self.text.get(start..end).unwrap_or_default())
+    }
+
+    /// How many cells the row has.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The cells as strings of their own.
+    pub fn into_cells(self) -> Vec<String> {
+        self.cells().map(str::to_string).collect()
+    }
+
     /// Whether every cell is empty or white space: not a customer.
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.text.trim().is_empty()
     }
 }
 
@@ -166,7 +212,7 @@ impl<R: io::Read> CsvRows<R> {
                 ))
             }
             Some(Err(e)) => return Err(e),
-            Some(Ok(raw)) => raw.cells,
+            Some(Ok(raw)) => raw.into_cells(),
         };
         let mut header = header;
         // The decoder drops a byte-order mark; one more remains when a
@@ -217,11 +263,7 @@ impl<R: io::Read> CsvRows<R> {
                 // a row, so count them to keep row numbers right.
                 let skipped = line.saturating_sub(self.end_line + 1);
                 self.row += skipped;
-                let blank = RawRow {
-                    cells: Vec::new(),
-                    row: self.row,
-                    line: line.saturating_sub(1),
-                };
+                let blank = RawRow::new(&[] as &[&str], self.row, line.saturating_sub(1));
                 self.row += 1;
                 let newlines = self
                     .record
@@ -229,12 +271,17 @@ impl<R: io::Read> CsvRows<R> {
                     .map(|c| c.iter().filter(|b| **b == b'\n').count() as u64)
                     .sum::<u64>();
                 self.end_line = line + newlines;
-                let mut cells = Vec::with_capacity(self.record.len());
+                let mut raw = RawRow {
+                    text: String::with_capacity(self.record.as_slice().len()),
+                    ends: Vec::with_capacity(self.record.len()),
+                    row: self.row,
+                    line,
+                };
                 for cell in self.record.iter() {
                     // The decoder hands over UTF-8 only; checked all the same
                     // so that a slip there fails the row, never panics.
                     match std::str::from_utf8(cell) {
-                        Ok(s) => cells.push(s.to_string()),
+                        Ok(s) => raw.push(s),
                         Err(_) => {
                             return Some(Err(Error::new(
                                 ErrorKind::Unreadable,
@@ -247,11 +294,6 @@ impl<R: io::Read> CsvRows<R> {
                         }
                     }
                 }
-                let raw = RawRow {
-                    cells,
-                    row: self.row,
-                    line,
-                };
                 if skipped > 0 && !first_record {
                     // Empty lines between records are a blank row, which may
                     // end the data.

@@ -90,11 +90,7 @@ impl Iterator for SheetRows {
         // Spreadsheet rows count from 1.
         let number = self.next_row + 1;
         let cells = self.next_cells();
-        Some(Ok(RawRow {
-            cells,
-            row: number,
-            line: number,
-        }))
+        Some(Ok(RawRow::new(cells, number, number)))
     }
 }
 
