@@ -282,8 +282,8 @@ pub(super) struct WholeFile {
     /// Key digest → customer: `STORED_BIT | index in stored_ids`, or the
     /// number of a new customer. Two keys with one digest are told apart
     /// by reading the customer back; the loser goes to `exact`, as does a
-    /// customer beyond 2³¹ new or stored ones. Eight bytes an entry.
-    index: HashMap<u32, u32, BuildHasherDefault<Spread>>,
+    /// customer beyond 2³¹ new or stored ones.
+    index: DigestIndex,
     /// Keys the index cannot hold: digest collisions and freed keys.
     exact: HashMap<MatchKey, Option<Target>>,
     /// Keys the store has no customer for, during the current batch.
@@ -307,7 +307,7 @@ impl WholeFile {
         WholeFile {
             identifiers,
             seed: RandomState::new(),
-            index: HashMap::default(),
+            index: DigestIndex::default(),
             exact: HashMap::new(),
             absent: HashSet::new(),
             new: Vec::new(),
@@ -363,7 +363,7 @@ impl WholeFile {
             return owner.map_or(Owner::Nobody, Owner::Of);
         }
         let digest = self.digest(key);
-        if let Some(target) = self.index.get(&digest).and_then(|&c| self.decode(c)) {
+        if let Some(target) = self.index.get(digest).and_then(|c| self.decode(c)) {
             if self.holds(target, key) {
                 return Owner::Of(target);
             }
@@ -385,7 +385,7 @@ impl WholeFile {
             return;
         };
         let digest = self.digest(&key);
-        match self.index.get(&digest).copied() {
+        match self.index.get(digest) {
             None => {
                 self.index.insert(digest, code);
             }
@@ -450,6 +450,97 @@ impl WholeFile {
                 if let Some(entry) = self.stored.get_mut(&id) {
                     entry.0 = offset;
                 }
+            }
+        }
+    }
+}
+
+/// Digest → code, in eight bytes an entry: a sorted array, and the latest
+/// entries in a small map merged into it now and then. (A hash map of the
+/// same entries takes 18 bytes each, twice that while it grows.)
+#[derive(Default)]
+struct DigestIndex {
+    /// Sorted by digest; each digest once.
+    sorted: Vec<(u32, u32)>,
+    recent: HashMap<u32, u32, BuildHasherDefault<Spread>>,
+}
+
+/// Entries the recent map takes before it is merged: small next to the
+/// array, big enough that merging (a pass over the array) is rare.
+const RECENT_ENTRIES: usize = 1 << 16;
+
+impl DigestIndex {
+    fn get(&self, digest: u32) -> Option<u32> {
+        if let Some(&code) = self.recent.get(&digest) {
+            return Some(code);
+        }
+        self.position(digest)
+            .ok()
+            .and_then(|i| self.sorted.get(i))
+            .map(|&(_, code)| code)
+    }
+
+    fn insert(&mut self, digest: u32, code: u32) {
+        if let Ok(i) = self.position(digest) {
+            if let Some(entry) = self.sorted.get_mut(i) {
+                entry.1 = code;
+                return;
+            }
+        }
+        self.recent.insert(digest, code);
+        if self.recent.len() >= RECENT_ENTRIES.max(self.sorted.len() / 8) {
+            self.merge();
+        }
+    }
+
+    /// Where `digest` is in the sorted array, or would be. Digests are
+    /// uniform, so a guess from the digest's value lands close; a binary
+    /// search of the neighbourhood finishes.
+    fn position(&self, digest: u32) -> Result<usize, usize> {
+        let len = self.sorted.len();
+        if len == 0 {
+            return Err(0);
+        }
+        let guess = ((u64::from(digest) * len as u64) >> 32) as usize;
+        let mut low = guess.saturating_sub(1024);
+        let mut high = guess.saturating_add(1024).min(len);
+        // Widen the window until it holds the digest's place.
+        while low > 0 && self.sorted.get(low).is_some_and(|e| e.0 > digest) {
+            low = low.saturating_sub(high - low);
+        }
+        while high < len && self.sorted.get(high - 1).is_some_and(|e| e.0 < digest) {
+            high = high.saturating_add(high - low).min(len);
+        }
+        let window = self.sorted.get(low..high).unwrap_or_default();
+        window
+            .binary_search_by_key(&digest, |e| e.0)
+            .map(|i| i + low)
+            .map_err(|i| i + low)
+    }
+
+    fn merge(&mut self) {
+        let mut recent: Vec<(u32, u32)> = self.recent.drain().collect();
+        recent.sort_unstable_by_key(|e| e.0);
+        // Grown in place (a large block is remapped, not copied), then
+        // merged from the back so nothing else is allocated.
+        self.sorted.reserve_exact(recent.len());
+        let mut old = self.sorted.len();
+        let mut new = recent.len();
+        self.sorted.resize(old + new, (0, 0));
+        let mut out = old + new;
+        while new > 0 {
+            let take_old =
+                old > 0 && self.sorted.get(old - 1).map(|e| e.0) > recent.get(new - 1).map(|e| e.0);
+            out -= 1;
+            let entry = if take_old {
+                old -= 1;
+                self.sorted.get(old).copied()
+            } else {
+                new -= 1;
+                recent.get(new).copied()
+            };
+            if let (Some(entry), Some(slot)) = (entry, self.sorted.get_mut(out)) {
+                *slot = entry;
             }
         }
     }
@@ -658,6 +749,23 @@ mod tests {
             assert_eq!(spill.read(offset), Some(ann()));
         }
         assert!(spill.failure.is_none());
+    }
+
+    #[test]
+    fn the_digest_index_finds_every_entry_across_merges() {
+        let mut index = DigestIndex::default();
+        let digest = |i: u32| i.wrapping_mul(2_654_435_761);
+        for i in 0..300_000u32 {
+            index.insert(digest(i), i);
+        }
+        assert!(index.sorted.len() > 200_000, "merged into the array");
+        assert!(index.sorted.windows(2).all(|w| w[0].0 < w[1].0));
+        for i in (0..300_000u32).step_by(7) {
+            assert_eq!(index.get(digest(i)), Some(i));
+        }
+        assert_eq!(index.get(digest(300_001)), None);
+        index.insert(digest(5), 99);
+        assert_eq!(index.get(digest(5)), Some(99));
     }
 
     #[test]
