@@ -24,20 +24,20 @@ use crate::record::{Record, Value};
 /// ```
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
-    customers: HashMap<CustomerId, Record>,
+    /// Customer `CustomerId(n)` is at `n - 1`: ids are handed out in
+    /// order and never removed, so no map (and no rehashing as it grows).
+    customers: Vec<Record>,
     index: HashMap<MatchKey, CustomerId>,
     key_fields: Vec<String>,
-    next_id: u64,
     snapshot: Option<Box<MemoryStore>>,
 }
 
 impl Default for MemoryStore {
     fn default() -> MemoryStore {
         MemoryStore {
-            customers: HashMap::new(),
+            customers: Vec::new(),
             index: HashMap::new(),
             key_fields: vec!["email".into(), "phone".into()],
-            next_id: 1,
             snapshot: None,
         }
     }
@@ -77,7 +77,7 @@ impl MemoryStore {
 
     /// The customer with id `id`.
     pub fn get(&self, id: CustomerId) -> Option<Customer> {
-        self.customers.get(&id).map(|record| Customer {
+        self.slot(id).map(|record| Customer {
             id,
             record: record.clone(),
         })
@@ -85,16 +85,18 @@ impl MemoryStore {
 
     /// Every customer, in id order.
     pub fn customers(&self) -> Vec<Customer> {
-        let mut all: Vec<Customer> = self
-            .customers
+        self.customers
             .iter()
-            .map(|(id, record)| Customer {
-                id: *id,
+            .zip(1u64..)
+            .map(|(record, n)| Customer {
+                id: CustomerId(n),
                 record: record.clone(),
             })
-            .collect();
-        all.sort_by_key(|c| c.id);
-        all
+            .collect()
+    }
+
+    fn slot(&self, id: CustomerId) -> Option<&Record> {
+        self.customers.get(index_of(id)?)
     }
 
     fn keys_of(&self, record: &Record) -> Vec<MatchKey> {
@@ -129,18 +131,16 @@ impl MemoryStore {
             Write::Insert(record) => {
                 let keys = self.keys_of(record);
                 self.check_unique(&keys, None)?;
-                let id = CustomerId(self.next_id);
-                self.next_id += 1;
+                let id = CustomerId(self.customers.len() as u64 + 1);
                 for key in keys {
                     self.index.insert(key, id);
                 }
-                self.customers.insert(id, record.clone());
+                self.customers.push(record.clone());
                 Ok(id)
             }
             Write::Update { id, record } => {
                 let old = self
-                    .customers
-                    .get(id)
+                    .slot(*id)
                     .ok_or_else(|| StoreError::new(format!("customer {id} does not exist")))?;
                 let old_keys = self.keys_of(old);
                 let keys = self.keys_of(record);
@@ -151,11 +151,18 @@ impl MemoryStore {
                 for key in keys {
                     self.index.insert(key, *id);
                 }
-                self.customers.insert(*id, record.clone());
+                if let Some(slot) = index_of(*id).and_then(|i| self.customers.get_mut(i)) {
+                    *slot = record.clone();
+                }
                 Ok(*id)
             }
         }
     }
+}
+
+/// Where customer `id` is in `MemoryStore::customers`.
+fn index_of(id: CustomerId) -> Option<usize> {
+    usize::try_from(id.0.checked_sub(1)?).ok()
 }
 
 impl Store for MemoryStore {
