@@ -230,6 +230,25 @@ impl Importer {
     }
 
     /// A dry run makes every decision a real run would and writes nothing.
+    ///
+    /// Nothing is written to the store, so the dry run itself remembers
+    /// the file's customers to decide their repeats: a few bytes per key in
+    /// memory, their values in an unnamed temporary file (from
+    /// [`std::env::temp_dir`], removed when the import ends; in memory if
+    /// no such file can be made). Passwords are in it only as hashes.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\nann@example.com\n";
+    /// let mut store = MemoryStore::new();
+    /// let report = Importer::new(presets::contacts())
+    ///     .dry_run(true)
+    ///     .import(csv.as_bytes(), &mut store)?;
+    /// assert_eq!(report.inserted, 1);
+    /// assert!(store.is_empty());
+    /// # Ok::<(), intake::Error>(())
+    /// ```
     pub fn dry_run(mut self, dry_run: bool) -> Importer {
         self.dry_run = dry_run;
         self
