@@ -20,7 +20,7 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
     Throughput,
 };
-use generator::{Flavour, Generator};
+use generator::{CheapHasher, Flavour, Generator};
 use intake::{
     presets, Argon2Hasher, Context, Importer, MemoryStore, PasswordHasher, Policy, Report,
 };
@@ -37,20 +37,6 @@ fn csv_baseline(bytes: &[u8]) -> u64 {
         fields += record.len() as u64;
     }
     fields
-}
-
-/// A password hasher that costs next to nothing, so Argon2 does not hide
-/// the rest of the import. Never use it for real passwords.
-#[derive(Debug)]
-struct CheapHasher;
-
-impl PasswordHasher for CheapHasher {
-    fn hash(&self, plain: &str) -> Result<String, String> {
-        Ok(format!("cheap${}", plain.len()))
-    }
-    fn verify(&self, plain: &str, hash: &str) -> bool {
-        hash == format!("cheap${}", plain.len())
-    }
 }
 
 fn import_fresh(importer: &Importer, bytes: &[u8]) -> (Report, MemoryStore) {

@@ -8,25 +8,12 @@ use std::io::{self, Read};
 use std::sync::mpsc;
 use std::thread;
 
-use generator::{Flavour, Generator, Planted, Rng};
+use generator::{CheapHasher, Flavour, Generator, Planted, Rng};
 use intake::geo::PlaceMatcher;
 use intake::{
-    presets, validate, CityDirectory, Context, FieldKind, Importer, MemoryStore, PasswordHasher,
-    Policy, Report, Schema,
+    presets, validate, CityDirectory, Context, FieldKind, Importer, MemoryStore, Policy, Report,
+    Schema,
 };
-
-/// A hasher for tests: Argon2 would dominate the run time.
-#[derive(Debug)]
-struct CheapHasher;
-
-impl PasswordHasher for CheapHasher {
-    fn hash(&self, plain: &str) -> Result<String, String> {
-        Ok(format!("cheap${}", plain.len()))
-    }
-    fn verify(&self, plain: &str, hash: &str) -> bool {
-        hash == format!("cheap${}", plain.len())
-    }
-}
 
 fn contacts_importer(home: &str) -> Importer {
     Importer::new(presets::contacts())

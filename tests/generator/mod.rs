@@ -23,7 +23,22 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use intake::MemoryCityDirectory;
+use intake::{MemoryCityDirectory, PasswordHasher};
+
+/// A password hasher that costs next to nothing, so Argon2 does not hide
+/// the rest of an import of generated field-service files. Never use it for
+/// real passwords.
+#[derive(Debug)]
+pub struct CheapHasher;
+
+impl PasswordHasher for CheapHasher {
+    fn hash(&self, plain: &str) -> Result<String, String> {
+        Ok(format!("cheap${}", plain.len()))
+    }
+    fn verify(&self, plain: &str, hash: &str) -> bool {
+        hash == format!("cheap${}", plain.len())
+    }
+}
 
 /// Which preset's columns a file has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
