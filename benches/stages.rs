@@ -320,13 +320,14 @@ fn memory_store(c: &mut Criterion) {
     const STORED: u64 = 100_000;
     const BATCH: u64 = 1_000;
     let mut big = MemoryStore::new();
-    let writes: Vec<Write> = (0..STORED).map(|i| Write::Insert(customer(i))).collect();
-    for chunk in writes.chunks(10_000) {
+    for start in (0..STORED).step_by(10_000) {
+        let chunk = (start..start + 10_000)
+            .map(|i| Write::Insert(customer(i)))
+            .collect();
         if big.apply(chunk).is_err() {
             panic!("the store refused the seed customers");
         }
     }
-    drop(writes);
     // Half the keys find a customer, half find none; emails and phones.
     let mut rng = Rng::new(3);
     let keys: Vec<MatchKey> = (0..BATCH)
@@ -347,7 +348,7 @@ fn memory_store(c: &mut Criterion) {
         .map(|i| Write::Insert(customer(STORED + i)))
         .collect();
     let mut small = MemoryStore::new();
-    let ids: Vec<CustomerId> = match small.apply(&inserts) {
+    let ids: Vec<CustomerId> = match small.apply(inserts.clone()) {
         Ok(results) => results.into_iter().filter_map(Result::ok).collect(),
         Err(e) => panic!("the store refused the batch: {e}"),
     };
@@ -371,9 +372,9 @@ fn memory_store(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("apply_inserts", BATCH), |b| {
         b.iter_batched(
-            MemoryStore::new,
-            |mut store| {
-                let results = store.apply(&inserts);
+            || (MemoryStore::new(), inserts.clone()),
+            |(mut store, inserts)| {
+                let results = store.apply(inserts);
                 (results, store)
             },
             BatchSize::SmallInput,
@@ -381,9 +382,9 @@ fn memory_store(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("apply_updates", BATCH), |b| {
         b.iter_batched(
-            || small.clone(),
-            |mut store| {
-                let results = store.apply(&updates);
+            || (small.clone(), updates.clone()),
+            |(mut store, updates)| {
+                let results = store.apply(updates);
                 (results, store)
             },
             BatchSize::SmallInput,

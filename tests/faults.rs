@@ -54,7 +54,7 @@ impl<S: Store> Store for FaultyStore<S> {
 
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         let n = self.applies;
         self.applies += 1;
@@ -70,7 +70,7 @@ impl<S: Store> Store for FaultyStore<S> {
                 results.push(Err(StoreError::new("disk quota exceeded")));
                 continue;
             }
-            let mut one = self.inner.apply(std::slice::from_ref(write))?;
+            let mut one = self.inner.apply(vec![write])?;
             results.push(
                 one.pop()
                     .unwrap_or_else(|| Err(StoreError::new("no result"))),

@@ -289,7 +289,7 @@ fn rows_are_written_before_the_whole_file_is_read() {
         }
         fn apply(
             &mut self,
-            writes: &[intake::Write],
+            writes: Vec<intake::Write>,
         ) -> Result<Vec<Result<intake::CustomerId, intake::StoreError>>, intake::StoreError>
         {
             self.first_apply_saw_done.get_or_insert(self.done.get());

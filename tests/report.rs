@@ -464,7 +464,7 @@ fn atomic_import_into_a_store_without_transactions_is_refused() {
         }
         fn apply(
             &mut self,
-            writes: &[Write],
+            writes: Vec<Write>,
         ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
             self.0.apply(writes)
         }

@@ -256,7 +256,7 @@ fn a_lookup_of_many_keys_is_one_query_without_a_parameter_limit() {
     let mut store = SqliteStore::in_memory().unwrap();
     let mut ann = Record::new();
     ann.insert("email", Value::Email("ann@example.com".into()));
-    store.apply(&[Write::Insert(ann)]).unwrap();
+    store.apply(vec![Write::Insert(ann)]).unwrap();
     let mut keys: Vec<MatchKey> = (0..40_000)
         .map(|i| email(&format!("user{i}@example.com")))
         .collect();
@@ -336,10 +336,10 @@ impl Store for Interloper {
     }
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         if let Some((mut other, record)) = self.other.take() {
-            let results = other.apply(&[Write::Insert(record)])?;
+            let results = other.apply(vec![Write::Insert(record)])?;
             assert!(results[0].is_ok(), "{results:?}");
         }
         self.inner.apply(writes)
@@ -441,7 +441,7 @@ fn apply_fails_single_writes_and_keeps_the_others() {
         r
     };
     let results = store
-        .apply(&[
+        .apply(vec![
             Write::Insert(person("Ann", "ann@example.com")),
             Write::Insert(person("Imposter", "ann@example.com")),
             Write::Update {
@@ -475,7 +475,7 @@ fn apply_fails_single_writes_and_keeps_the_others() {
     let mut moved = person("Ann", "ann.lee@example.com");
     moved.insert("phone", Value::Phone("+14155550101".into()));
     let results = store
-        .apply(&[Write::Update {
+        .apply(vec![Write::Update {
             id: ann,
             record: moved.clone(),
         }])
@@ -502,7 +502,7 @@ impl Store for Counting {
     }
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.applies += 1;
         self.inner.apply(writes)

@@ -67,7 +67,7 @@ fn memory_store_lookup_answers_every_key_in_order() {
 fn memory_store_apply_returns_one_result_per_write() {
     let mut store = MemoryStore::new();
     let results = store
-        .apply(&[
+        .apply(vec![
             Write::Insert(person("Ann", Some("ann@example.com"), None)),
             Write::Insert(person("Bob", Some("bob@example.com"), Some("+14155550102"))),
         ])
@@ -83,7 +83,7 @@ fn memory_store_apply_returns_one_result_per_write() {
 fn memory_store_refuses_a_write_whose_key_belongs_to_another_customer() {
     let mut store = MemoryStore::new();
     let results = store
-        .apply(&[
+        .apply(vec![
             Write::Insert(person("Ann", Some("ann@example.com"), None)),
             Write::Insert(person("Imposter", Some("ann@example.com"), None)),
             Write::Insert(person("Bob", Some("bob@example.com"), None)),
@@ -99,12 +99,16 @@ fn memory_store_refuses_a_write_whose_key_belongs_to_another_customer() {
 fn memory_store_update_moves_the_customers_keys() {
     let mut store = MemoryStore::new();
     let id = store
-        .apply(&[Write::Insert(person("Ann", Some("ann@example.com"), None))])
+        .apply(vec![Write::Insert(person(
+            "Ann",
+            Some("ann@example.com"),
+            None,
+        ))])
         .unwrap()[0]
         .clone()
         .unwrap();
     let results = store
-        .apply(&[Write::Update {
+        .apply(vec![Write::Update {
             id,
             record: person("Ann", Some("ann.lee@example.com"), Some("+14155550101")),
         }])
@@ -119,7 +123,7 @@ fn memory_store_update_moves_the_customers_keys() {
 fn memory_store_update_of_unknown_customer_fails_that_write() {
     let mut store = MemoryStore::new();
     let results = store
-        .apply(&[Write::Update {
+        .apply(vec![Write::Update {
             id: CustomerId(999),
             record: person("Ann", None, None),
         }])
@@ -266,7 +270,7 @@ fn lookup_returning_err_fails_the_rows_of_that_batch() {
         }
         fn apply(
             &mut self,
-            writes: &[Write],
+            writes: Vec<Write>,
         ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
             self.inner.apply(writes)
         }

@@ -898,17 +898,17 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 Target::New(_) => Write::Insert(std::mem::take(&mut p.record)),
             })
             .collect();
-        let message = match self.store.apply(&writes) {
-            Ok(results) if results.len() == writes.len() => {
+        let sent = writes.len();
+        let message = match self.store.apply(writes) {
+            Ok(results) if results.len() == sent => {
                 return Ok(results
                     .into_iter()
                     .map(|r| r.map(Some).map_err(|e: StoreError| e.to_string()))
                     .collect());
             }
             Ok(results) => format!(
-                "the store answered {} results for {} writes",
+                "the store answered {} results for {sent} writes",
                 results.len(),
-                writes.len()
             ),
             Err(e) => e.to_string(),
         };

@@ -126,35 +126,35 @@ impl MemoryStore {
         Ok(())
     }
 
-    fn write(&mut self, write: &Write) -> Result<CustomerId, StoreError> {
+    fn write(&mut self, write: Write) -> Result<CustomerId, StoreError> {
         match write {
             Write::Insert(record) => {
-                let keys = self.keys_of(record);
+                let keys = self.keys_of(&record);
                 self.check_unique(&keys, None)?;
                 let id = CustomerId(self.customers.len() as u64 + 1);
                 for key in keys {
                     self.index.insert(key, id);
                 }
-                self.customers.push(record.clone());
+                self.customers.push(record);
                 Ok(id)
             }
             Write::Update { id, record } => {
                 let old = self
-                    .slot(*id)
+                    .slot(id)
                     .ok_or_else(|| StoreError::new(format!("customer {id} does not exist")))?;
                 let old_keys = self.keys_of(old);
-                let keys = self.keys_of(record);
-                self.check_unique(&keys, Some(*id))?;
+                let keys = self.keys_of(&record);
+                self.check_unique(&keys, Some(id))?;
                 for key in old_keys {
                     self.index.remove(&key);
                 }
                 for key in keys {
-                    self.index.insert(key, *id);
+                    self.index.insert(key, id);
                 }
-                if let Some(slot) = index_of(*id).and_then(|i| self.customers.get_mut(i)) {
-                    *slot = record.clone();
+                if let Some(slot) = index_of(id).and_then(|i| self.customers.get_mut(i)) {
+                    *slot = record;
                 }
-                Ok(*id)
+                Ok(id)
             }
         }
     }
@@ -172,9 +172,9 @@ impl Store for MemoryStore {
 
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
-        Ok(writes.iter().map(|w| self.write(w)).collect())
+        Ok(writes.into_iter().map(|w| self.write(w)).collect())
     }
 
     fn begin(&mut self) -> Result<(), StoreError> {

@@ -152,19 +152,19 @@ impl std::error::Error for StoreError {}
 ///
 ///     fn apply(
 ///         &mut self,
-///         writes: &[Write],
+///         writes: Vec<Write>,
 ///     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
 ///         Ok(writes
-///             .iter()
+///             .into_iter()
 ///             .map(|w| match w {
 ///                 Write::Insert(r) => {
-///                     self.0.push(r.clone());
+///                     self.0.push(r);
 ///                     Ok(CustomerId(self.0.len() as u64 - 1))
 ///                 }
 ///                 Write::Update { id, record } => match self.0.get_mut(id.0 as usize) {
 ///                     Some(slot) => {
-///                         *slot = record.clone();
-///                         Ok(*id)
+///                         *slot = record;
+///                         Ok(id)
 ///                     }
 ///                     None => Err(StoreError::new("no such customer")),
 ///                 },
@@ -187,9 +187,12 @@ pub trait Store {
     /// Applies a batch of writes, one result per write in the same order:
     /// the customer's id, or why that write failed. `Err` means the batch as
     /// a whole failed and nothing of it was written.
+    ///
+    /// The writes are the store's to keep: a store that holds records (such
+    /// as [`MemoryStore`]) moves them in instead of copying them.
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError>;
 
     /// Starts a transaction for an all-or-nothing import. The default
@@ -221,7 +224,7 @@ impl<S: Store + ?Sized> Store for &mut S {
     }
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         (**self).apply(writes)
     }

@@ -339,7 +339,7 @@ impl SqliteStore {
     ///
     /// let mut store = SqliteStore::in_memory()?;
     /// let ann: Record = [("first_name", Value::Text("Ann".into()))].into_iter().collect();
-    /// let id = store.apply(&[Write::Insert(ann.clone())])?.remove(0)?;
+    /// let id = store.apply(vec![Write::Insert(ann.clone())])?.remove(0)?;
     /// assert_eq!(store.get(id)?.map(|c| c.record), Some(ann));
     /// assert_eq!(store.get(CustomerId(999))?, None);
     /// # Ok::<(), intake::StoreError>(())
@@ -607,7 +607,7 @@ impl Store for SqliteStore {
 
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         if writes.is_empty() {
             return Ok(Vec::new());
@@ -627,7 +627,7 @@ impl Store for SqliteStore {
             ))
         })?;
         let mut results = Vec::with_capacity(writes.len());
-        for write in writes {
+        for write in &writes {
             match self.write_one(write) {
                 Ok(id) => results.push(Ok(id)),
                 Err(WriteFailure::Row(e)) => results.push(Err(e)),
@@ -872,7 +872,7 @@ mod tests {
         let mut r = Record::new();
         r.insert("email", Value::Email("a@example.com".into()));
         r.insert("email2", Value::Email("b@example.com".into()));
-        let results = store.apply(&[Write::Insert(r)]).unwrap();
+        let results = store.apply(vec![Write::Insert(r)]).unwrap();
         let message = results[0].as_ref().unwrap_err().to_string();
         assert!(message.contains("email and email2"), "{message}");
         assert!(store.is_empty().unwrap());

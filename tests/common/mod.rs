@@ -173,7 +173,7 @@ impl Store for ScriptedStore {
 
     fn apply(
         &mut self,
-        writes: &[Write],
+        writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.applies += 1;
         self.applied.push(writes.len());
@@ -182,14 +182,14 @@ impl Store for ScriptedStore {
         }
         let mut results = Vec::with_capacity(writes.len());
         for write in writes {
-            let refused = match (&self.refuse_email, record_of(write)) {
+            let refused = match (&self.refuse_email, record_of(&write)) {
                 (Some(bad), Some(record)) => record.text("email") == Some(bad.as_str()),
                 _ => false,
             };
             if refused {
                 results.push(Err(StoreError::new("disk quota exceeded")));
             } else {
-                let mut one = self.inner.apply(std::slice::from_ref(write))?;
+                let mut one = self.inner.apply(vec![write])?;
                 results.push(one.pop().expect("one result per write"));
             }
         }
