@@ -40,19 +40,9 @@ enum StopReason {
 }
 
 impl StopReason {
-    /// The report's entry, given the first row not imported (or the read
-    /// error in its place).
-    fn stopped(self, next: &Result<RawRow, Error>) -> Stopped {
-        let (line, rest) = match next {
-            Ok(raw) => (
-                Some(raw.line),
-                format!("row {} and the rows after it were not imported", raw.row),
-            ),
-            Err(e) => (
-                e.line(),
-                "the rest of the file was not imported".to_string(),
-            ),
-        };
+    /// The report's entry, given where the rows not imported start and
+    /// what they are.
+    fn stopped(self, line: Option<u64>, rest: String) -> Stopped {
         match self {
             StopReason::Cancelled => Stopped {
                 code: "cancelled",
@@ -66,6 +56,54 @@ impl StopReason {
             },
         }
     }
+}
+
+/// The rows still to import, and what reading them has found so far.
+struct Source<I> {
+    rows: std::iter::Fuse<I>,
+    /// Bytes read from the upload, when it is one.
+    bytes: Option<Rc<Cell<u64>>>,
+    /// Non-blank rows after a blank row that ends the data.
+    after_blank: Option<u64>,
+    /// Whether a customer row has been read (blank rows before it end
+    /// nothing).
+    data_started: bool,
+    /// The read error that ended the data.
+    error: Option<Error>,
+}
+
+impl<I> Source<I> {
+    fn bytes_read(&self) -> u64 {
+        self.bytes.as_deref().map_or(0, Cell::get)
+    }
+}
+
+/// A batch being checked.
+struct Checking<'scope> {
+    first_row: u64,
+    first_line: u64,
+    /// Bytes read when the batch was complete, for its progress report.
+    bytes: u64,
+    work: Work<'scope>,
+}
+
+impl Checking<'_> {
+    /// What the report says was left out when the import stops before this
+    /// batch.
+    fn rest(&self) -> String {
+        format!(
+            "row {} and the rows after it were not imported",
+            self.first_row
+        )
+    }
+}
+
+enum Work<'scope> {
+    /// Checked on this thread.
+    Done(Vec<CheckedRow>),
+    /// One thread per chunk of the batch, in file order, each with the
+    /// place matcher it took along.
+    Running(Vec<std::thread::ScopedJoinHandle<'scope, (Vec<CheckedRow>, PlaceMatcher)>>),
 }
 
 /// What one row comes to before the store has answered.
@@ -249,54 +287,22 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             })?;
             self.in_transaction = true;
         }
-        let mut batch = Vec::with_capacity(importer.batch_size);
-        let mut rows = rows.peekable();
-        let mut after_blank: Option<u64> = None;
-        while let Some(next) = rows.next() {
-            let raw = match next {
-                Ok(raw) => raw,
-                Err(e) => {
-                    self.report.stopped = Some(Stopped {
-                        code: e.code(),
-                        message: e.message().to_string(),
-                        line: e.line(),
-                    });
-                    break;
-                }
-            };
-            if let Some(count) = after_blank.as_mut() {
-                if !raw.is_blank() {
-                    *count += 1;
-                }
-                continue;
-            }
-            if raw.is_blank() {
-                // Blank rows before the first customer row end nothing.
-                let data_started = self.report.rows > 0 || !batch.is_empty();
-                if importer.blank_rows == BlankRows::EndData && data_started {
-                    after_blank = Some(0);
-                }
-                continue;
-            }
-            batch.push(raw);
-            if batch.len() >= importer.batch_size {
-                let checked = self.check_all(std::mem::take(&mut batch));
-                self.process(checked)?;
-                if let Some(reason) = self.checkpoint(bytes.as_deref()) {
-                    if let Some(next) = rows.peek() {
-                        self.report.stopped = Some(reason.stopped(next));
-                        break;
-                    }
-                }
-            }
+        let mut source = Source {
+            rows: rows.fuse(),
+            bytes,
+            after_blank: None,
+            data_started: false,
+            error: None,
+        };
+        std::thread::scope(|scope| self.run_batches(scope, &mut source))?;
+        if let Some(e) = source.error {
+            self.report.stopped = Some(Stopped {
+                code: e.code(),
+                message: e.message().to_string(),
+                line: e.line(),
+            });
         }
-        if !batch.is_empty() {
-            let checked = self.check_all(batch);
-            self.process(checked)?;
-            // Nothing is left to cancel; the app still hears the end.
-            let _ = self.checkpoint(bytes.as_deref());
-        }
-        if let Some(count) = after_blank.filter(|c| *c > 0) {
+        if let Some(count) = source.after_blank.filter(|c| *c > 0) {
             self.report.warnings.push(Warning::new(
                 WarningCode::RowsAfterBlank,
                 format!(
@@ -310,12 +316,20 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.finish()
     }
 
-    /// Checks a batch's rows, spread over the cores: each row's check is
-    /// independent of the others, and the results come back in file order.
-    fn check_all(&mut self, raws: Vec<RawRow>) -> Vec<CheckedRow> {
-        let importer = self.importer;
-        let (map, header) = (self.map, self.header);
-        let check = |places: &mut PlaceMatcher, raw: RawRow| {
+    /// Starts checking a batch's rows, spread over the cores: each row's
+    /// check is independent of the others. Small batches (or one core) are
+    /// checked here and now.
+    fn start_check<'scope>(
+        &mut self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        raws: Vec<RawRow>,
+        bytes: u64,
+    ) -> Checking<'scope>
+    where
+        'a: 'scope,
+    {
+        let (importer, map, header) = (self.importer, self.map, self.header);
+        let check = move |places: &mut PlaceMatcher, raw: RawRow| {
             row::check(
                 &importer.schema,
                 map,
@@ -325,65 +339,151 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 raw,
             )
         };
+        let first_row = raws.first().map_or(0, |r| r.row);
+        let first_line = raws.first().map_or(0, |r| r.line);
         let workers = self.places.len();
-        let checked: Vec<CheckedRow> = if workers < 2 || raws.len() < 2 * MIN_ROWS_PER_WORKER {
+        let work = if workers < 2 || raws.len() < 2 * MIN_ROWS_PER_WORKER {
             // There is always one matcher per worker; the spare only keeps
             // this total (it is two empty maps: the data index is shared).
             let mut spare = PlaceMatcher::new();
             let places = self.places.first_mut().unwrap_or(&mut spare);
-            raws.into_iter().map(|raw| check(places, raw)).collect()
+            Work::Done(raws.into_iter().map(|raw| check(places, raw)).collect())
         } else {
             let per_worker = raws.len().div_ceil(workers);
-            let mut chunks: Vec<Vec<RawRow>> = Vec::with_capacity(workers);
             let mut raws = raws.into_iter();
-            loop {
-                let chunk: Vec<RawRow> = raws.by_ref().take(per_worker).collect();
-                if chunk.is_empty() {
-                    break;
-                }
-                chunks.push(chunk);
-            }
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = chunks
+            // Each worker takes its own matcher along and hands it back.
+            let places = std::mem::take(&mut self.places);
+            Work::Running(
+                places
                     .into_iter()
-                    .zip(self.places.iter_mut())
-                    .map(|(chunk, places)| {
-                        let check = &check;
+                    .map(|mut places| {
+                        let chunk: Vec<RawRow> = raws.by_ref().take(per_worker).collect();
                         scope.spawn(move || {
-                            chunk
+                            let checked = chunk
                                 .into_iter()
-                                .map(|raw| check(places, raw))
-                                .collect::<Vec<_>>()
+                                .map(|raw| check(&mut places, raw))
+                                .collect::<Vec<_>>();
+                            (checked, places)
                         })
                     })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| {
-                        // A check never panics on input (its parsers are
-                        // guarded); if one did, re-raise it here.
-                        h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-                    })
-                    .collect()
-            })
+                    .collect(),
+            )
+        };
+        Checking {
+            first_row,
+            first_line,
+            bytes,
+            work,
+        }
+    }
+
+    /// Waits for a batch's checks: its rows in file order, and how many
+    /// bytes had been read when the batch was complete.
+    fn collect(&mut self, checking: Checking<'_>) -> (Vec<CheckedRow>, u64) {
+        let checked: Vec<CheckedRow> = match checking.work {
+            Work::Done(checked) => checked,
+            Work::Running(handles) => {
+                let mut checked = Vec::new();
+                for handle in handles {
+                    // A check never panics on input (its parsers are
+                    // guarded); if one did, re-raise it here.
+                    let (rows, places) = handle
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    checked.extend(rows);
+                    self.places.push(places);
+                }
+                checked
+            }
         };
         for row in &checked {
             self.note(row);
         }
-        checked
+        (checked, checking.bytes)
+    }
+
+    /// Reads, checks and processes the batches. Batch N+1 is read and its
+    /// rows checked on other threads while this thread matches and writes
+    /// batch N: only matching and writing must happen in file order.
+    fn run_batches<'scope, I>(
+        &mut self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        source: &mut Source<I>,
+    ) -> Result<(), Error>
+    where
+        I: Iterator<Item = Result<RawRow, Error>>,
+        'a: 'scope,
+    {
+        let mut checking: Option<Checking<'scope>> = None;
+        loop {
+            let batch = self.read_batch(source);
+            let done = checking.take().map(|c| self.collect(c));
+            if !batch.is_empty() {
+                checking = Some(self.start_check(scope, batch, source.bytes_read()));
+            }
+            let Some((checked, bytes)) = done else {
+                if checking.is_some() {
+                    continue;
+                }
+                return Ok(());
+            };
+            self.process(checked)?;
+            let reason = self.checkpoint(bytes);
+            // After the last batch nothing is left to cancel; the app still
+            // hears the end.
+            if let (Some(reason), Some(next)) = (reason, &checking) {
+                self.report.stopped = Some(reason.stopped(Some(next.first_line), next.rest()));
+                // The rows read ahead were not imported: that is the stop,
+                // whatever came after them.
+                source.error = None;
+                return Ok(());
+            }
+        }
+    }
+
+    /// The next batch of customer rows, empty at the end of the data. A read
+    /// error ends the data and is kept for the report.
+    fn read_batch<I>(&self, source: &mut Source<I>) -> Vec<RawRow>
+    where
+        I: Iterator<Item = Result<RawRow, Error>>,
+    {
+        let importer = self.importer;
+        let mut batch = Vec::with_capacity(importer.batch_size);
+        while batch.len() < importer.batch_size && source.error.is_none() {
+            let raw = match source.rows.next() {
+                None => break,
+                Some(Ok(raw)) => raw,
+                Some(Err(e)) => {
+                    source.error = Some(e);
+                    break;
+                }
+            };
+            if let Some(count) = source.after_blank.as_mut() {
+                if !raw.is_blank() {
+                    *count += 1;
+                }
+                continue;
+            }
+            if raw.is_blank() {
+                // Blank rows before the first customer row end nothing.
+                if importer.blank_rows == BlankRows::EndData && source.data_started {
+                    source.after_blank = Some(0);
+                }
+                continue;
+            }
+            source.data_started = true;
+            batch.push(raw);
+        }
+        batch
     }
 
     /// After a batch: tells the app how far the import has got, and whether
     /// it must stop (cancelled, or the store failed and the importer stops
     /// on store failures).
-    fn checkpoint(&mut self, bytes: Option<&Cell<u64>>) -> Option<StopReason> {
+    fn checkpoint(&mut self, bytes: u64) -> Option<StopReason> {
         let store_failed = self.store_failure.take();
         if let Some(progress) = &self.importer.progress {
-            let done = Progress::new(
-                self.report.rows,
-                bytes.map_or(0, Cell::get),
-                self.importer.input_len,
-            );
+            let done = Progress::new(self.report.rows, bytes, self.importer.input_len);
             if (progress.0)(&done).is_break() {
                 return Some(StopReason::Cancelled);
             }
