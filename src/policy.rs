@@ -97,9 +97,13 @@ impl Policy {
     /// The customer an update leaves: `existing` with the row's values laid
     /// over it, and, when clearing, the `empty` fields removed.
     pub(crate) fn merge(&self, existing: &Record, row: &Record, empty: &[&str]) -> Record {
+        // Records share their values until one changes: only a field that
+        // differs makes `merged` a copy.
         let mut merged = existing.clone();
         for (field, value) in row.iter() {
-            merged.insert(field, value.clone());
+            if merged.get(field) != Some(value) {
+                merged.insert(field, value.clone());
+            }
         }
         if self.clear_empty {
             for field in empty {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -103,10 +104,18 @@ impl serde::Serialize for Value {
 /// assert_eq!(r.text("first_name"), Some("Ann"));
 /// assert_eq!(r.get("email"), None);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    values: BTreeMap<String, Value>,
+    /// Shared, copied on write: a record is handed from the row's check to
+    /// the engine's view of the customer, the write and the store, and a
+    /// clone costs one counter instead of a copy of every value.
+    values: Arc<BTreeMap<String, Value>>,
+}
+
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.values.iter())
+    }
 }
 
 impl Record {
@@ -127,12 +136,16 @@ impl Record {
 
     /// Sets `field` to `value`, returning the previous value.
     pub fn insert(&mut self, field: impl Into<String>, value: Value) -> Option<Value> {
-        self.values.insert(field.into(), value)
+        Arc::make_mut(&mut self.values).insert(field.into(), value)
     }
 
     /// Removes the value of `field`, returning it.
     pub fn remove(&mut self, field: &str) -> Option<Value> {
-        self.values.remove(field)
+        if !self.values.contains_key(field) {
+            // Nothing to remove: no need to unshare the values.
+            return None;
+        }
+        Arc::make_mut(&mut self.values).remove(field)
     }
 
     /// Whether `field` has a value.
@@ -159,7 +172,7 @@ impl Record {
 impl<K: Into<String>> FromIterator<(K, Value)> for Record {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Record {
         Record {
-            values: iter.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            values: Arc::new(iter.into_iter().map(|(k, v)| (k.into(), v)).collect()),
         }
     }
 }
