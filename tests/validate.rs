@@ -139,6 +139,35 @@ fn national_phone_uses_the_default_region() {
 }
 
 #[test]
+fn phone_of_a_region_that_shares_its_country_code_is_valid() {
+    // Canada shares +1 with the US; Jersey, Guernsey and the Isle of Man
+    // share +44 with the UK.
+    for (written, e164) in [
+        ("+1 604 681 2020", "+16046812020"),
+        ("+44 7797 712345", "+447797712345"),
+        ("+44 1481 712345", "+441481712345"),
+        ("+44 1624 612345", "+441624612345"),
+    ] {
+        assert_eq!(validate::phone(written, None).unwrap(), e164);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn phone_accepts_exactly_what_libphonenumber_finds_valid(
+        code in proptest::sample::select(vec![1u32, 7, 33, 44, 47, 61, 262, 358, 590, 599, 800]),
+        digits in "[0-9]{6,12}",
+    ) {
+        use rlibphonenumber::PHONE_NUMBER_UTIL;
+        let written = format!("+{code} {digits}");
+        let library = PHONE_NUMBER_UTIL
+            .parse(&written, None)
+            .is_ok_and(|n| PHONE_NUMBER_UTIL.is_valid_number(&n));
+        proptest::prop_assert_eq!(validate::phone(&written, None).is_ok(), library, "{}", written);
+    }
+}
+
+#[test]
 fn international_phone_needs_no_region() {
     assert_eq!(
         validate::phone("+1 415 555 0101", None).unwrap(),
