@@ -23,7 +23,7 @@
 //! Anything else is refused: a wrong confident match corrupts a record,
 //! a refusal only asks for a fix.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
 use unicode_normalization::char::is_combining_mark;

@@ -2,7 +2,9 @@
 //! the result equal to importing the rows one at a time in file order.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::rc::Rc;
 
 use super::known::{Known, Owner, Target};

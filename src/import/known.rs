@@ -9,8 +9,8 @@
 //! that memory small: a 32-bit digest per key in memory, the values in a
 //! temporary file, read back only when a key comes again.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -462,7 +462,7 @@ impl WholeFile {
 struct DigestIndex {
     /// Sorted by digest; each digest once.
     sorted: Vec<(u32, u32)>,
-    recent: HashMap<u32, u32, BuildHasherDefault<Spread>>,
+    recent: std::collections::HashMap<u32, u32, BuildHasherDefault<Spread>>,
 }
 
 /// Entries the recent map takes before it is merged: small next to the

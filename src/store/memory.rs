@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
 use crate::record::{Record, Value};
