@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::known::{Known, Owner, Target};
 use super::row::{self, CheckedRow};
@@ -26,6 +28,10 @@ use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
 /// Below this many rows per worker, a batch is checked on one thread:
 /// starting threads would cost more than it saves.
 const MIN_ROWS_PER_WORKER: usize = 64;
+
+/// Rows a checking thread takes at a time: small enough that the threads
+/// finish a batch together.
+const CHUNK_ROWS: usize = 32;
 
 /// How many threads check rows: the cores there are, up to eight.
 fn workers() -> usize {
@@ -103,9 +109,43 @@ impl Checking<'_> {
 enum Work<'scope> {
     /// Checked on this thread.
     Done(Vec<CheckedRow>),
-    /// One thread per chunk of the batch, in file order, each with the
-    /// place matcher it took along.
-    Running(Vec<std::thread::ScopedJoinHandle<'scope, (Vec<CheckedRow>, PlaceMatcher)>>),
+    /// Being checked by the workers, each with the place matcher it took
+    /// along.
+    Running(
+        Arc<Chunks>,
+        Vec<std::thread::ScopedJoinHandle<'scope, PlaceMatcher>>,
+    ),
+}
+
+/// A batch's rows in small chunks, each checked by whichever thread takes
+/// it first: the workers, and the engine's own thread once it is free. No
+/// core waits while another still has a long share to do.
+struct Chunks {
+    chunks: Vec<Mutex<Chunk>>,
+    /// The next chunk to take.
+    next: AtomicUsize,
+}
+
+enum Chunk {
+    Raw(Vec<RawRow>),
+    Checked(Vec<CheckedRow>),
+}
+
+impl Chunks {
+    /// Takes chunks and checks them until none is left.
+    fn check(
+        &self,
+        check: impl Fn(&mut PlaceMatcher, RawRow) -> CheckedRow,
+        places: &mut PlaceMatcher,
+    ) {
+        while let Some(chunk) = self.chunks.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            let mut chunk = chunk.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Chunk::Raw(raws) = &mut *chunk {
+                let raws = std::mem::take(raws);
+                *chunk = Chunk::Checked(raws.into_iter().map(|raw| check(places, raw)).collect());
+            }
+        }
+    }
 }
 
 /// What one row comes to before the store has answered.
@@ -184,9 +224,11 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     in_transaction: bool,
     /// The store's message when the current batch's lookup failed.
     lookup_error: Option<String>,
-    /// Country and state matching, cached for the whole import: one
-    /// matcher per worker of [`Engine::check_all`].
-    places: Vec<PlaceMatcher>,
+    /// Country and state matching, cached for the whole import, for
+    /// checks on this thread.
+    places: PlaceMatcher,
+    /// One matcher per checking thread (see [`Engine::start_check`]).
+    worker_places: Vec<PlaceMatcher>,
     /// How many values were kept as written although not recognised.
     notes: u64,
     /// The store's message when it failed a whole lookup or write during
@@ -269,7 +311,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             identifiers,
             in_transaction: false,
             lookup_error: None,
-            places: (0..workers()).map(|_| PlaceMatcher::new()).collect(),
+            places: PlaceMatcher::new(),
+            worker_places: (0..workers()).map(|_| PlaceMatcher::new()).collect(),
             notes: 0,
             store_failure: None,
         }
@@ -318,6 +361,21 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.finish()
     }
 
+    /// How this engine checks one row; the same on every thread.
+    fn checker(&self) -> impl Fn(&mut PlaceMatcher, RawRow) -> CheckedRow + Copy + Send + 'a {
+        let (importer, map, header) = (self.importer, self.map, self.header);
+        move |places: &mut PlaceMatcher, raw: RawRow| {
+            row::check(
+                &importer.schema,
+                map,
+                header,
+                &importer.context,
+                places,
+                raw,
+            )
+        }
+    }
+
     /// Starts checking a batch's rows, spread over the cores: each row's
     /// check is independent of the others. Small batches (or one core) are
     /// checked here and now.
@@ -330,46 +388,39 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     where
         'a: 'scope,
     {
-        let (importer, map, header) = (self.importer, self.map, self.header);
-        let check = move |places: &mut PlaceMatcher, raw: RawRow| {
-            row::check(
-                &importer.schema,
-                map,
-                header,
-                &importer.context,
-                places,
-                raw,
-            )
-        };
+        let check = self.checker();
         let first_row = raws.first().map_or(0, |r| r.row);
         let first_line = raws.first().map_or(0, |r| r.line);
-        let workers = self.places.len();
+        let workers = self.worker_places.len();
         let work = if workers < 2 || raws.len() < 2 * MIN_ROWS_PER_WORKER {
-            // There is always one matcher per worker; the spare only keeps
-            // this total (it is two empty maps: the data index is shared).
-            let mut spare = PlaceMatcher::new();
-            let places = self.places.first_mut().unwrap_or(&mut spare);
+            let places = &mut self.places;
             Work::Done(raws.into_iter().map(|raw| check(places, raw)).collect())
         } else {
-            let per_worker = raws.len().div_ceil(workers);
             let mut raws = raws.into_iter();
+            let mut chunks = Vec::new();
+            loop {
+                let chunk: Vec<RawRow> = raws.by_ref().take(CHUNK_ROWS).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                chunks.push(Mutex::new(Chunk::Raw(chunk)));
+            }
+            let shared = Arc::new(Chunks {
+                chunks,
+                next: AtomicUsize::new(0),
+            });
             // Each worker takes its own matcher along and hands it back.
-            let places = std::mem::take(&mut self.places);
-            Work::Running(
-                places
-                    .into_iter()
-                    .map(|mut places| {
-                        let chunk: Vec<RawRow> = raws.by_ref().take(per_worker).collect();
-                        scope.spawn(move || {
-                            let checked = chunk
-                                .into_iter()
-                                .map(|raw| check(&mut places, raw))
-                                .collect::<Vec<_>>();
-                            (checked, places)
-                        })
+            let handles = std::mem::take(&mut self.worker_places)
+                .into_iter()
+                .map(|mut places| {
+                    let shared = Arc::clone(&shared);
+                    scope.spawn(move || {
+                        shared.check(check, &mut places);
+                        places
                     })
-                    .collect(),
-            )
+                })
+                .collect();
+            Work::Running(shared, handles)
         };
         Checking {
             first_row,
@@ -379,21 +430,35 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         }
     }
 
-    /// Waits for a batch's checks: its rows in file order, and how many
-    /// bytes had been read when the batch was complete.
+    /// Finishes a batch's checks, helping the workers with what is left:
+    /// its rows in file order, and how many bytes had been read when the
+    /// batch was complete.
     fn collect(&mut self, checking: Checking<'_>) -> (Vec<CheckedRow>, u64) {
+        let check = self.checker();
         let checked: Vec<CheckedRow> = match checking.work {
             Work::Done(checked) => checked,
-            Work::Running(handles) => {
-                let mut checked = Vec::new();
+            Work::Running(shared, handles) => {
+                shared.check(check, &mut self.places);
                 for handle in handles {
                     // A check never panics on input (its parsers are
                     // guarded); if one did, re-raise it here.
-                    let (rows, places) = handle
+                    let places = handle
                         .join()
                         .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                    checked.extend(rows);
-                    self.places.push(places);
+                    self.worker_places.push(places);
+                }
+                let mut checked = Vec::new();
+                for chunk in &shared.chunks {
+                    let mut chunk = chunk.lock().unwrap_or_else(PoisonError::into_inner);
+                    match std::mem::replace(&mut *chunk, Chunk::Raw(Vec::new())) {
+                        Chunk::Checked(rows) => checked.extend(rows),
+                        // Every chunk was taken before the workers ended;
+                        // should one not have been, its rows are still
+                        // checked, never dropped.
+                        Chunk::Raw(raws) => {
+                            checked.extend(raws.into_iter().map(|raw| check(&mut self.places, raw)))
+                        }
+                    }
                 }
                 checked
             }
