@@ -97,7 +97,13 @@ pub fn text(input: &str, max_chars: usize) -> Result<String, Invalid> {
 /// assert!(validate::email("ann@[10.0.0.1]").is_err());
 /// ```
 pub fn email(input: &str) -> Result<String, Invalid> {
-    let value: String = input.trim().nfc().collect::<String>().to_lowercase();
+    let trimmed = input.trim();
+    // ASCII is its own NFC form, and lower-cases byte by byte.
+    let value: String = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        trimmed.nfc().collect::<String>().to_lowercase()
+    };
     let options = email_address::Options::default()
         .with_required_tld()
         .without_display_text()
@@ -153,11 +159,10 @@ pub(crate) fn phone_in(
     region_name: Option<&str>,
 ) -> Result<String, Invalid> {
     let value = input.trim();
-    let shown = quote(value);
     let fail = |why: String| {
         Err(Invalid::new(
             ProblemCode::InvalidPhone,
-            format!("{shown} {why}"),
+            format!("{} {why}", quote(value)),
         ))
     };
     if value.chars().filter(char::is_ascii_digit).count() < 3 {

@@ -69,8 +69,11 @@ const ALTERNATE: u8 = 1;
 pub struct PlaceMatcher {
     /// Country text → answer.
     countries: HashMap<String, Result<String, Invalid>>,
-    /// (country text, state text) → answer.
-    states: HashMap<(String, String), Result<String, Invalid>>,
+    /// Country text → state text → answer (nested, so that a cached
+    /// answer is found without building a key).
+    states: HashMap<String, HashMap<String, Result<String, Invalid>>>,
+    /// How many answers `states` holds.
+    states_len: usize,
 }
 
 impl PlaceMatcher {
@@ -154,8 +157,7 @@ impl PlaceMatcher {
     /// assert_eq!(err.code.as_str(), "unknown_state");
     /// ```
     pub fn state(&mut self, country: &str, input: &str) -> Result<String, Invalid> {
-        let key = (country.to_string(), input.to_string());
-        if let Some(found) = self.states.get(&key) {
+        if let Some(found) = self.states.get(country).and_then(|s| s.get(input)) {
             return found.clone();
         }
         let found = match self.country(country) {
@@ -179,11 +181,15 @@ impl PlaceMatcher {
                 Err(Invalid::new(ProblemCode::UnknownCountry, message))
             }
         };
-        if self.states.len() < CACHE_LIMIT
+        if self.states_len < CACHE_LIMIT
             && country.len() <= 4 * MAX_INPUT_CHARS
             && input.len() <= 4 * MAX_INPUT_CHARS
         {
-            self.states.insert(key, found.clone());
+            self.states_len += 1;
+            self.states
+                .entry(country.to_string())
+                .or_default()
+                .insert(input.to_string(), found.clone());
         }
         found
     }
