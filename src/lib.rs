@@ -210,7 +210,7 @@ pub use geo::{CityDirectory, MemoryCityDirectory};
 pub use import::{BlankRows, Context, Importer, Progress};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
-pub use read::{Delimiter, Encoding, Limit, Limits};
+pub use read::{Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Value};
 pub use report::{
     Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,

@@ -7,7 +7,7 @@ use std::io;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::read::{Delimiter, Encoding};
+use crate::read::{Cells, Delimiter, Encoding};
 
 /// The stable code of a row-level [`Problem`].
 ///
@@ -160,7 +160,7 @@ pub struct RowFailure {
     /// The row's cells as read, for the failed-rows file. Secret cells
     /// (passwords) are blanked before they get here.
     #[serde(skip)]
-    pub cells: Vec<String>,
+    pub cells: Cells,
 }
 
 impl RowFailure {
@@ -499,12 +499,7 @@ impl Report {
         header.push(ERRORS_COLUMN.to_string());
         out.write_record(&header).map_err(write_error)?;
         for failure in &self.failures {
-            let mut row: Vec<String> = failure
-                .cells
-                .iter()
-                .take(width)
-                .map(|c| neutralize(c))
-                .collect();
+            let mut row: Vec<String> = failure.cells.iter().take(width).map(neutralize).collect();
             row.resize(width, String::new());
             row.push(neutralize(&failure.describe()));
             out.write_record(&row).map_err(write_error)?;

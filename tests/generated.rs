@@ -56,7 +56,14 @@ fn first_failures(report: &Report) -> String {
         .failures
         .iter()
         .take(8)
-        .map(|f| format!("row {}: {} [{}]", f.row, f.describe(), f.cells.join(" | ")))
+        .map(|f| {
+            format!(
+                "row {}: {} [{}]",
+                f.row,
+                f.describe(),
+                f.cells.to_vec().join(" | ")
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

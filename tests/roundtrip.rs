@@ -170,7 +170,7 @@ proptest! {
 
     #[test]
     fn valid_customers_written_to_csv_are_stored_exactly(customers in customers()) {
-        let rows: Vec<Vec<String>> = customers.iter().map(|c| c.cells.clone()).collect();
+        let rows: Vec<Vec<String>> = customers.iter().map(|c| c.cells.to_vec()).collect();
         let mut store = MemoryStore::new();
         let report = import(&csv_of(&rows), &mut store);
 
@@ -181,7 +181,7 @@ proptest! {
 
     #[test]
     fn importing_the_same_file_again_leaves_every_row_unchanged(customers in customers()) {
-        let rows: Vec<Vec<String>> = customers.iter().map(|c| c.cells.clone()).collect();
+        let rows: Vec<Vec<String>> = customers.iter().map(|c| c.cells.to_vec()).collect();
         let file = csv_of(&rows);
         let mut store = MemoryStore::new();
         import(&file, &mut store);
@@ -200,7 +200,7 @@ proptest! {
         breaks in prop::collection::vec((any::<prop::sample::Index>(), 0..BREAKAGES.len()), 0..8),
     ) {
         // Break one cell in some rows; remember the good value to put back.
-        let mut rows: Vec<Vec<String>> = customers.iter().map(|c| c.cells.clone()).collect();
+        let mut rows: Vec<Vec<String>> = customers.iter().map(|c| c.cells.to_vec()).collect();
         let mut broken = std::collections::BTreeMap::new();
         if !rows.is_empty() {
             for (index, breakage) in breaks {

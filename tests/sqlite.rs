@@ -732,7 +732,13 @@ fn two_imports_at_once_neither_lose_nor_duplicate_a_customer() {
                     "{}",
                     problem.message
                 );
-                assert!(failure.cells[1].starts_with("shared"), "{failure:?}");
+                assert!(
+                    failure
+                        .cells
+                        .get(1)
+                        .is_some_and(|c| c.starts_with("shared")),
+                    "{failure:?}"
+                );
             }
         }
     }

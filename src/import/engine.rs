@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::geo::PlaceMatcher;
 use crate::password::{self, Plain};
 use crate::policy::Mode;
-use crate::read::RawRow;
+use crate::read::{Cells, RawRow};
 use crate::record::{Record, Value};
 use crate::report::{
     Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
@@ -653,27 +653,27 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
 
     /// A failed row's cells for the failed-rows file, secrets blanked; and
     /// whether a secret was removed.
-    fn failed_cells(&self, raw: &RawRow) -> (Vec<String>, bool) {
+    fn failed_cells(&self, raw: &RawRow) -> (Cells, bool) {
         let fields = self.importer.schema.fields();
-        let mut removed = false;
+        let secret = |col: usize| {
+            self.map
+                .field_of(col)
+                .and_then(|f| fields.get(f))
+                .is_some_and(|f| f.is_secret())
+        };
+        let removed = raw
+            .cells()
+            .enumerate()
+            .any(|(col, cell)| secret(col) && !cell.trim().is_empty());
+        if !removed {
+            return (raw.cells.clone(), false);
+        }
         let cells = raw
             .cells()
             .enumerate()
-            .map(|(col, cell)| {
-                let secret = self
-                    .map
-                    .field_of(col)
-                    .and_then(|f| fields.get(f))
-                    .is_some_and(|f| f.is_secret());
-                if secret && !cell.trim().is_empty() {
-                    removed = true;
-                    String::new()
-                } else {
-                    cell.to_string()
-                }
-            })
+            .map(|(col, cell)| if secret(col) { "" } else { cell })
             .collect();
-        (cells, removed)
+        (cells, true)
     }
 
     /// Hashes the passwords of the batch's valid rows, on every core, into

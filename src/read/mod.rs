@@ -102,16 +102,122 @@ impl<R: io::Read> io::Read for Text<R> {
     }
 }
 
-/// One data row as read: its cells and where it stands in the file.
+/// A row's cells as read, kept end to end in one string: two allocations a
+/// row instead of one per cell, for rows read by the million and failed
+/// rows kept by the hundred thousand ([`RowFailure::cells`]).
 ///
-/// The cells sit end to end in one string (two allocations a row, not one
-/// per cell: rows are read by the million).
+/// [`RowFailure::cells`]: crate::RowFailure::cells
+///
+/// # Example
+///
+/// ```
+/// use intake::Cells;
+///
+/// let cells: Cells = ["ann@example.com", "", "Ann"].into_iter().collect();
+/// assert_eq!(cells.len(), 3);
+/// assert_eq!(cells.get(2), Some("Ann"));
+/// assert_eq!(cells.iter().collect::<Vec<_>>(), ["ann@example.com", "", "Ann"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct RawRow {
-    /// The cells, as written (not yet trimmed), one after the other.
+pub struct Cells {
+    /// The cells, as written (not trimmed), one after the other.
     text: String,
     /// Where each cell ends in `text`.
     ends: Vec<usize>,
+}
+
+impl Cells {
+    /// Room for `cells` cells of `bytes` bytes in all.
+    fn with_capacity(bytes: usize, cells: usize) -> Cells {
+        Cells {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(cells),
+        }
+    }
+
+    /// Adds a cell at the end.
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// The cells, in column order.
+    ///
+    /// ```
+    /// use intake::Cells;
+    /// let cells: Cells = ["a", "b"].into_iter().collect();
+    /// assert_eq!(cells.iter().last(), Some("b"));
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| self.text.get(start..end).unwrap_or_default())
+    }
+
+    /// Cell `column` (0-based), if the row has it.
+    ///
+    /// ```
+    /// use intake::Cells;
+    /// let cells: Cells = ["a", "b"].into_iter().collect();
+    /// assert_eq!(cells.get(1), Some("b"));
+    /// assert_eq!(cells.get(2), None);
+    /// ```
+    pub fn get(&self, column: usize) -> Option<&str> {
+        let end = *self.ends.get(column)?;
+        let start = match column.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// How many cells the row has.
+    ///
+    /// ```
+    /// use intake::Cells;
+    /// assert_eq!(["a", "", ""].into_iter().collect::<intake::Cells>().len(), 3);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no cell at all.
+    ///
+    /// ```
+    /// use intake::Cells;
+    /// assert!(Cells::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The cells as strings of their own.
+    ///
+    /// ```
+    /// use intake::Cells;
+    /// let cells: Cells = ["a", "b"].into_iter().collect();
+    /// assert_eq!(cells.to_vec(), ["a", "b"]);
+    /// ```
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Cells {
+    fn from_iter<I: IntoIterator<Item = S>>(cells: I) -> Cells {
+        let mut row = Cells::default();
+        for cell in cells {
+            row.push(cell.as_ref());
+        }
+        row
+    }
+}
+
+/// One data row as read: its cells and where it stands in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct RawRow {
+    pub cells: Cells,
     /// The spreadsheet row (header = 1).
     pub row: u64,
     /// The physical line where the record starts (1-based).
@@ -125,44 +231,31 @@ impl RawRow {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut raw = RawRow {
+        RawRow {
+            cells: cells.into_iter().collect(),
             row,
             line,
-            ..RawRow::default()
-        };
-        for cell in cells {
-            raw.push(cell.as_ref());
         }
-        raw
-    }
-
-    /// Adds a cell at the end.
-    pub fn push(&mut self, cell: &str) {
-        self.text.push_str(cell);
-        self.ends.push(self.text.len());
     }
 
     /// The cells, in column order.
     pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(self.ends.iter().copied())
-            .map(|(start, end)| self.text.get(start..end).unwrap_or_default())
+        self.cells.iter()
     }
 
     /// How many cells the row has.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.cells.len()
     }
 
     /// The cells as strings of their own.
     pub fn into_cells(self) -> Vec<String> {
-        self.cells().map(str::to_string).collect()
+        self.cells.to_vec()
     }
 
     /// Whether every cell is empty or white space: not a customer.
     pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        self.cells.text.trim().is_empty()
     }
 }
 
@@ -272,8 +365,7 @@ impl<R: io::Read> CsvRows<R> {
                     .sum::<u64>();
                 self.end_line = line + newlines;
                 let mut raw = RawRow {
-                    text: String::with_capacity(self.record.as_slice().len()),
-                    ends: Vec::with_capacity(self.record.len()),
+                    cells: Cells::with_capacity(self.record.as_slice().len(), self.record.len()),
                     row: self.row,
                     line,
                 };
@@ -281,7 +373,7 @@ impl<R: io::Read> CsvRows<R> {
                     // The decoder hands over UTF-8 only; checked all the same
                     // so that a slip there fails the row, never panics.
                     match std::str::from_utf8(cell) {
-                        Ok(s) => raw.push(s),
+                        Ok(s) => raw.cells.push(s),
                         Err(_) => {
                             return Some(Err(Error::new(
                                 ErrorKind::Unreadable,
