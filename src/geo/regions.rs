@@ -23,9 +23,9 @@
 //! Anything else is refused: a wrong confident match corrupts a record,
 //! a refusal only asks for a fix.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 

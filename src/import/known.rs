@@ -9,13 +9,13 @@
 //! that memory small: a 32-bit digest per key in memory, the values in a
 //! temporary file, read back only when a key comes again.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::hash_map::RandomState;
 use std::fs::File;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use chrono::{Datelike, NaiveDate};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::record::{Record, Value};
 use crate::store::{Customer, CustomerId, MatchKey};
