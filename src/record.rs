@@ -176,3 +176,19 @@ impl<K: Into<String>> FromIterator<(K, Value)> for Record {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clone_keeps_its_values_when_the_original_changes() {
+        let mut original = Record::new();
+        original.insert("email", Value::Email("ann@example.com".into()));
+        let copy = original.clone();
+        original.insert("email", Value::Email("bo@example.com".into()));
+        original.remove("email");
+        assert_eq!(copy.text("email"), Some("ann@example.com"));
+        assert_eq!(original.get("email"), None);
+    }
+}
