@@ -33,9 +33,13 @@ const MIN_ROWS_PER_WORKER: usize = 64;
 /// finish a batch together.
 const CHUNK_ROWS: usize = 32;
 
-/// How many threads check rows: the cores there are, up to eight.
+/// How many threads check rows besides the engine's own: one core fewer
+/// than there are, up to seven. The engine's thread reads, matches and
+/// writes in file order, and helps check when it has nothing else to do;
+/// a worker for every core would take turns with it on its core and slow
+/// the one part that cannot be spread.
 fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1).min(7))
 }
 
 /// How many unrecognised values get a warning each.
@@ -392,7 +396,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let first_row = raws.first().map_or(0, |r| r.row);
         let first_line = raws.first().map_or(0, |r| r.line);
         let workers = self.worker_places.len();
-        let work = if workers < 2 || raws.len() < 2 * MIN_ROWS_PER_WORKER {
+        let work = if workers == 0 || raws.len() < (workers + 1) * MIN_ROWS_PER_WORKER {
             let places = &mut self.places;
             Work::Done(raws.into_iter().map(|raw| check(places, raw)).collect())
         } else {
