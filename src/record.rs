@@ -104,7 +104,7 @@ impl serde::Serialize for Value {
 /// assert_eq!(r.text("first_name"), Some("Ann"));
 /// assert_eq!(r.get("email"), None);
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Record {
     /// Sorted by field id, each id at most once. A customer has a handful
     /// of fields: one vector found by binary search costs one allocation
@@ -112,12 +112,21 @@ pub struct Record {
     /// inline. Shared, copied on write: a record is handed from the row's
     /// check to the engine's view of the customer, the write and the
     /// store, and a clone costs one counter instead of a copy of every
-    /// value.
-    values: Arc<Vec<(FieldId, Value)>>,
+    /// value. `None` until the first value: an empty record allocates
+    /// nothing.
+    values: Option<Arc<Vec<(FieldId, Value)>>>,
 }
 
 /// A field id inside a record: inline up to 24 bytes, so no allocation.
 type FieldId = compact_str::CompactString;
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.values() == other.values()
+    }
+}
+
+impl Eq for Record {}
 
 impl fmt::Debug for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -137,16 +146,41 @@ impl Record {
         Record::default()
     }
 
+    /// An empty record with room for `fields` values, for a record whose
+    /// size is known: it grows without moving.
+    ///
+    /// ```
+    /// use intake::{Record, Value};
+    ///
+    /// let mut r = Record::with_capacity(2);
+    /// r.insert("email", Value::Email("ann@example.com".into()));
+    /// assert_eq!(r.len(), 1);
+    /// ```
+    pub fn with_capacity(fields: usize) -> Record {
+        Record {
+            values: (fields > 0).then(|| Arc::new(Vec::with_capacity(fields))),
+        }
+    }
+
+    fn values(&self) -> &[(FieldId, Value)] {
+        self.values.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The values to change: unshared first if another record holds them.
+    fn values_mut(&mut self) -> &mut Vec<(FieldId, Value)> {
+        Arc::make_mut(self.values.get_or_insert_with(Arc::default))
+    }
+
     /// Where `field` is, or where it would go.
     fn position(&self, field: &str) -> Result<usize, usize> {
-        self.values
+        self.values()
             .binary_search_by(|(id, _)| id.as_str().cmp(field))
     }
 
     /// The value of `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&Value> {
         let at = self.position(field).ok()?;
-        self.values.get(at).map(|(_, value)| value)
+        self.values().get(at).map(|(_, value)| value)
     }
 
     /// The value of `field` as text (text, email, phone or choice).
@@ -158,11 +192,12 @@ impl Record {
     pub fn insert(&mut self, field: impl AsRef<str>, value: Value) -> Option<Value> {
         let field = field.as_ref();
         match self.position(field) {
-            Ok(at) => Arc::make_mut(&mut self.values)
+            Ok(at) => self
+                .values_mut()
                 .get_mut(at)
                 .map(|(_, old)| std::mem::replace(old, value)),
             Err(at) => {
-                Arc::make_mut(&mut self.values).insert(at, (FieldId::new(field), value));
+                self.values_mut().insert(at, (FieldId::new(field), value));
                 None
             }
         }
@@ -172,7 +207,7 @@ impl Record {
     pub fn remove(&mut self, field: &str) -> Option<Value> {
         // Nothing to remove: no need to unshare the values.
         let at = self.position(field).ok()?;
-        Some(Arc::make_mut(&mut self.values).remove(at).1)
+        Some(self.values_mut().remove(at).1)
     }
 
     /// Whether `field` has a value.
@@ -182,17 +217,17 @@ impl Record {
 
     /// The values in field-id order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v))
+        self.values().iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// How many fields have a value.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values().len()
     }
 
     /// Whether no field has a value.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.values().is_empty()
     }
 }
 
@@ -265,6 +300,15 @@ mod tests {
         assert_eq!(r.text(long), Some("x"));
         assert_eq!(r.remove(long), Some(Value::Text("x".into())));
         assert!(r.is_empty());
+    }
+
+    #[test]
+    fn a_record_emptied_equals_a_new_one() {
+        let mut r = Record::with_capacity(4);
+        r.insert("email", Value::Email("ann@example.com".into()));
+        r.remove("email");
+        assert_eq!(r, Record::new());
+        assert_eq!(Record::with_capacity(3), Record::new());
     }
 
     #[test]

@@ -35,7 +35,13 @@ pub(crate) fn check(
     places: &mut PlaceMatcher,
     raw: RawRow,
 ) -> CheckedRow {
-    let mut record = Record::new();
+    let fields = schema.fields();
+    // Room for every mapped field and a filled-in city: the record is
+    // allocated once instead of growing cell by cell.
+    let mapped = (0..fields.len())
+        .filter(|&f| map.column_of(f).is_some())
+        .count();
+    let mut record = Record::with_capacity(mapped + 1);
     let mut problems = Vec::new();
     let mut empty = Vec::new();
     let mut secrets = Vec::new();
@@ -43,7 +49,6 @@ pub(crate) fn check(
     let mut notes = Vec::new();
     // States wait for the row's country, whatever the column order.
     let mut states = Vec::new();
-    let fields = schema.fields();
     // Which fields have a non-empty cell, valid or not: rules about
     // presence must not pile onto a cell that is there but invalid.
     let mut filled = vec![false; fields.len()];
