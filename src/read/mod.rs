@@ -358,11 +358,13 @@ impl<R: io::Read> CsvRows<R> {
                 self.row += skipped;
                 let blank = RawRow::new(&[] as &[&str], self.row, line.saturating_sub(1));
                 self.row += 1;
+                // The record's cells are contiguous: one count over them all.
                 let newlines = self
                     .record
+                    .as_slice()
                     .iter()
-                    .map(|c| c.iter().filter(|b| **b == b'\n').count() as u64)
-                    .sum::<u64>();
+                    .filter(|b| **b == b'\n')
+                    .count() as u64;
                 self.end_line = line + newlines;
                 let mut raw = RawRow {
                     cells: Cells::with_capacity(self.record.as_slice().len(), self.record.len()),
