@@ -10,6 +10,8 @@ use intake::{
 };
 use proptest::prelude::*;
 
+mod common;
+
 /// Which call of the store fails (0-based, counted over the import).
 #[derive(Debug, Clone, Copy)]
 enum Fault {
@@ -61,22 +63,12 @@ impl<S: Store> Store for FaultyStore<S> {
         if matches!(self.fault, Fault::Apply(f) if f == n) {
             return Err(StoreError::new("connection reset"));
         }
-        // One write at a time so that exactly the chosen write is refused.
-        let mut results = Vec::with_capacity(writes.len());
-        for write in writes {
-            let w = self.writes;
-            self.writes += 1;
-            if matches!(self.fault, Fault::Write(f) if f == w) {
-                results.push(Err(StoreError::new("disk quota exceeded")));
-                continue;
-            }
-            let mut one = self.inner.apply(vec![write])?;
-            results.push(
-                one.pop()
-                    .unwrap_or_else(|| Err(StoreError::new("no result"))),
-            );
-        }
-        Ok(results)
+        let (fault, written) = (self.fault, &mut self.writes);
+        common::apply_refusing(&mut self.inner, writes, |_| {
+            let w = *written;
+            *written += 1;
+            matches!(fault, Fault::Write(f) if f == w)
+        })
     }
 
     fn begin(&mut self) -> Result<(), StoreError> {

@@ -156,6 +156,29 @@ impl ScriptedStore {
     }
 }
 
+/// Applies `writes` to `inner` one at a time, so that single writes can
+/// fail: each write `refuse` picks fails on its own ("disk quota
+/// exceeded"), the others are written.
+pub fn apply_refusing(
+    inner: &mut impl Store,
+    writes: Vec<Write>,
+    mut refuse: impl FnMut(&Write) -> bool,
+) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+    let mut results = Vec::with_capacity(writes.len());
+    for write in writes {
+        if refuse(&write) {
+            results.push(Err(StoreError::new("disk quota exceeded")));
+            continue;
+        }
+        let mut one = inner.apply(vec![write])?;
+        results.push(
+            one.pop()
+                .unwrap_or_else(|| Err(StoreError::new("the store gave no result"))),
+        );
+    }
+    Ok(results)
+}
+
 fn record_of(write: &Write) -> Option<&Record> {
     match write {
         Write::Insert(record) => Some(record),
@@ -180,20 +203,13 @@ impl Store for ScriptedStore {
         if self.fail_apply_call == Some(self.applies) {
             return Err(StoreError::new("connection reset"));
         }
-        let mut results = Vec::with_capacity(writes.len());
-        for write in writes {
-            let refused = match (&self.refuse_email, record_of(&write)) {
-                (Some(bad), Some(record)) => record.text("email") == Some(bad.as_str()),
+        let refuse_email = self.refuse_email.as_deref();
+        apply_refusing(&mut self.inner, writes, |write| {
+            match (refuse_email, record_of(write)) {
+                (Some(bad), Some(record)) => record.text("email") == Some(bad),
                 _ => false,
-            };
-            if refused {
-                results.push(Err(StoreError::new("disk quota exceeded")));
-            } else {
-                let mut one = self.inner.apply(vec![write])?;
-                results.push(one.pop().expect("one result per write"));
             }
-        }
-        Ok(results)
+        })
     }
 
     fn begin(&mut self) -> Result<(), StoreError> {
