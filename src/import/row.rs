@@ -75,7 +75,7 @@ pub(crate) fn check(
         }
         let checked = match field.kind() {
             FieldKind::State { country } => {
-                states.push((field, column, value, country.clone()));
+                states.push((field, column, value, country.as_deref()));
                 continue;
             }
             FieldKind::Country => places.country(value).map(Value::Country),
@@ -92,15 +92,15 @@ pub(crate) fn check(
         );
     }
     for (field, column, value, country_field) in states {
+        // Borrowed from the record only until the state is matched.
         let country = country_field
-            .as_deref()
             .and_then(|f| match record.get(f) {
-                Some(Value::Country(code)) => Some(code.clone()),
+                Some(Value::Country(code)) => Some(code.as_str()),
                 _ => None,
             })
-            .or_else(|| context.country().map(str::to_string));
+            .or_else(|| context.country());
         let checked = match country {
-            Some(country) => places.state(&country, value),
+            Some(country) => places.state(country, value),
             None => Err(Invalid::new(
                 ProblemCode::UnknownState,
                 format!(
