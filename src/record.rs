@@ -229,6 +229,14 @@ impl Record {
     pub fn is_empty(&self) -> bool {
         self.values().is_empty()
     }
+
+    /// Gives back the room reserved for values that never came, unless the
+    /// values are shared.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        if let Some(values) = self.values.as_mut().and_then(Arc::get_mut) {
+            values.shrink_to_fit();
+        }
+    }
 }
 
 /// Collects `(field, value)` pairs; a field given twice keeps its last
@@ -309,6 +317,25 @@ mod tests {
         r.remove("email");
         assert_eq!(r, Record::new());
         assert_eq!(Record::with_capacity(3), Record::new());
+    }
+
+    #[test]
+    fn shrinking_gives_back_unused_room_and_keeps_the_values() {
+        let mut r = Record::with_capacity(8);
+        r.insert("email", Value::Email("ann@example.com".into()));
+        r.shrink_to_fit();
+        assert_eq!(r.values.as_ref().map(|v| v.capacity()), Some(1));
+        assert_eq!(r.text("email"), Some("ann@example.com"));
+    }
+
+    #[test]
+    fn shrinking_a_shared_record_leaves_its_values_alone() {
+        let mut r = Record::with_capacity(8);
+        r.insert("email", Value::Email("ann@example.com".into()));
+        let copy = r.clone();
+        r.shrink_to_fit();
+        assert_eq!(r.values.as_ref().map(|v| v.capacity()), Some(8));
+        assert_eq!(r, copy);
     }
 
     #[test]

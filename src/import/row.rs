@@ -276,6 +276,9 @@ pub(crate) fn check(
     }
 
     let outcome = if problems.is_empty() {
+        // Room was reserved for every mapped field; a store may keep the
+        // record for long, so it keeps only what the row filled.
+        record.shrink_to_fit();
         Ok(record)
     } else {
         Err(problems)
