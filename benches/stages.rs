@@ -309,9 +309,12 @@ fn column_with_blanks(schema: &Schema, bytes: &[u8], field: &str) -> Vec<String>
 
 fn customer(i: u64) -> Record {
     let mut record = Record::new();
-    record.insert("first_name", Value::Text(format!("Customer {i}")));
-    record.insert("email", Value::Email(format!("customer{i}@example.com")));
-    record.insert("phone", Value::Phone(format!("+1415{:07}", i)));
+    record.insert("first_name", Value::Text(format!("Customer {i}").into()));
+    record.insert(
+        "email",
+        Value::Email(format!("customer{i}@example.com").into()),
+    );
+    record.insert("phone", Value::Phone(format!("+1415{:07}", i).into()));
     record.insert("city", Value::Text("San Francisco".into()));
     record
 }
@@ -338,9 +341,9 @@ fn memory_store(c: &mut Criterion) {
                 STORED + i
             };
             if i % 4 < 2 {
-                MatchKey::Email(format!("customer{n}@example.com"))
+                MatchKey::Email(format!("customer{n}@example.com").into())
             } else {
-                MatchKey::Phone(format!("+1415{:07}", n))
+                MatchKey::Phone(format!("+1415{:07}", n).into())
             }
         })
         .collect();
@@ -497,7 +500,7 @@ fn phone_crates(c: &mut Criterion) {
         corpus.len(),
         right(&with_phonenumber),
         right(&with_rlibphonenumber),
-        right(&|s| validate::phone(s, Some("US")).ok()),
+        right(&|s| validate::phone(s, Some("US")).ok().map(String::from)),
     );
     eprintln!(
         "  phonenumber misreads e.g. {:?}",

@@ -211,7 +211,7 @@ pub use import::{BlankRows, Context, Importer, Progress};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
 pub use read::{Cells, Delimiter, Encoding, Limit, Limits};
-pub use record::{Record, Value};
+pub use record::{Record, Text, Value};
 pub use report::{
     Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
     WarningCode,

@@ -19,6 +19,7 @@ use rlibphonenumber::enums::Region;
 use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::record::Text;
 use crate::report::ProblemCode;
 use crate::schema::{Choices, DateFormat};
 
@@ -74,7 +75,7 @@ pub(crate) fn quote(value: &str) -> String {
 /// assert_eq!(validate::text("  Ann ", 10).unwrap(), "Ann");
 /// assert_eq!(validate::text("Annabelle", 3).unwrap_err().code.as_str(), "too_long");
 /// ```
-pub fn text(input: &str, max_chars: usize) -> Result<String, Invalid> {
+pub fn text(input: &str, max_chars: usize) -> Result<Text, Invalid> {
     let value = input.trim();
     let len = value.chars().count();
     if len > max_chars {
@@ -83,7 +84,7 @@ pub fn text(input: &str, max_chars: usize) -> Result<String, Invalid> {
             format!("is {len} characters long; at most {max_chars} are allowed. Shorten it."),
         ));
     }
-    Ok(value.to_string())
+    Ok(Text::new(value))
 }
 
 /// An email address, parsed strictly (a top-level domain is required; no
@@ -96,13 +97,13 @@ pub fn text(input: &str, max_chars: usize) -> Result<String, Invalid> {
 /// assert!(validate::email("Ann <ann@example.com>").is_err());
 /// assert!(validate::email("ann@[10.0.0.1]").is_err());
 /// ```
-pub fn email(input: &str) -> Result<String, Invalid> {
+pub fn email(input: &str) -> Result<Text, Invalid> {
     let trimmed = input.trim();
     // ASCII is its own NFC form, and lower-cases byte by byte.
-    let value: String = if trimmed.is_ascii() {
-        trimmed.to_ascii_lowercase()
+    let value = if trimmed.is_ascii() {
+        Text::ascii_lowercase(trimmed)
     } else {
-        trimmed.nfc().collect::<String>().to_lowercase()
+        Text::from(trimmed.nfc().collect::<String>().to_lowercase())
     };
     let options = email_address::Options::default()
         .with_required_tld()
@@ -148,7 +149,7 @@ pub fn email(input: &str) -> Result<String, Invalid> {
 /// assert_eq!(validate::phone("415.555.0101", Some("US")).unwrap(), "+14155550101");
 /// assert!(validate::phone("12", Some("US")).is_err());
 /// ```
-pub fn phone(input: &str, region: Option<&str>) -> Result<String, Invalid> {
+pub fn phone(input: &str, region: Option<&str>) -> Result<Text, Invalid> {
     let country = region.and_then(|r| r.trim().to_ascii_uppercase().parse().ok());
     phone_in(input, country, region)
 }
@@ -157,7 +158,7 @@ pub(crate) fn phone_in(
     input: &str,
     country: Option<Region>,
     region_name: Option<&str>,
-) -> Result<String, Invalid> {
+) -> Result<Text, Invalid> {
     let value = input.trim();
     let fail = |why: String| {
         Err(Invalid::new(
@@ -215,7 +216,9 @@ pub(crate) fn phone_in(
         };
         return fail(format!("is not a valid phone number{place}."));
     }
-    Ok(number.format_as(PhoneNumberFormat::E164).to_string())
+    Ok(Text::from(
+        number.format_as(PhoneNumberFormat::E164).as_ref(),
+    ))
 }
 
 /// A date in one of `formats`, tried in order. Impossible dates (such as
@@ -269,7 +272,7 @@ pub fn date(input: &str, formats: &[DateFormat]) -> Result<NaiveDate, Invalid> {
 /// assert_eq!(validate::number(" -3.5 ").unwrap(), "-3.5");
 /// assert_eq!(validate::number("1,234").unwrap_err().code.as_str(), "invalid_number");
 /// ```
-pub fn number(input: &str) -> Result<String, Invalid> {
+pub fn number(input: &str) -> Result<Text, Invalid> {
     let value = input.trim();
     let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
     let (whole, fraction) = match digits.split_once('.') {
@@ -282,7 +285,7 @@ pub fn number(input: &str) -> Result<String, Invalid> {
         && fraction.is_none_or(|f| !f.is_empty() && all_digits(f))
         && value.len() <= 64;
     if ok {
-        Ok(value.strip_prefix('+').unwrap_or(value).to_string())
+        Ok(Text::new(value.strip_prefix('+').unwrap_or(value)))
     } else {
         Err(Invalid::new(
             ProblemCode::InvalidNumber,
@@ -331,9 +334,9 @@ pub fn password(input: &str) -> Result<(), Invalid> {
 /// let err = validate::choice("Mrss", &titles).unwrap_err();
 /// assert_eq!(err.suggestions, ["Mrs"]);
 /// ```
-pub fn choice(input: &str, choices: &Choices) -> Result<String, Invalid> {
+pub fn choice(input: &str, choices: &Choices) -> Result<Text, Invalid> {
     if let Some(canonical) = choices.find(input) {
-        return Ok(canonical.to_string());
+        return Ok(Text::new(canonical));
     }
     let allowed = choices.values().collect::<Vec<_>>().join(", ");
     let suggestions: Vec<String> = choices.closest(input).into_iter().collect();

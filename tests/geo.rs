@@ -36,9 +36,9 @@ fn cases() -> Vec<Case> {
 
 fn run(places: &mut PlaceMatcher, case: &Case) -> Result<String, intake::validate::Invalid> {
     if case.country.is_empty() {
-        places.country(&case.input)
+        places.country(&case.input).map(String::from)
     } else {
-        places.state(&case.country, &case.input)
+        places.state(&case.country, &case.input).map(String::from)
     }
 }
 

@@ -92,18 +92,18 @@ fn customer(i: usize) -> impl Strategy<Value = Customer> {
                 let (written_state, state_code) = state;
 
                 let mut expected = Record::new();
-                expected.insert("first_name", Value::Text(first.trim().to_string()));
-                expected.insert("last_name", Value::Text(last.trim().to_string()));
-                expected.insert("email", Value::Email(email));
-                expected.insert("phone", Value::Phone(phone));
+                expected.insert("first_name", Value::Text(first.trim().into()));
+                expected.insert("last_name", Value::Text(last.trim().into()));
+                expected.insert("email", Value::Email(email.into()));
+                expected.insert("phone", Value::Phone(phone.into()));
                 if let Some(company) = &company {
-                    expected.insert("company", Value::Text(company.trim().to_string()));
+                    expected.insert("company", Value::Text(company.trim().into()));
                 }
                 if let Some(city) = &city {
-                    expected.insert("city", Value::Text(city.clone()));
+                    expected.insert("city", Value::Text(city.into()));
                 }
                 if !state_code.is_empty() {
-                    expected.insert("state", Value::State(state_code.to_string()));
+                    expected.insert("state", Value::State(state_code.into()));
                 }
                 if let Some(date) = birthday {
                     expected.insert("birthday", Value::Date(date));

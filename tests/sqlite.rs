@@ -121,11 +121,11 @@ fn codes(report: &Report) -> Vec<(u64, &'static str)> {
 }
 
 fn email(v: &str) -> MatchKey {
-    MatchKey::Email(v.to_string())
+    MatchKey::Email(v.into())
 }
 
 fn phone(v: &str) -> MatchKey {
-    MatchKey::Phone(v.to_string())
+    MatchKey::Phone(v.into())
 }
 
 fn records(customers: Vec<Customer>) -> Vec<Record> {

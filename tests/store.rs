@@ -9,11 +9,11 @@ use intake::{
 };
 
 fn email(v: &str) -> MatchKey {
-    MatchKey::Email(v.to_string())
+    MatchKey::Email(v.into())
 }
 
 fn phone(v: &str) -> MatchKey {
-    MatchKey::Phone(v.to_string())
+    MatchKey::Phone(v.into())
 }
 
 fn person(name: &str, mail: Option<&str>, tel: Option<&str>) -> Record {

@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let mut places = PlaceMatcher::new();
-    let country = places.country(input).unwrap_or_else(|_| "US".to_string());
+    let country = places.country(input).unwrap_or_else(|_| "US".into());
     let _ = places.state(&country, input);
     let _ = places.state("US", input);
 });

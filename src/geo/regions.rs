@@ -29,6 +29,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::record::Text;
 use crate::report::ProblemCode;
 use crate::validate::{quote, Invalid};
 
@@ -68,10 +69,10 @@ const ALTERNATE: u8 = 1;
 #[derive(Debug, Default)]
 pub struct PlaceMatcher {
     /// Country text → answer.
-    countries: HashMap<String, Result<String, Invalid>>,
+    countries: HashMap<String, Result<Text, Invalid>>,
     /// Country text → state text → answer (nested, so that a cached
     /// answer is found without building a key).
-    states: HashMap<String, HashMap<String, Result<String, Invalid>>>,
+    states: HashMap<String, HashMap<String, Result<Text, Invalid>>>,
     /// How many answers `states` holds.
     states_len: usize,
 }
@@ -109,14 +110,14 @@ impl PlaceMatcher {
     /// assert_eq!(places.country("Germnay").unwrap(), "DE");
     /// assert_eq!(places.country("Atlantis").unwrap_err().code.as_str(), "unknown_country");
     /// ```
-    pub fn country(&mut self, input: &str) -> Result<String, Invalid> {
+    pub fn country(&mut self, input: &str) -> Result<Text, Invalid> {
         if let Some(found) = self.countries.get(input) {
             return found.clone();
         }
         let found =
             match_country(input).map(|i| index().countries.get(i).map(|c| c.alpha2.clone()));
         let found = match found {
-            Ok(Some(alpha2)) => Ok(alpha2),
+            Ok(Some(alpha2)) => Ok(Text::from(alpha2)),
             Ok(None) => Err(country_error(input, &[])),
             Err(e) => Err(e),
         };
@@ -156,13 +157,13 @@ impl PlaceMatcher {
     /// let err = places.state("US", "Ontario").unwrap_err();
     /// assert_eq!(err.code.as_str(), "unknown_state");
     /// ```
-    pub fn state(&mut self, country: &str, input: &str) -> Result<String, Invalid> {
+    pub fn state(&mut self, country: &str, input: &str) -> Result<Text, Invalid> {
         if let Some(found) = self.states.get(country).and_then(|s| s.get(input)) {
             return found.clone();
         }
         let found = match self.country(country) {
             Ok(alpha2) => match index().country_index(&alpha2) {
-                Some(c) => match_state(c, input),
+                Some(c) => match_state(c, input).map(Text::from),
                 None => Err(country_error(country, &[])),
             },
             Err(_) => {

@@ -703,7 +703,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     .unwrap_or_else(|| Err("the hasher gave no result".to_string()));
                 match hashed {
                     Ok(hash) => {
-                        record.insert(field.clone(), Value::PasswordHash(hash));
+                        record.insert(field.clone(), Value::PasswordHash(hash.into()));
                     }
                     Err(message) => {
                         problems.push(Problem::new(

@@ -17,7 +17,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use chrono::{Datelike, NaiveDate};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use crate::record::{Record, Value};
+use crate::record::{Record, Text, Value};
 use crate::store::{Customer, CustomerId, MatchKey};
 
 /// A customer as the engine knows it during an import.
@@ -698,7 +698,7 @@ fn decode<R: Read>(input: &mut R) -> Option<Record> {
             let days = i32::from_le_bytes(bytes.try_into().ok()?);
             Value::Date(NaiveDate::from_num_days_from_ce_opt(days)?)
         } else {
-            let text = String::from_utf8(bytes).ok()?;
+            let text = Text::from(String::from_utf8(bytes).ok()?);
             match tag[0] {
                 0 => Value::Text(text),
                 1 => Value::Email(text),
@@ -779,7 +779,7 @@ mod tests {
         known.new.extend([NOT_SPILLED, NOT_SPILLED]);
         for (target, key) in [(ta, &key_a), (tb, &key_b)] {
             let mut record = Record::new();
-            record.insert("email", Value::Email(key.value().to_string()));
+            record.insert("email", Value::Email(key.value().into()));
             known.set_record(target, &record);
         }
         known.claim(key_a.clone(), ta);

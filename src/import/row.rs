@@ -4,7 +4,7 @@ use crate::geo::PlaceMatcher;
 use crate::import::Context;
 use crate::password::Plain;
 use crate::read::RawRow;
-use crate::record::{Record, Value};
+use crate::record::{Record, Text, Value};
 use crate::report::{unneutralize, Problem, ProblemCode};
 use crate::rules::Rule;
 use crate::schema::{Field, FieldKind, HeaderMap, Schema};
@@ -187,7 +187,7 @@ pub(crate) fn check(
                 no_city_for = record.text(state).map(str::to_string);
             }
             if let Some(found) = found {
-                record.insert(city.clone(), Value::Text(found));
+                record.insert(city.clone(), Value::Text(found.into()));
                 city_filled = true;
                 if let Some(slot) = filled.get_mut(c) {
                     *slot = true;
@@ -318,7 +318,7 @@ fn keep(
             "{column}: {} It was kept as written.",
             invalid.message
         ));
-        record.insert(field.id(), Value::Text(value.to_string()));
+        record.insert(field.id(), Value::Text(Text::new(value)));
     } else {
         problems.push(problem(field, column, invalid));
     }

@@ -18,7 +18,7 @@ pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
-use crate::record::Record;
+use crate::record::{Record, Text};
 
 /// A store's id for a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -42,16 +42,16 @@ impl fmt::Display for CustomerId {
 #[non_exhaustive]
 pub enum MatchKey {
     /// A normalized email: trimmed, NFC, lower-cased.
-    Email(String),
+    Email(Text),
     /// A phone in E.164.
-    Phone(String),
+    Phone(Text),
 }
 
 impl MatchKey {
     /// The normalized value.
     pub fn value(&self) -> &str {
         match self {
-            MatchKey::Email(v) | MatchKey::Phone(v) => v,
+            MatchKey::Email(v) | MatchKey::Phone(v) => v.as_str(),
         }
     }
 }

@@ -759,18 +759,18 @@ fn kind_of(value: &Value) -> (&'static str, std::borrow::Cow<'_, str>) {
 /// A kept value back as a [`Value`].
 fn value_of(kind: &str, text: String) -> Result<Value, String> {
     Ok(match kind {
-        "text" => Value::Text(text),
-        "email" => Value::Email(text),
-        "phone" => Value::Phone(text),
+        "text" => Value::Text(text.into()),
+        "email" => Value::Email(text.into()),
+        "phone" => Value::Phone(text.into()),
         "date" => Value::Date(
             NaiveDate::parse_from_str(&text, "%Y-%m-%d")
                 .map_err(|e| format!("'{text}' is not a YYYY-MM-DD date ({e})"))?,
         ),
-        "choice" => Value::Choice(text),
-        "number" => Value::Number(text),
-        "country" => Value::Country(text),
-        "state" => Value::State(text),
-        "password_hash" => Value::PasswordHash(text),
+        "choice" => Value::Choice(text.into()),
+        "number" => Value::Number(text.into()),
+        "country" => Value::Country(text.into()),
+        "state" => Value::State(text.into()),
+        "password_hash" => Value::PasswordHash(text.into()),
         other => return Err(format!("unknown kind '{other}'")),
     })
 }

@@ -59,12 +59,12 @@ pub fn records(store: &MemoryStore) -> Vec<Record> {
 
 /// The customer with this email.
 pub fn by_email(store: &MemoryStore, email: &str) -> Option<Customer> {
-    store.find(&MatchKey::Email(email.to_string()))
+    store.find(&MatchKey::Email(email.into()))
 }
 
 /// The customer with this phone (E.164).
 pub fn by_phone(store: &MemoryStore, phone: &str) -> Option<Customer> {
-    store.find(&MatchKey::Phone(phone.to_string()))
+    store.find(&MatchKey::Phone(phone.into()))
 }
 
 /// Asserts the report's count invariant.
