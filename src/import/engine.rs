@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
@@ -91,15 +91,15 @@ impl<I> Source<I> {
 }
 
 /// A batch being checked.
-struct Checking<'scope> {
+struct Checking {
     first_row: u64,
     first_line: u64,
     /// Bytes read when the batch was complete, for its progress report.
     bytes: u64,
-    work: Work<'scope>,
+    work: Work,
 }
 
-impl Checking<'_> {
+impl Checking {
     /// What the report says was left out when the import stops before this
     /// batch.
     fn rest(&self) -> String {
@@ -110,15 +110,11 @@ impl Checking<'_> {
     }
 }
 
-enum Work<'scope> {
+enum Work {
     /// Checked on this thread.
     Done(Vec<CheckedRow>),
-    /// Being checked by the workers, each with the place matcher it took
-    /// along.
-    Running(
-        Arc<Chunks>,
-        Vec<std::thread::ScopedJoinHandle<'scope, PlaceMatcher>>,
-    ),
+    /// Being checked by the crew and, once it is free, this thread.
+    Running(Arc<Chunks>),
 }
 
 /// A batch's rows in small chunks, each checked by whichever thread takes
@@ -149,6 +145,57 @@ impl Chunks {
                 *chunk = Chunk::Checked(raws.into_iter().map(|raw| check(places, raw)).collect());
             }
         }
+    }
+}
+
+/// The threads that check rows beside the engine's own, started at the
+/// first batch large enough to share and kept for the whole import: no
+/// thread is started per batch, and each keeps its place caches (and its
+/// allocator's and regular expressions' per-thread caches) warm.
+struct Crew {
+    /// How many threads to start.
+    size: usize,
+    started: bool,
+    /// Hands each thread the batches to check; dropping them ends the
+    /// threads.
+    jobs: Vec<mpsc::Sender<Arc<Chunks>>>,
+}
+
+impl Crew {
+    fn new(size: usize) -> Crew {
+        Crew {
+            size,
+            started: false,
+            jobs: Vec::new(),
+        }
+    }
+
+    /// Hands `chunks` to every thread, starting them the first time.
+    fn start<'scope, C>(
+        &mut self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        check: C,
+        chunks: &Arc<Chunks>,
+    ) where
+        C: Fn(&mut PlaceMatcher, RawRow) -> CheckedRow + Copy + Send + 'scope,
+    {
+        if !self.started {
+            self.started = true;
+            for _ in 0..self.size {
+                let (jobs, batches) = mpsc::channel::<Arc<Chunks>>();
+                scope.spawn(move || {
+                    let mut places = PlaceMatcher::new();
+                    for chunks in batches {
+                        chunks.check(check, &mut places);
+                    }
+                });
+                self.jobs.push(jobs);
+            }
+        }
+        // A thread that is gone (it panicked) leaves its share to the
+        // others and the engine's thread.
+        self.jobs
+            .retain(|jobs| jobs.send(Arc::clone(chunks)).is_ok());
     }
 }
 
@@ -231,8 +278,6 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     /// Country and state matching, cached for the whole import, for
     /// checks on this thread.
     places: PlaceMatcher,
-    /// One matcher per checking thread (see [`Engine::start_check`]).
-    worker_places: Vec<PlaceMatcher>,
     /// How many values were kept as written although not recognised.
     notes: u64,
     /// The store's message when it failed a whole lookup or write during
@@ -316,7 +361,6 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             in_transaction: false,
             lookup_error: None,
             places: PlaceMatcher::new(),
-            worker_places: (0..workers()).map(|_| PlaceMatcher::new()).collect(),
             notes: 0,
             store_failure: None,
         }
@@ -386,17 +430,17 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     fn start_check<'scope>(
         &mut self,
         scope: &'scope std::thread::Scope<'scope, '_>,
+        crew: &mut Crew,
         raws: Vec<RawRow>,
         bytes: u64,
-    ) -> Checking<'scope>
+    ) -> Checking
     where
         'a: 'scope,
     {
         let check = self.checker();
         let first_row = raws.first().map_or(0, |r| r.row);
         let first_line = raws.first().map_or(0, |r| r.line);
-        let workers = self.worker_places.len();
-        let work = if workers == 0 || raws.len() < (workers + 1) * MIN_ROWS_PER_WORKER {
+        let work = if crew.size == 0 || raws.len() < (crew.size + 1) * MIN_ROWS_PER_WORKER {
             let places = &mut self.places;
             Work::Done(raws.into_iter().map(|raw| check(places, raw)).collect())
         } else {
@@ -413,18 +457,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 chunks,
                 next: AtomicUsize::new(0),
             });
-            // Each worker takes its own matcher along and hands it back.
-            let handles = std::mem::take(&mut self.worker_places)
-                .into_iter()
-                .map(|mut places| {
-                    let shared = Arc::clone(&shared);
-                    scope.spawn(move || {
-                        shared.check(check, &mut places);
-                        places
-                    })
-                })
-                .collect();
-            Work::Running(shared, handles)
+            crew.start(scope, check, &shared);
+            Work::Running(shared)
         };
         Checking {
             first_row,
@@ -434,31 +468,29 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         }
     }
 
-    /// Finishes a batch's checks, helping the workers with what is left:
-    /// its rows in file order, and how many bytes had been read when the
-    /// batch was complete.
-    fn collect(&mut self, checking: Checking<'_>) -> (Vec<CheckedRow>, u64) {
+    /// Finishes a batch's checks, helping the crew with what is left: its
+    /// rows in file order, and how many bytes had been read when the batch
+    /// was complete.
+    fn collect(&mut self, checking: Checking) -> (Vec<CheckedRow>, u64) {
         let check = self.checker();
         let checked: Vec<CheckedRow> = match checking.work {
             Work::Done(checked) => checked,
-            Work::Running(shared, handles) => {
+            Work::Running(shared) => {
                 shared.check(check, &mut self.places);
-                for handle in handles {
-                    // A check never panics on input (its parsers are
-                    // guarded); if one did, re-raise it here.
-                    let places = handle
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                    self.worker_places.push(places);
-                }
                 let mut checked = Vec::new();
                 for chunk in &shared.chunks {
-                    let mut chunk = chunk.lock().unwrap_or_else(PoisonError::into_inner);
+                    // Waits for a chunk still being checked. A check never
+                    // panics on input (its parsers are guarded); had one
+                    // done so on another thread, its chunk's rows are gone:
+                    // stop rather than report without them.
+                    let mut chunk = chunk
+                        .lock()
+                        .unwrap_or_else(|_| panic!("checking rows panicked on another thread"));
                     match std::mem::replace(&mut *chunk, Chunk::Raw(Vec::new())) {
                         Chunk::Checked(rows) => checked.extend(rows),
-                        // Every chunk was taken before the workers ended;
-                        // should one not have been, its rows are still
-                        // checked, never dropped.
+                        // Every chunk was taken before this thread's own
+                        // share ended; should one not have been, its rows
+                        // are still checked, never dropped.
                         Chunk::Raw(raws) => {
                             checked.extend(raws.into_iter().map(|raw| check(&mut self.places, raw)))
                         }
@@ -485,12 +517,13 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         I: Iterator<Item = Result<RawRow, Error>>,
         'a: 'scope,
     {
-        let mut checking: Option<Checking<'scope>> = None;
+        let mut checking: Option<Checking> = None;
+        let mut crew = Crew::new(workers());
         loop {
             let batch = self.read_batch(source);
             let done = checking.take().map(|c| self.collect(c));
             if !batch.is_empty() {
-                checking = Some(self.start_check(scope, batch, source.bytes_read()));
+                checking = Some(self.start_check(scope, &mut crew, batch, source.bytes_read()));
             }
             let Some((checked, bytes)) = done else {
                 if checking.is_some() {
