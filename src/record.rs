@@ -383,11 +383,25 @@ impl Record {
         self.values().is_empty()
     }
 
-    /// Gives back the room reserved for values that never came, unless the
-    /// values are shared.
-    pub(crate) fn shrink_to_fit(&mut self) {
-        if let Some(values) = self.values.as_mut().and_then(Arc::get_mut) {
-            values.shrink_to_fit();
+    /// A record of values already in field-id order, in one allocation
+    /// of their exact size (a store may keep it for long). Of equal ids
+    /// the last value is kept, as [`Record::insert`] would; values out of
+    /// order are sorted, never lost.
+    pub(crate) fn from_sorted<'f>(values: impl IntoIterator<Item = (&'f str, Value)>) -> Record {
+        let values = values.into_iter();
+        let (least, most) = values.size_hint();
+        let mut sorted: Vec<(FieldId, Value)> = Vec::with_capacity(most.unwrap_or(least));
+        for (field, value) in values {
+            match sorted.last_mut() {
+                Some((last, old)) if last.as_str() == field => *old = value,
+                _ => sorted.push((FieldId::new(field), value)),
+            }
+        }
+        if !sorted.is_sorted_by(|a, b| a.0 < b.0) {
+            return sorted.into_iter().collect();
+        }
+        Record {
+            values: (!sorted.is_empty()).then(|| Arc::new(sorted)),
         }
     }
 }
@@ -473,22 +487,39 @@ mod tests {
     }
 
     #[test]
-    fn shrinking_gives_back_unused_room_and_keeps_the_values() {
-        let mut r = Record::with_capacity(8);
-        r.insert("email", Value::Email("ann@example.com".into()));
-        r.shrink_to_fit();
-        assert_eq!(r.values.as_ref().map(|v| v.capacity()), Some(1));
-        assert_eq!(r.text("email"), Some("ann@example.com"));
+    fn from_sorted_takes_exactly_the_room_its_values_need() {
+        let values = [
+            ("email", Value::Email("ann@example.com".into())),
+            ("phone", Value::Phone("+14155550101".into())),
+        ];
+        let r = Record::from_sorted(values.clone());
+        assert_eq!(r.values.as_ref().map(|v| v.capacity()), Some(2));
+        assert_eq!(r, values.into_iter().collect());
     }
 
     #[test]
-    fn shrinking_a_shared_record_leaves_its_values_alone() {
-        let mut r = Record::with_capacity(8);
-        r.insert("email", Value::Email("ann@example.com".into()));
-        let copy = r.clone();
-        r.shrink_to_fit();
-        assert_eq!(r.values.as_ref().map(|v| v.capacity()), Some(8));
-        assert_eq!(r, copy);
+    fn from_sorted_keeps_the_last_of_a_repeated_field() {
+        let r = Record::from_sorted([
+            ("email", Value::Email("ann@example.com".into())),
+            ("email", Value::Email("bo@example.com".into())),
+        ]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.text("email"), Some("bo@example.com"));
+    }
+
+    #[test]
+    fn from_sorted_given_values_out_of_order_sorts_them() {
+        let r = Record::from_sorted([
+            ("phone", Value::Phone("+14155550101".into())),
+            ("email", Value::Email("ann@example.com".into())),
+        ]);
+        assert_eq!(r.text("email"), Some("ann@example.com"));
+        assert_eq!(r.text("phone"), Some("+14155550101"));
+    }
+
+    #[test]
+    fn from_sorted_of_nothing_equals_a_new_record() {
+        assert_eq!(Record::from_sorted(std::iter::empty()), Record::new());
     }
 
     #[test]

@@ -10,10 +10,9 @@ use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::known::{Known, Owner, Target};
-use super::row::{self, CheckedRow};
+use super::row::{self, CheckState, CheckedRow};
 use super::{BlankRows, Importer, Progress};
 use crate::error::Error;
-use crate::geo::PlaceMatcher;
 use crate::password::{self, Plain};
 use crate::policy::Mode;
 use crate::read::{Cells, RawRow};
@@ -133,16 +132,12 @@ enum Chunk {
 
 impl Chunks {
     /// Takes chunks and checks them until none is left.
-    fn check(
-        &self,
-        check: impl Fn(&mut PlaceMatcher, RawRow) -> CheckedRow,
-        places: &mut PlaceMatcher,
-    ) {
+    fn check(&self, check: impl Fn(&mut CheckState, RawRow) -> CheckedRow, state: &mut CheckState) {
         while let Some(chunk) = self.chunks.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let mut chunk = chunk.lock().unwrap_or_else(PoisonError::into_inner);
             if let Chunk::Raw(raws) = &mut *chunk {
                 let raws = std::mem::take(raws);
-                *chunk = Chunk::Checked(raws.into_iter().map(|raw| check(places, raw)).collect());
+                *chunk = Chunk::Checked(raws.into_iter().map(|raw| check(state, raw)).collect());
             }
         }
     }
@@ -177,16 +172,16 @@ impl Crew {
         check: C,
         chunks: &Arc<Chunks>,
     ) where
-        C: Fn(&mut PlaceMatcher, RawRow) -> CheckedRow + Copy + Send + 'scope,
+        C: Fn(&mut CheckState, RawRow) -> CheckedRow + Copy + Send + 'scope,
     {
         if !self.started {
             self.started = true;
             for _ in 0..self.size {
                 let (jobs, batches) = mpsc::channel::<Arc<Chunks>>();
                 scope.spawn(move || {
-                    let mut places = PlaceMatcher::new();
+                    let mut state = CheckState::default();
                     for chunks in batches {
-                        chunks.check(check, &mut places);
+                        chunks.check(check, &mut state);
                     }
                 });
                 self.jobs.push(jobs);
@@ -277,7 +272,7 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     lookup_error: Option<String>,
     /// Country and state matching, cached for the whole import, for
     /// checks on this thread.
-    places: PlaceMatcher,
+    checking: CheckState,
     /// How many values were kept as written although not recognised.
     notes: u64,
     /// The store's message when it failed a whole lookup or write during
@@ -360,7 +355,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             identifiers,
             in_transaction: false,
             lookup_error: None,
-            places: PlaceMatcher::new(),
+            checking: CheckState::default(),
             notes: 0,
             store_failure: None,
         }
@@ -410,17 +405,10 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     /// How this engine checks one row; the same on every thread.
-    fn checker(&self) -> impl Fn(&mut PlaceMatcher, RawRow) -> CheckedRow + Copy + Send + 'a {
+    fn checker(&self) -> impl Fn(&mut CheckState, RawRow) -> CheckedRow + Copy + Send + 'a {
         let (importer, map, header) = (self.importer, self.map, self.header);
-        move |places: &mut PlaceMatcher, raw: RawRow| {
-            row::check(
-                &importer.schema,
-                map,
-                header,
-                &importer.context,
-                places,
-                raw,
-            )
+        move |state: &mut CheckState, raw: RawRow| {
+            row::check(&importer.schema, map, header, &importer.context, state, raw)
         }
     }
 
@@ -441,8 +429,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let first_row = raws.first().map_or(0, |r| r.row);
         let first_line = raws.first().map_or(0, |r| r.line);
         let work = if crew.size == 0 || raws.len() < (crew.size + 1) * MIN_ROWS_PER_WORKER {
-            let places = &mut self.places;
-            Work::Done(raws.into_iter().map(|raw| check(places, raw)).collect())
+            let state = &mut self.checking;
+            Work::Done(raws.into_iter().map(|raw| check(state, raw)).collect())
         } else {
             let mut raws = raws.into_iter();
             let mut chunks = Vec::new();
@@ -476,7 +464,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let checked: Vec<CheckedRow> = match checking.work {
             Work::Done(checked) => checked,
             Work::Running(shared) => {
-                shared.check(check, &mut self.places);
+                shared.check(check, &mut self.checking);
                 let mut checked = Vec::new();
                 for chunk in &shared.chunks {
                     // Waits for a chunk still being checked. A check never
@@ -491,9 +479,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                         // Every chunk was taken before this thread's own
                         // share ended; should one not have been, its rows
                         // are still checked, never dropped.
-                        Chunk::Raw(raws) => {
-                            checked.extend(raws.into_iter().map(|raw| check(&mut self.places, raw)))
-                        }
+                        Chunk::Raw(raws) => checked
+                            .extend(raws.into_iter().map(|raw| check(&mut self.checking, raw))),
                     }
                 }
                 checked

@@ -26,32 +26,77 @@ pub(crate) struct CheckedRow {
     pub notes: Vec<String>,
 }
 
+/// What a checking thread keeps from row to row: its place caches, and
+/// buffers every row reuses instead of allocating its own.
+#[derive(Debug, Default)]
+pub(crate) struct CheckState {
+    pub places: PlaceMatcher,
+    /// Each field's position among the schema's fields sorted by id: a
+    /// row's values are put in a record's order by these numbers.
+    ranks: Vec<usize>,
+    /// Which fields have a non-empty cell in the row being checked.
+    filled: Vec<bool>,
+    /// The row's valid values so far, by field.
+    values: Vec<(usize, Value)>,
+    /// The row's state cells (field, column), checked once its country
+    /// is known.
+    states: Vec<(usize, usize)>,
+}
+
+impl CheckState {
+    /// Ready for a row of `schema`: buffers emptied, ranks computed once.
+    fn start(&mut self, schema: &Schema) {
+        let fields = schema.fields();
+        if self.ranks.len() != fields.len() {
+            let mut by_id: Vec<usize> = (0..fields.len()).collect();
+            by_id.sort_by_key(|&f| fields.get(f).map(Field::id));
+            self.ranks = vec![0; fields.len()];
+            for (rank, f) in by_id.into_iter().enumerate() {
+                if let Some(slot) = self.ranks.get_mut(f) {
+                    *slot = rank;
+                }
+            }
+        }
+        self.filled.clear();
+        self.filled.resize(fields.len(), false);
+        self.values.clear();
+        self.states.clear();
+    }
+
+    /// The value the row has so far for field `f`.
+    fn value(&self, f: usize) -> Option<&Value> {
+        self.values.iter().find(|(g, _)| *g == f).map(|(_, v)| v)
+    }
+
+    /// The row's values as a record, in one allocation.
+    fn take_record(&mut self, fields: &[Field]) -> Record {
+        let ranks = &self.ranks;
+        self.values
+            .sort_by_key(|(f, _)| ranks.get(*f).copied().unwrap_or(usize::MAX));
+        Record::from_sorted(
+            self.values
+                .drain(..)
+                .filter_map(|(f, v)| fields.get(f).map(|field| (field.id(), v))),
+        )
+    }
+}
+
 /// Validates every cell of `raw`, then the schema's row rules.
 pub(crate) fn check(
     schema: &Schema,
     map: &HeaderMap,
     header: &[String],
     context: &Context,
-    places: &mut PlaceMatcher,
+    state: &mut CheckState,
     raw: RawRow,
 ) -> CheckedRow {
     let fields = schema.fields();
-    // Room for every mapped field and a filled-in city: the record is
-    // allocated once instead of growing cell by cell.
-    let mapped = (0..fields.len())
-        .filter(|&f| map.column_of(f).is_some())
-        .count();
-    let mut record = Record::with_capacity(mapped + 1);
+    state.start(schema);
     let mut problems = Vec::new();
     let mut empty = Vec::new();
     let mut secrets = Vec::new();
     let mut city_filled = false;
     let mut notes = Vec::new();
-    // States wait for the row's country, whatever the column order.
-    let mut states = Vec::new();
-    // Which fields have a non-empty cell, valid or not: rules about
-    // presence must not pile onto a cell that is there but invalid.
-    let mut filled = vec![false; fields.len()];
 
     for (col, cell) in raw.cells().enumerate() {
         let Some(f) = map.field_of(col) else { continue };
@@ -62,7 +107,9 @@ pub(crate) fn check(
             empty.push(f);
             continue;
         }
-        if let Some(slot) = filled.get_mut(f) {
+        // Which fields have a non-empty cell, valid or not: rules about
+        // presence must not pile onto a cell that is there but invalid.
+        if let Some(slot) = state.filled.get_mut(f) {
             *slot = true;
         }
         if field.is_secret() {
@@ -74,33 +121,47 @@ pub(crate) fn check(
             continue;
         }
         let checked = match field.kind() {
-            FieldKind::State { country } => {
-                states.push((field, column, value, country.as_deref()));
+            // States wait for the row's country, whatever the column order.
+            FieldKind::State { .. } => {
+                state.states.push((f, col));
                 continue;
             }
-            FieldKind::Country => places.country(value).map(Value::Country),
+            FieldKind::Country => state.places.country(value).map(Value::Country),
             _ => check_cell(field, value, context),
         };
         keep(
+            f,
             field,
             column,
             value,
             checked,
-            &mut record,
+            state,
             &mut notes,
             &mut problems,
         );
     }
-    for (field, column, value, country_field) in states {
-        // Borrowed from the record only until the state is matched.
+    for i in 0..state.states.len() {
+        let Some(&(f, col)) = state.states.get(i) else {
+            continue;
+        };
+        let Some(field) = fields.get(f) else { continue };
+        let FieldKind::State { country } = field.kind() else {
+            continue;
+        };
+        let column = header.get(col).map(String::as_str).unwrap_or("");
+        let value = unneutralize(raw.cells.get(col).unwrap_or_default().trim());
+        let country_field = country
+            .as_deref()
+            .and_then(|id| fields.iter().position(|x| x.id() == id));
+        // Borrowed from the row's values only until the state is matched.
         let country = country_field
-            .and_then(|f| match record.get(f) {
-                Some(Value::Country(code)) => Some(code.as_str()),
+            .and_then(|c| match state.value(c) {
+                Some(Value::Country(code)) => Some(code.clone()),
                 _ => None,
             })
-            .or_else(|| context.country());
+            .or_else(|| context.country().map(Text::from));
         let checked = match country {
-            Some(country) => places.state(country, value),
+            Some(country) => state.places.state(&country, value),
             None => Err(Invalid::new(
                 ProblemCode::UnknownState,
                 format!(
@@ -110,15 +171,18 @@ pub(crate) fn check(
             )),
         };
         keep(
+            f,
             field,
             column,
             value,
             checked.map(Value::State),
-            &mut record,
+            state,
             &mut notes,
             &mut problems,
         );
     }
+    let mut record = state.take_record(fields);
+    let filled = &mut state.filled;
 
     // Missing trailing cells read as empty (spreadsheets drop them).
     for col in raw.len()..map.width() {
@@ -276,9 +340,6 @@ pub(crate) fn check(
     }
 
     let outcome = if problems.is_empty() {
-        // Room was reserved for every mapped field; a store may keep the
-        // record for long, so it keeps only what the row filled.
-        record.shrink_to_fit();
         Ok(record)
     } else {
         Err(problems)
@@ -296,18 +357,20 @@ pub(crate) fn check(
 /// Puts a checked cell's value into the record. A value that is not
 /// recognised is kept as written with a note where the field allows it,
 /// else it is a problem of the row.
+#[allow(clippy::too_many_arguments)]
 fn keep(
+    f: usize,
     field: &Field,
     column: &str,
     value: &str,
     checked: Result<Value, Invalid>,
-    record: &mut Record,
+    state: &mut CheckState,
     notes: &mut Vec<String>,
     problems: &mut Vec<Problem>,
 ) {
     let invalid = match checked {
         Ok(v) => {
-            record.insert(field.id(), v);
+            state.values.push((f, v));
             return;
         }
         Err(invalid) => invalid,
@@ -318,7 +381,7 @@ fn keep(
             "{column}: {} It was kept as written.",
             invalid.message
         ));
-        record.insert(field.id(), Value::Text(Text::new(value)));
+        state.values.push((f, Value::Text(Text::new(value))));
     } else {
         problems.push(problem(field, column, invalid));
     }
