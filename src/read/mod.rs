@@ -366,28 +366,36 @@ impl<R: io::Read> CsvRows<R> {
                     .filter(|b| **b == b'\n')
                     .count() as u64;
                 self.end_line = line + newlines;
-                let mut raw = RawRow {
-                    cells: Cells::with_capacity(self.record.as_slice().len(), self.record.len()),
+                // The decoder hands over UTF-8 only; checked all the same
+                // (once for the whole record, whose cells are contiguous)
+                // so that a slip there fails the row, never panics.
+                let not_text = || {
+                    Some(Err(Error::new(
+                        ErrorKind::Unreadable,
+                        format!(
+                            "Row {} holds bytes that are not UTF-8 text. Save the file as CSV UTF-8 and upload it again.",
+                            self.row
+                        ),
+                    )
+                    .with_line(line)))
+                };
+                let Ok(text) = std::str::from_utf8(self.record.as_slice()) else {
+                    return not_text();
+                };
+                let mut cells = Cells::with_capacity(text.len(), self.record.len());
+                cells.text.push_str(text);
+                for cell in 0..self.record.len() {
+                    let end = self.record.range(cell).map_or(text.len(), |r| r.end);
+                    if !text.is_char_boundary(end) {
+                        return not_text();
+                    }
+                    cells.ends.push(end);
+                }
+                let raw = RawRow {
+                    cells,
                     row: self.row,
                     line,
                 };
-                for cell in self.record.iter() {
-                    // The decoder hands over UTF-8 only; checked all the same
-                    // so that a slip there fails the row, never panics.
-                    match std::str::from_utf8(cell) {
-                        Ok(s) => raw.cells.push(s),
-                        Err(_) => {
-                            return Some(Err(Error::new(
-                                ErrorKind::Unreadable,
-                                format!(
-                                    "Row {} holds bytes that are not UTF-8 text. Save the file as CSV UTF-8 and upload it again.",
-                                    self.row
-                                ),
-                            )
-                            .with_line(line)))
-                        }
-                    }
-                }
                 if skipped > 0 && !first_record {
                     // Empty lines between records are a blank row, which may
                     // end the data.

@@ -101,9 +101,17 @@ impl Quotes {
         matches!(self.state, State::Unquoted | State::Quoted)
     }
 
-    /// Whether `b` may change the state.
-    fn is_special(&self, b: u8) -> bool {
-        b == self.delimiter || b == b'"' || b == b'\n' || b == b'\r'
+    /// How many bytes at the start of `bytes`, inside a cell's text, leave
+    /// the state and the line count as they are: up to a line terminator,
+    /// or a quote in a quoted cell, or a delimiter in any other (a quote
+    /// inside an unquoted cell is plain text).
+    fn plain_run(&self, bytes: &[u8]) -> usize {
+        let ends = match self.state {
+            State::Quoted => b'"',
+            _ => self.delimiter,
+        };
+        let found = memchr::memchr3(ends, b'\n', b'\r', bytes);
+        found.unwrap_or(bytes.len())
     }
 }
 
@@ -355,10 +363,7 @@ impl<R: io::Read> io::Read for Scanner<R> {
                 // Fast path: a run of plain text inside a cell changes only
                 // the counts; up to what the limits allow.
                 let rest = bytes.get(i..).unwrap_or(&[]);
-                let run = rest
-                    .iter()
-                    .position(|&b| self.quotes.is_special(b))
-                    .unwrap_or(rest.len()) as u64;
+                let run = self.quotes.plain_run(rest) as u64;
                 let room = (self.limits.cell_bytes().saturating_sub(self.cell_bytes))
                     .min(self.limits.row_bytes().saturating_sub(self.record_bytes));
                 let run = run.min(room);
