@@ -406,10 +406,15 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
 
     /// How this engine checks one row; the same on every thread.
     fn checker(&self) -> impl Fn(&mut CheckState, RawRow) -> CheckedRow + Copy + Send + 'a {
-        let (importer, map, header) = (self.importer, self.map, self.header);
-        move |state: &mut CheckState, raw: RawRow| {
-            row::check(&importer.schema, map, header, &importer.context, state, raw)
-        }
+        let importer = self.importer;
+        let rules = row::Rules {
+            schema: &importer.schema,
+            map: self.map,
+            header: self.header,
+            context: &importer.context,
+            empty_fields: importer.policy.clears_empty(),
+        };
+        move |state: &mut CheckState, raw: RawRow| row::check(&rules, state, raw)
     }
 
     /// Starts checking a batch's rows, spread over the cores: each row's

@@ -16,7 +16,7 @@ pub(crate) struct CheckedRow {
     /// The record, or the row's problems.
     pub outcome: Result<Record, Vec<Problem>>,
     /// Fields (indexes into the schema's) whose column is in the file but
-    /// whose cell is empty.
+    /// whose cell is empty; listed only when [`Rules::empty_fields`] asks.
     pub empty: Vec<usize>,
     /// Password fields and their plain text, until hashed.
     pub secrets: Vec<(String, Plain)>,
@@ -81,15 +81,27 @@ impl CheckState {
     }
 }
 
+/// What every row of an import is checked against.
+#[derive(Clone, Copy)]
+pub(crate) struct Rules<'a> {
+    pub schema: &'a Schema,
+    pub map: &'a HeaderMap,
+    pub header: &'a [String],
+    pub context: &'a Context,
+    /// Whether a row lists its empty fields: only a policy that clears
+    /// them on update needs them, and most rows have some.
+    pub empty_fields: bool,
+}
+
 /// Validates every cell of `raw`, then the schema's row rules.
-pub(crate) fn check(
-    schema: &Schema,
-    map: &HeaderMap,
-    header: &[String],
-    context: &Context,
-    state: &mut CheckState,
-    raw: RawRow,
-) -> CheckedRow {
+pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> CheckedRow {
+    let Rules {
+        schema,
+        map,
+        header,
+        context,
+        empty_fields,
+    } = *rules;
     let fields = schema.fields();
     state.start(schema);
     let mut problems = Vec::new();
@@ -104,7 +116,9 @@ pub(crate) fn check(
         let column = header.get(col).map(String::as_str).unwrap_or("");
         let value = unneutralize(cell.trim());
         if value.is_empty() {
-            empty.push(f);
+            if empty_fields {
+                empty.push(f);
+            }
             continue;
         }
         // Which fields have a non-empty cell, valid or not: rules about
@@ -185,9 +199,11 @@ pub(crate) fn check(
     let filled = &mut state.filled;
 
     // Missing trailing cells read as empty (spreadsheets drop them).
-    for col in raw.len()..map.width() {
-        if let Some(f) = map.field_of(col) {
-            empty.push(f);
+    if empty_fields {
+        for col in raw.len()..map.width() {
+            if let Some(f) = map.field_of(col) {
+                empty.push(f);
+            }
         }
     }
 
