@@ -97,19 +97,21 @@ impl Policy {
     /// The customer an update leaves: `existing` with the row's values laid
     /// over it, and, when clearing, the `empty` fields removed.
     pub(crate) fn merge(&self, existing: &Record, row: &Record, empty: &[&str]) -> Record {
-        // Records share their values until one changes: only a field that
-        // differs makes `merged` a copy.
-        let mut merged = existing.clone();
-        for (field, value) in row.iter() {
-            if merged.get(field) != Some(value) {
-                merged.insert(field, value.clone());
-            }
+        let clears = |field: &str| self.clear_empty && empty.contains(&field);
+        let changes = row
+            .iter()
+            .any(|(field, value)| existing.get(field) != Some(value))
+            || existing.iter().any(|(field, _)| clears(field));
+        if !changes {
+            // Records share their values: an unchanged customer copies
+            // nothing.
+            return existing.clone();
         }
-        if self.clear_empty {
-            for field in empty {
-                merged.remove(field);
-            }
-        }
-        merged
+        existing
+            .iter()
+            .filter(|(field, _)| !row.contains(field) && !clears(field))
+            .chain(row.iter())
+            .map(|(field, value)| (field, value.clone()))
+            .collect()
     }
 }

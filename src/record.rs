@@ -259,15 +259,16 @@ impl serde::Serialize for Value {
 /// ```
 #[derive(Clone, Default)]
 pub struct Record {
-    /// Sorted by field id, each id at most once. A customer has a handful
-    /// of fields: one vector found by binary search costs one allocation
-    /// where a map costs several, and ids as short as field ids are kept
-    /// inline. Shared, copied on write: a record is handed from the row's
-    /// check to the engine's view of the customer, the write and the
-    /// store, and a clone costs one counter instead of a copy of every
-    /// value. `None` until the first value: an empty record allocates
-    /// nothing.
-    values: Option<Arc<Vec<(FieldId, Value)>>>,
+    /// Sorted by field id, each id at most once, in one allocation of
+    /// exactly their size (the values, their ids and the counter that
+    /// shares them). A customer has a handful of fields: a slice found by
+    /// binary search costs one allocation where a map costs several, and
+    /// ids as short as field ids are kept inline. Shared, copied on write:
+    /// a record is handed from the row's check to the engine's view of the
+    /// customer, the write and the store, and a clone costs one counter
+    /// instead of a copy of every value. `None` until the first value: an
+    /// empty record allocates nothing.
+    values: Option<Arc<[(FieldId, Value)]>>,
 }
 
 /// A field id inside a record: inline up to 24 bytes, so no allocation.
@@ -299,29 +300,17 @@ impl Record {
         Record::default()
     }
 
-    /// An empty record with room for `fields` values, for a record whose
-    /// size is known: it grows without moving.
-    ///
-    /// ```
-    /// use intake::{Record, Value};
-    ///
-    /// let mut r = Record::with_capacity(2);
-    /// r.insert("email", Value::Email("ann@example.com".into()));
-    /// assert_eq!(r.len(), 1);
-    /// ```
-    pub fn with_capacity(fields: usize) -> Record {
-        Record {
-            values: (fields > 0).then(|| Arc::new(Vec::with_capacity(fields))),
-        }
-    }
-
     fn values(&self) -> &[(FieldId, Value)] {
-        self.values.as_deref().map_or(&[], Vec::as_slice)
+        self.values.as_deref().unwrap_or(&[])
     }
 
-    /// The values to change: unshared first if another record holds them.
-    fn values_mut(&mut self) -> &mut Vec<(FieldId, Value)> {
-        Arc::make_mut(self.values.get_or_insert_with(Arc::default))
+    /// A record of these values, already sorted and unique, in one
+    /// allocation when the iterator knows its exact length.
+    fn from_unique_sorted(values: impl Iterator<Item = (FieldId, Value)>) -> Record {
+        let values: Arc<[(FieldId, Value)]> = values.collect();
+        Record {
+            values: (!values.is_empty()).then_some(values),
+        }
     }
 
     /// Where `field` is, or where it would go.
@@ -342,15 +331,29 @@ impl Record {
     }
 
     /// Sets `field` to `value`, returning the previous value.
+    ///
+    /// Changing a field's value changes it in place (after copying the
+    /// values if another record shares them); a new field makes a new
+    /// allocation one value larger. To build a record of many values,
+    /// [`collect`](Record#impl-FromIterator<(K,+Value)>-for-Record) them.
     pub fn insert(&mut self, field: impl AsRef<str>, value: Value) -> Option<Value> {
         let field = field.as_ref();
         match self.position(field) {
-            Ok(at) => self
-                .values_mut()
-                .get_mut(at)
-                .map(|(_, old)| std::mem::replace(old, value)),
+            Ok(at) => {
+                let values = Arc::make_mut(self.values.as_mut()?);
+                values
+                    .get_mut(at)
+                    .map(|(_, old)| std::mem::replace(old, value))
+            }
             Err(at) => {
-                self.values_mut().insert(at, (FieldId::new(field), value));
+                let (before, after) = self.values().split_at(at.min(self.len()));
+                *self = Record::from_unique_sorted(
+                    before
+                        .iter()
+                        .cloned()
+                        .chain(std::iter::once((FieldId::new(field), value)))
+                        .chain(after.iter().cloned()),
+                );
                 None
             }
         }
@@ -358,9 +361,18 @@ impl Record {
 
     /// Removes the value of `field`, returning it.
     pub fn remove(&mut self, field: &str) -> Option<Value> {
-        // Nothing to remove: no need to unshare the values.
+        // Nothing to remove: no need to copy the values.
         let at = self.position(field).ok()?;
-        Some(self.values_mut().remove(at).1)
+        let removed = self.values().get(at).map(|(_, value)| value.clone());
+        let values = self.values();
+        *self = Record::from_unique_sorted(
+            values
+                .iter()
+                .take(at)
+                .chain(values.iter().skip(at + 1))
+                .cloned(),
+        );
+        removed
     }
 
     /// Whether `field` has a value.
@@ -383,26 +395,17 @@ impl Record {
         self.values().is_empty()
     }
 
-    /// A record of values already in field-id order, in one allocation
-    /// of their exact size (a store may keep it for long). Of equal ids
-    /// the last value is kept, as [`Record::insert`] would; values out of
-    /// order are sorted, never lost.
-    pub(crate) fn from_sorted<'f>(values: impl IntoIterator<Item = (&'f str, Value)>) -> Record {
-        let values = values.into_iter();
-        let (least, most) = values.size_hint();
-        let mut sorted: Vec<(FieldId, Value)> = Vec::with_capacity(most.unwrap_or(least));
-        for (field, value) in values {
-            match sorted.last_mut() {
-                Some((last, old)) if last.as_str() == field => *old = value,
-                _ => sorted.push((FieldId::new(field), value)),
-            }
+    /// A record of values already in field-id order, each field once, in
+    /// one allocation of their exact size (a store may keep it for long).
+    /// Values out of order or repeated are sorted and deduplicated as
+    /// [`collect`](Record#impl-FromIterator<(K,+Value)>-for-Record) would,
+    /// never lost.
+    pub(crate) fn from_sorted<'f>(values: impl Iterator<Item = (&'f str, Value)>) -> Record {
+        let record = Record::from_unique_sorted(values.map(|(id, v)| (FieldId::new(id), v)));
+        if record.values().is_sorted_by(|a, b| a.0 < b.0) {
+            return record;
         }
-        if !sorted.is_sorted_by(|a, b| a.0 < b.0) {
-            return sorted.into_iter().collect();
-        }
-        Record {
-            values: (!sorted.is_empty()).then(|| Arc::new(sorted)),
-        }
+        record.values().iter().cloned().collect()
     }
 }
 
@@ -422,11 +425,16 @@ impl Record {
 /// ```
 impl<K: AsRef<str>> FromIterator<(K, Value)> for Record {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Record {
-        let mut record = Record::new();
-        for (field, value) in iter {
-            record.insert(field, value);
-        }
-        record
+        let mut values: Vec<(FieldId, Value)> = iter
+            .into_iter()
+            .map(|(field, value)| (FieldId::new(field.as_ref()), value))
+            .collect();
+        // Latest first, so that the stable sort keeps the last value of a
+        // field first among its equals, and the deduplication keeps it.
+        values.reverse();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        values.dedup_by(|later, first| later.0 == first.0);
+        Record::from_unique_sorted(values.into_iter())
     }
 }
 
@@ -479,40 +487,80 @@ mod tests {
 
     #[test]
     fn a_record_emptied_equals_a_new_one() {
-        let mut r = Record::with_capacity(4);
+        let mut r = Record::new();
         r.insert("email", Value::Email("ann@example.com".into()));
         r.remove("email");
         assert_eq!(r, Record::new());
-        assert_eq!(Record::with_capacity(3), Record::new());
+        assert!(r.values.is_none());
     }
 
     #[test]
-    fn from_sorted_takes_exactly_the_room_its_values_need() {
+    fn from_sorted_equals_the_same_values_collected() {
         let values = [
             ("email", Value::Email("ann@example.com".into())),
             ("phone", Value::Phone("+14155550101".into())),
         ];
-        let r = Record::from_sorted(values.clone());
-        assert_eq!(r.values.as_ref().map(|v| v.capacity()), Some(2));
+        let r = Record::from_sorted(values.clone().into_iter());
         assert_eq!(r, values.into_iter().collect());
     }
 
     #[test]
+    fn insert_between_and_remove_keep_field_id_order() {
+        let mut r: Record = [
+            ("a", Value::Text("1".into())),
+            ("c", Value::Text("3".into())),
+        ]
+        .into_iter()
+        .collect();
+        r.insert("b", Value::Text("2".into()));
+        r.insert("d", Value::Text("4".into()));
+        assert_eq!(
+            r.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(r.remove("b"), Some(Value::Text("2".into())));
+        assert_eq!(r.remove("b"), None);
+        assert_eq!(
+            r.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["a", "c", "d"]
+        );
+    }
+
+    #[test]
+    fn a_shared_record_is_left_alone_by_changes_to_its_clone() {
+        let original: Record = [("email", Value::Email("ann@example.com".into()))]
+            .into_iter()
+            .collect();
+        let mut changed = original.clone();
+        changed.insert("email", Value::Email("bo@example.com".into()));
+        changed.insert("phone", Value::Phone("+14155550101".into()));
+        assert_eq!(original.len(), 1);
+        assert_eq!(original.text("email"), Some("ann@example.com"));
+        assert_eq!(changed.text("email"), Some("bo@example.com"));
+    }
+
+    #[test]
     fn from_sorted_keeps_the_last_of_a_repeated_field() {
-        let r = Record::from_sorted([
-            ("email", Value::Email("ann@example.com".into())),
-            ("email", Value::Email("bo@example.com".into())),
-        ]);
+        let r = Record::from_sorted(
+            [
+                ("email", Value::Email("ann@example.com".into())),
+                ("email", Value::Email("bo@example.com".into())),
+            ]
+            .into_iter(),
+        );
         assert_eq!(r.len(), 1);
         assert_eq!(r.text("email"), Some("bo@example.com"));
     }
 
     #[test]
     fn from_sorted_given_values_out_of_order_sorts_them() {
-        let r = Record::from_sorted([
-            ("phone", Value::Phone("+14155550101".into())),
-            ("email", Value::Email("ann@example.com".into())),
-        ]);
+        let r = Record::from_sorted(
+            [
+                ("phone", Value::Phone("+14155550101".into())),
+                ("email", Value::Email("ann@example.com".into())),
+            ]
+            .into_iter(),
+        );
         assert_eq!(r.text("email"), Some("ann@example.com"));
         assert_eq!(r.text("phone"), Some("+14155550101"));
     }

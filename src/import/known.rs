@@ -688,7 +688,7 @@ fn decode<R: Read>(input: &mut R) -> Option<Record> {
     }
     let mut count = [0u8; 4];
     input.read_exact(&mut count).ok()?;
-    let mut record = Record::new();
+    let mut record = Vec::new();
     for _ in 0..u32::from_le_bytes(count) {
         let field = String::from_utf8(take(input)?).ok()?;
         let mut tag = [0u8; 1];
@@ -711,9 +711,9 @@ fn decode<R: Read>(input: &mut R) -> Option<Record> {
                 _ => return None,
             }
         };
-        record.insert(field, value);
+        record.push((field, value));
     }
-    Some(record)
+    Some(record.into_iter().collect())
 }
 
 #[cfg(test)]

@@ -73,10 +73,11 @@ impl CheckState {
         let ranks = &self.ranks;
         self.values
             .sort_by_key(|(f, _)| ranks.get(*f).copied().unwrap_or(usize::MAX));
+        self.values.retain(|(f, _)| *f < fields.len());
         Record::from_sorted(
             self.values
                 .drain(..)
-                .filter_map(|(f, v)| fields.get(f).map(|field| (field.id(), v))),
+                .map(|(f, v)| (fields.get(f).map_or("", Field::id), v)),
         )
     }
 }

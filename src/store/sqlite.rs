@@ -393,25 +393,23 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(sql).map_err(read_error)?;
         let mut rows = stmt.query(params).map_err(read_error)?;
         let mut found: BTreeMap<i64, (Customer, Option<String>, Option<String>)> = BTreeMap::new();
+        let mut values: BTreeMap<i64, Vec<(String, Value)>> = BTreeMap::new();
         while let Some(row) = rows.next().map_err(read_error)? {
             let rowid: i64 = row.get(0).map_err(read_error)?;
-            let entry = match found.entry(rowid) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    let id = u64::try_from(rowid).map_err(|_| {
-                        StoreError::new(format!(
-                            "the customer database holds a customer with the invalid id {rowid}"
-                        ))
-                    })?;
-                    let customer = Customer {
-                        id: CustomerId(id),
-                        record: Record::new(),
-                    };
-                    let email: Option<String> = row.get(1).map_err(read_error)?;
-                    let phone: Option<String> = row.get(2).map_err(read_error)?;
-                    e.insert((customer, email, phone))
-                }
-            };
+            if let std::collections::btree_map::Entry::Vacant(e) = found.entry(rowid) {
+                let id = u64::try_from(rowid).map_err(|_| {
+                    StoreError::new(format!(
+                        "the customer database holds a customer with the invalid id {rowid}"
+                    ))
+                })?;
+                let customer = Customer {
+                    id: CustomerId(id),
+                    record: Record::new(),
+                };
+                let email: Option<String> = row.get(1).map_err(read_error)?;
+                let phone: Option<String> = row.get(2).map_err(read_error)?;
+                e.insert((customer, email, phone));
+            }
             let field: Option<String> = row.get(3).map_err(read_error)?;
             let kind: Option<String> = row.get(4).map_err(read_error)?;
             let text: Option<String> = row.get(5).map_err(read_error)?;
@@ -421,7 +419,13 @@ impl SqliteStore {
                         "the customer database holds an unreadable value for field '{field}' of customer {rowid}: {why}"
                     ))
                 })?;
-                entry.0.record.insert(field, value);
+                values.entry(rowid).or_default().push((field, value));
+            }
+        }
+        // Each record built at once from all its values.
+        for (rowid, values) in values {
+            if let Some(entry) = found.get_mut(&rowid) {
+                entry.0.record = values.into_iter().collect();
             }
         }
         Ok(found)
