@@ -1,4 +1,6 @@
-use foldhash::{HashMap, HashMapExt};
+use std::hash::{BuildHasher, Hasher};
+
+use hashbrown::HashTable;
 
 use super::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
 use crate::record::{Record, Value};
@@ -27,7 +29,13 @@ pub struct MemoryStore {
     /// Customer `CustomerId(n)` is at `n - 1`: ids are handed out in
     /// order and never removed, so no map (and no rehashing as it grows).
     customers: Vec<Record>,
-    index: HashMap<MatchKey, CustomerId>,
+    /// Every key of every customer as (the key's hash, the customer): the
+    /// keys themselves are in the customers' records, so an entry takes
+    /// 16 bytes, and growing the table never hashes a key again.
+    index: HashTable<(u64, CustomerId)>,
+    /// Seeded per store, so that an upload cannot choose keys that
+    /// collide.
+    hasher: foldhash::fast::RandomState,
     key_fields: Vec<String>,
     snapshot: Option<Box<MemoryStore>>,
 }
@@ -36,7 +44,8 @@ impl Default for MemoryStore {
     fn default() -> MemoryStore {
         MemoryStore {
             customers: Vec::new(),
-            index: HashMap::new(),
+            index: HashTable::new(),
+            hasher: foldhash::fast::RandomState::default(),
             key_fields: vec!["email".into(), "phone".into()],
             snapshot: None,
         }
@@ -71,7 +80,11 @@ impl MemoryStore {
 
     /// The customer `key` belongs to.
     pub fn find(&self, key: &MatchKey) -> Option<Customer> {
-        let id = *self.index.get(key)?;
+        let (kind, text) = match key {
+            MatchKey::Email(v) => (Kind::Email, v.as_str()),
+            MatchKey::Phone(v) => (Kind::Phone, v.as_str()),
+        };
+        let id = self.owner(kind, text)?;
         self.get(id)
     }
 
@@ -99,26 +112,35 @@ impl MemoryStore {
         self.customers.get(index_of(id)?)
     }
 
-    fn keys_of(&self, record: &Record) -> Vec<MatchKey> {
-        self.key_fields
-            .iter()
-            .filter_map(|f| match record.get(f) {
-                Some(Value::Email(v)) => Some(MatchKey::Email(v.clone())),
-                Some(Value::Phone(v)) => Some(MatchKey::Phone(v.clone())),
-                _ => None,
-            })
-            .collect()
+    /// The keys of `record`: the emails and phones of the key fields.
+    fn keys_of<'r>(&'r self, record: &'r Record) -> impl Iterator<Item = (Kind, &'r str)> + 'r {
+        keys_of(&self.key_fields, record)
+    }
+
+    fn hash(&self, kind: Kind, text: &str) -> u64 {
+        hash(&self.hasher, kind, text)
+    }
+
+    /// The customer whose key this is.
+    fn owner(&self, kind: Kind, text: &str) -> Option<CustomerId> {
+        let hash = self.hash(kind, text);
+        let has_key = |id: CustomerId| {
+            self.slot(id)
+                .is_some_and(|record| self.keys_of(record).any(|k| k == (kind, text)))
+        };
+        self.index
+            .find(hash, |&(h, id)| h == hash && has_key(id))
+            .map(|&(_, id)| id)
     }
 
     /// Refuses a write whose keys belong to another customer, as a unique
     /// index would.
-    fn check_unique(&self, keys: &[MatchKey], owner: Option<CustomerId>) -> Result<(), StoreError> {
-        for key in keys {
-            if let Some(other) = self.index.get(key) {
-                if Some(*other) != owner {
+    fn check_unique(&self, record: &Record, owner: Option<CustomerId>) -> Result<(), StoreError> {
+        for (kind, text) in self.keys_of(record) {
+            if let Some(other) = self.owner(kind, text) {
+                if Some(other) != owner {
                     return Err(StoreError::new(format!(
-                        "{} already belongs to another customer",
-                        key.value()
+                        "{text} already belongs to another customer"
                     )));
                 }
             }
@@ -126,31 +148,41 @@ impl MemoryStore {
         Ok(())
     }
 
+    /// Indexes customer `id` under the keys of `record`.
+    fn index_keys(&mut self, record: &Record, id: CustomerId) {
+        for (kind, text) in keys_of(&self.key_fields, record) {
+            let hash = hash(&self.hasher, kind, text);
+            self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
+        }
+    }
+
+    /// Takes customer `id` out of the index under the keys of `record`.
+    fn unindex_keys(&mut self, record: &Record, id: CustomerId) {
+        for (kind, text) in keys_of(&self.key_fields, record) {
+            let hash = hash(&self.hasher, kind, text);
+            if let Ok(entry) = self.index.find_entry(hash, |&(h, i)| h == hash && i == id) {
+                entry.remove();
+            }
+        }
+    }
+
     fn write(&mut self, write: Write) -> Result<CustomerId, StoreError> {
         match write {
             Write::Insert(record) => {
-                let keys = self.keys_of(&record);
-                self.check_unique(&keys, None)?;
+                self.check_unique(&record, None)?;
                 let id = CustomerId(self.customers.len() as u64 + 1);
-                for key in keys {
-                    self.index.insert(key, id);
-                }
+                self.index_keys(&record, id);
                 self.customers.push(record);
                 Ok(id)
             }
             Write::Update { id, record } => {
                 let old = self
                     .slot(id)
-                    .ok_or_else(|| StoreError::new(format!("customer {id} does not exist")))?;
-                let old_keys = self.keys_of(old);
-                let keys = self.keys_of(&record);
-                self.check_unique(&keys, Some(id))?;
-                for key in old_keys {
-                    self.index.remove(&key);
-                }
-                for key in keys {
-                    self.index.insert(key, id);
-                }
+                    .ok_or_else(|| StoreError::new(format!("customer {id} does not exist")))?
+                    .clone();
+                self.check_unique(&record, Some(id))?;
+                self.unindex_keys(&old, id);
+                self.index_keys(&record, id);
                 if let Some(slot) = index_of(id).and_then(|i| self.customers.get_mut(i)) {
                     *slot = record;
                 }
@@ -158,6 +190,33 @@ impl MemoryStore {
             }
         }
     }
+}
+
+/// The keys of `record`: the emails and phones of the `key_fields`.
+fn keys_of<'r>(
+    key_fields: &'r [String],
+    record: &'r Record,
+) -> impl Iterator<Item = (Kind, &'r str)> + 'r {
+    key_fields.iter().filter_map(|f| match record.get(f) {
+        Some(Value::Email(v)) => Some((Kind::Email, v.as_str())),
+        Some(Value::Phone(v)) => Some((Kind::Phone, v.as_str())),
+        _ => None,
+    })
+}
+
+/// A key's hash in the index.
+fn hash(hasher: &foldhash::fast::RandomState, kind: Kind, text: &str) -> u64 {
+    let mut hasher = hasher.build_hasher();
+    hasher.write_u8(kind as u8);
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
+/// Which kind of key a value is, as the index hashes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Email = 0,
+    Phone = 1,
 }
 
 /// Where customer `id` is in `MemoryStore::customers`.
@@ -197,5 +256,56 @@ impl Store for MemoryStore {
             }
             None => Err(StoreError::new("no transaction to roll back")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(email: &str) -> Record {
+        [("email", Value::Email(email.into()))]
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn a_key_whose_hash_collides_with_another_customers_finds_its_own_customer() {
+        let mut store = MemoryStore::new();
+        let ann = store.write(Write::Insert(customer("ann@example.com")));
+        let bo = store.write(Write::Insert(customer("bo@example.com")));
+        let (Ok(ann), Ok(bo)) = (ann, bo) else {
+            panic!("both inserts succeed")
+        };
+        // Bo indexed under Ann's hash too, as if his email hashed the same.
+        let hash = store.hash(Kind::Email, "ann@example.com");
+        store.index.insert_unique(hash, (hash, bo), |&(h, _)| h);
+        let found = store.find(&MatchKey::Email("ann@example.com".into()));
+        assert_eq!(found.map(|c| c.id), Some(ann));
+        assert!(store
+            .check_unique(&customer("ann@example.com"), Some(ann))
+            .is_ok());
+        assert!(store
+            .check_unique(&customer("ann@example.com"), Some(bo))
+            .is_err());
+    }
+
+    #[test]
+    fn an_update_that_keeps_its_email_keeps_it_indexed_once() {
+        let mut store = MemoryStore::new();
+        let Ok(ann) = store.write(Write::Insert(customer("ann@example.com"))) else {
+            panic!("the insert succeeds")
+        };
+        let mut changed = customer("ann@example.com");
+        changed.insert("phone", Value::Phone("+14155550101".into()));
+        assert!(store
+            .write(Write::Update {
+                id: ann,
+                record: changed
+            })
+            .is_ok());
+        assert_eq!(store.index.len(), 2);
+        let by_phone = store.find(&MatchKey::Phone("+14155550101".into()));
+        assert_eq!(by_phone.map(|c| c.id), Some(ann));
     }
 }
