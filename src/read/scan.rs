@@ -101,6 +101,21 @@ impl Quotes {
         matches!(self.state, State::Unquoted | State::Quoted)
     }
 
+    /// Whether `b` is a delimiter that ends a cell outside quotes.
+    fn ends_cell(&self, b: u8) -> bool {
+        b == self.delimiter && matches!(self.state, State::CellStart | State::Unquoted)
+    }
+
+    /// Whether `b` starts a cell that is not quoted: the parser takes it
+    /// as text, as `step` would.
+    fn starts_plain_cell(&self, b: u8) -> bool {
+        self.state == State::CellStart
+            && b != b'"'
+            && b != self.delimiter
+            && b != b'\n'
+            && b != b'\r'
+    }
+
     /// How many bytes at the start of `bytes`, inside a cell's text, leave
     /// the state and the line count as they are: up to a line terminator,
     /// or a quote in a quoted cell, or a delimiter in any other (a quote
@@ -190,6 +205,12 @@ impl<R> Scanner<R> {
             _ => 0,
         };
         before + 1
+    }
+
+    /// Whether one more cell of one more byte keeps the record within the
+    /// limits (else `take` counts it and fails).
+    fn room_for_a_cell(&self) -> bool {
+        self.cells < self.limits.columns() && self.record_bytes < self.limits.row_bytes()
     }
 
     /// Counts one byte passed on; a failure when it takes the record past
@@ -359,6 +380,24 @@ impl<R: io::Read> io::Read for Scanner<R> {
         let bytes = buf.get(..n).unwrap_or(&[]);
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
+            if self.record_bytes > 0 && self.quotes.ends_cell(b) && self.room_for_a_cell() {
+                // Fast path: a delimiter ending an unquoted cell inside a
+                // record, with room for another cell. The same counts as
+                // `take` keeps, without its bookkeeping for line ends.
+                self.quotes.state = State::CellStart;
+                self.cells += 1;
+                self.cell_bytes = 0;
+                self.record_bytes += 1;
+                self.offset += 1;
+                self.in_run = false;
+                i += 1;
+                continue;
+            }
+            if self.record_bytes > 0 && self.quotes.starts_plain_cell(b) {
+                // A cell that does not start with a quote is plain text
+                // from its first byte on.
+                self.quotes.state = State::Unquoted;
+            }
             if self.record_bytes > 0 && self.quotes.in_text() {
                 // Fast path: a run of plain text inside a cell changes only
                 // the counts; up to what the limits allow.
@@ -443,6 +482,66 @@ mod tests {
         ) {
             let delimiter = if semicolon { b';' } else { b',' };
             prop_assert_eq!(quotes_cells(&input, delimiter), csv_cells(&input, delimiter));
+        }
+    }
+
+    /// What a scanner has counted, to compare two.
+    #[allow(clippy::type_complexity)]
+    fn counts<R>(s: &Scanner<R>) -> (u64, u64, bool, Vec<(u64, u64)>, [u64; 5], State) {
+        let runs = s
+            .runs
+            .iter()
+            .map(|r| (r.start, r.newlines_through))
+            .collect();
+        let sizes = [
+            s.record_bytes,
+            s.cell_bytes,
+            s.cells,
+            s.record_line,
+            s.quote_line,
+        ];
+        (s.offset, s.newlines, s.in_run, runs, sizes, s.quotes.state)
+    }
+
+    proptest! {
+        #[test]
+        fn fast_paths_count_and_fail_like_byte_by_byte(
+            input in proptest::collection::vec(
+                prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r')],
+                0..60,
+            ),
+            columns in 1u64..6,
+            cell in 1u64..8,
+            row in 1u64..24,
+        ) {
+            use std::io::Read;
+            let limits = Limits::default()
+                .max_columns(columns)
+                .max_cell_bytes(cell)
+                .max_row_bytes(row);
+            let mut slow = Scanner::new(&b""[..], b',', limits);
+            let mut passed = 0;
+            let mut slow_failure = None;
+            for &b in &input {
+                if let Some(e) = Scanner::take(&mut slow, b) {
+                    slow_failure = Some(e);
+                    break;
+                }
+                passed += 1;
+            }
+            let mut fast = Scanner::new(&input[..], b',', limits);
+            let mut out = Vec::new();
+            let _ = fast.read_to_end(&mut out);
+            prop_assert_eq!(out.len(), passed);
+            let failure = |e: Option<&Error>| e.map(|e| (e.code(), e.line()));
+            match &slow_failure {
+                Some(e) => prop_assert_eq!(failure(fast.failure()), failure(Some(e))),
+                None => {
+                    prop_assert_eq!(counts(&fast), counts(&slow));
+                    let unterminated = slow.quotes.in_quotes().then_some("malformed_csv");
+                    prop_assert_eq!(fast.failure().map(Error::code), unterminated);
+                }
+            }
         }
     }
 
