@@ -350,7 +350,8 @@ fn run(opts: &Options) -> Result<(), Failure> {
         write_file(out, |w| report.write_failed_rows(w))?;
     }
 
-    let mut stdout = io::stdout().lock();
+    // Buffered: a report of many failed rows is one write, not one a line.
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
     let printed = if opts.json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| {
             Failure::File(Error::new(
@@ -361,7 +362,8 @@ fn run(opts: &Options) -> Result<(), Failure> {
         writeln!(stdout, "{text}")
     } else {
         print_summary(&mut stdout, &report, file, opts.failed_rows.as_deref())
-    };
+    }
+    .and_then(|()| stdout.flush());
     // A closed pipe (`| head`) is not an error worth a panic or a message.
     match printed {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::File(Error::new(
