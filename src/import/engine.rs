@@ -24,6 +24,10 @@ use crate::report::{
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
 
+/// A row's match keys: as many as the schema has identifiers, two for
+/// the presets, kept inline.
+type Keys = smallvec::SmallVec<[MatchKey; 2]>;
+
 /// Below this many rows per worker, a batch is checked on one thread:
 /// starting threads would cost more than it saves.
 const MIN_ROWS_PER_WORKER: usize = 64;
@@ -241,7 +245,7 @@ impl BatchWork {
         self.pending.push(PendingWrite {
             target,
             record,
-            rows: vec![index],
+            rows: smallvec::smallvec![index],
         });
     }
 }
@@ -250,8 +254,8 @@ impl BatchWork {
 struct PendingWrite {
     target: Target,
     record: Record,
-    /// Indexes into the batch's decided rows.
-    rows: Vec<usize>,
+    /// Indexes into the batch's decided rows: most writes carry one.
+    rows: smallvec::SmallVec<[usize; 1]>,
 }
 
 pub(super) struct Engine<'a, S: Store + ?Sized> {
@@ -647,8 +651,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     /// The match keys of a record, from the schema's identifier fields.
-    fn keys(&self, record: &Record) -> Vec<MatchKey> {
-        let mut keys: Vec<MatchKey> = self
+    fn keys(&self, record: &Record) -> Keys {
+        let mut keys: Keys = self
             .identifiers
             .iter()
             .filter_map(|f| match record.get(f) {
@@ -749,7 +753,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.hash_passwords(&mut batch);
         // Each valid row's keys and record, taken out of the batch once:
         // the rows' decisions move them on instead of copying them.
-        let mut rows: Vec<Option<(Record, Vec<MatchKey>)>> = batch
+        let mut rows: Vec<Option<(Record, Keys)>> = batch
             .iter_mut()
             .map(|checked| {
                 let record = std::mem::take(checked.outcome.as_mut().ok()?);
@@ -923,7 +927,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     /// Asks the store about every key of the batch the engine does not know.
-    fn look_up(&mut self, rows: &[Option<(Record, Vec<MatchKey>)>]) -> Result<(), Error> {
+    fn look_up(&mut self, rows: &[Option<(Record, Keys)>]) -> Result<(), Error> {
         let mut wanted = Vec::new();
         let mut seen = HashSet::new();
         for (_, keys) in rows.iter().flatten() {
@@ -975,7 +979,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         &mut self,
         checked: &CheckedRow,
         record: Record,
-        keys: Vec<MatchKey>,
+        keys: Keys,
     ) -> Result<(Target, Action, Record), Problem> {
         let policy = self.importer.policy;
         let mut matched: Vec<(Target, &MatchKey)> = Vec::new();
