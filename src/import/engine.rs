@@ -123,25 +123,33 @@ enum Work {
 /// A batch's rows in small chunks, each checked by whichever thread takes
 /// it first: the workers, and the engine's own thread once it is free. No
 /// core waits while another still has a long share to do.
+///
+/// A chunk's rows are checked in place: the engine's thread allocates the
+/// chunks and frees them, so no thread frees memory another allocated
+/// (which would make them take turns on the allocator's locks).
 struct Chunks {
-    chunks: Vec<Mutex<Chunk>>,
+    chunks: Vec<Mutex<Vec<Slot>>>,
     /// The next chunk to take.
     next: AtomicUsize,
 }
 
-enum Chunk {
-    Raw(Vec<RawRow>),
-    Checked(Vec<CheckedRow>),
+/// One row of a chunk.
+enum Slot {
+    Raw(RawRow),
+    Checked(CheckedRow),
+    /// Being checked.
+    Taken,
 }
 
 impl Chunks {
     /// Takes chunks and checks them until none is left.
     fn check(&self, check: impl Fn(&mut CheckState, RawRow) -> CheckedRow, state: &mut CheckState) {
         while let Some(chunk) = self.chunks.get(self.next.fetch_add(1, Ordering::Relaxed)) {
-            let mut chunk = chunk.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Chunk::Raw(raws) = &mut *chunk {
-                let raws = std::mem::take(raws);
-                *chunk = Chunk::Checked(raws.into_iter().map(|raw| check(state, raw)).collect());
+            let mut slots = chunk.lock().unwrap_or_else(PoisonError::into_inner);
+            for slot in slots.iter_mut() {
+                if let Slot::Raw(raw) = std::mem::replace(slot, Slot::Taken) {
+                    *slot = Slot::Checked(check(state, raw));
+                }
             }
         }
     }
@@ -444,11 +452,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             let mut raws = raws.into_iter();
             let mut chunks = Vec::new();
             loop {
-                let chunk: Vec<RawRow> = raws.by_ref().take(CHUNK_ROWS).collect();
+                let chunk: Vec<Slot> = raws.by_ref().take(CHUNK_ROWS).map(Slot::Raw).collect();
                 if chunk.is_empty() {
                     break;
                 }
-                chunks.push(Mutex::new(Chunk::Raw(chunk)));
+                chunks.push(Mutex::new(chunk));
             }
             let shared = Arc::new(Chunks {
                 chunks,
@@ -474,22 +482,26 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             Work::Done(checked) => checked,
             Work::Running(shared) => {
                 shared.check(check, &mut self.checking);
-                let mut checked = Vec::new();
+                let mut checked = Vec::with_capacity(shared.chunks.len() * CHUNK_ROWS);
                 for chunk in &shared.chunks {
                     // Waits for a chunk still being checked. A check never
                     // panics on input (its parsers are guarded); had one
                     // done so on another thread, its chunk's rows are gone:
                     // stop rather than report without them.
-                    let mut chunk = chunk
+                    let mut slots = chunk
                         .lock()
                         .unwrap_or_else(|_| panic!("checking rows panicked on another thread"));
-                    match std::mem::replace(&mut *chunk, Chunk::Raw(Vec::new())) {
-                        Chunk::Checked(rows) => checked.extend(rows),
-                        // Every chunk was taken before this thread's own
-                        // share ended; should one not have been, its rows
-                        // are still checked, never dropped.
-                        Chunk::Raw(raws) => checked
-                            .extend(raws.into_iter().map(|raw| check(&mut self.checking, raw))),
+                    // The chunk's room is given back here, on the thread
+                    // that allocated it.
+                    for slot in std::mem::take(&mut *slots) {
+                        match slot {
+                            Slot::Checked(row) => checked.push(row),
+                            // Every chunk was taken before this thread's own
+                            // share ended; should one not have been, its rows
+                            // are still checked, never dropped.
+                            Slot::Raw(raw) => checked.push(check(&mut self.checking, raw)),
+                            Slot::Taken => panic!("a row was left half checked"),
+                        }
                     }
                 }
                 checked
@@ -753,12 +765,18 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         self.hash_passwords(&mut batch);
         // Each valid row's keys and record, taken out of the batch once:
         // the rows' decisions move them on instead of copying them.
-        let mut rows: Vec<Option<(Record, Keys)>> = batch
+        // A failed row's problems are taken out too: moved to the report,
+        // not copied (and not freed here, on another thread than the one
+        // that made them).
+        let mut rows: Vec<Result<(Record, Keys), Vec<Problem>>> = batch
             .iter_mut()
-            .map(|checked| {
-                let record = std::mem::take(checked.outcome.as_mut().ok()?);
-                let keys = self.keys(&record);
-                Some((record, keys))
+            .map(|checked| match &mut checked.outcome {
+                Ok(record) => {
+                    let record = std::mem::take(record);
+                    let keys = self.keys(&record);
+                    Ok((record, keys))
+                }
+                Err(problems) => Err(std::mem::take(problems)),
             })
             .collect();
         self.look_up(&rows)?;
@@ -767,12 +785,13 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let mut lookup_failed = Vec::new();
 
         for (i, (checked, row)) in batch.iter().zip(rows.iter_mut()).enumerate() {
-            // Only a row that failed its checks has no record.
-            let Some((record, keys)) = row.take() else {
-                if let Err(problems) = &checked.outcome {
-                    self.fail(&checked.raw, problems.clone());
+            // A row that failed its checks fails with every problem it has.
+            let (record, keys) = match std::mem::replace(row, Err(Vec::new())) {
+                Ok(valid) => valid,
+                Err(problems) => {
+                    self.fail(&checked.raw, problems);
+                    continue;
                 }
-                continue;
             };
             if keys
                 .iter()
@@ -927,7 +946,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     /// Asks the store about every key of the batch the engine does not know.
-    fn look_up(&mut self, rows: &[Option<(Record, Keys)>]) -> Result<(), Error> {
+    fn look_up(&mut self, rows: &[Result<(Record, Keys), Vec<Problem>>]) -> Result<(), Error> {
         let mut wanted = Vec::new();
         let mut seen = HashSet::new();
         for (_, keys) in rows.iter().flatten() {
