@@ -133,13 +133,10 @@
 //! Data flows one way:
 //!
 //! 1. **read** ([`Importer::import`]): bytes to CSV records with the `csv`
-//!    crate, streamed; the [`Encoding`] and the [`Delimiter`] detected;
-//!    RFC 4180 quoting; [`Limits`] on size; blank rows skipped (or, with
-//!    [`BlankRows::EndData`], the end of data).
-//!
-//!    crate, streamed; RFC 4180 quoting; a UTF-8 byte-order mark dropped;
-//!    blank rows skipped (or, with [`BlankRows::EndData`], the end of data).
-//!    A spreadsheet's sheet gives the same rows.
+//!    crate, streamed; the [`Encoding`] (a byte-order mark dropped) and the
+//!    [`Delimiter`] detected; RFC 4180 quoting; [`Limits`] on size; blank
+//!    rows skipped (or, with [`BlankRows::EndData`], the end of data). A
+//!    spreadsheet's sheet gives the same rows.
 //! 2. **header map** ([`Schema::map_header`]): each column to a field by
 //!    id, label or alias, ignoring case, accents, spaces and punctuation
 //!    ("E-mail Address" is "EmailAddress"), else as a likely typo
@@ -167,6 +164,13 @@
 //! A **file-level** failure is `Err(`[`Error`]`)` and writes nothing. A
 //! **row-level** failure is a [`RowFailure`] with all of the row's
 //! problems, and the import goes on.
+//!
+//! Steps 3 and 4 run on every core: a batch's rows are checked by a few
+//! threads kept for the whole import while the calling thread reads the
+//! next batch and matches and writes the one before, in file order. A
+//! record keeps its values in one allocation, and a value or key of 24
+//! bytes or fewer (most names, phones, codes and emails) inline in it
+//! ([`Text`]).
 //!
 //! # Problem codes
 //!
