@@ -29,7 +29,7 @@ use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
 type Keys = smallvec::SmallVec<[MatchKey; 2]>;
 
 /// Below this many rows per worker, a batch is checked on one thread:
-/// starting threads would cost more than it saves.
+/// handing it to other threads would cost more than it saves.
 const MIN_ROWS_PER_WORKER: usize = 64;
 
 /// Rows a checking thread takes at a time: small enough that the threads
@@ -178,7 +178,7 @@ impl Crew {
     }
 
     /// Hands `chunks` to every thread, starting them the first time.
-    fn start<'scope, C>(
+    fn share<'scope, C>(
         &mut self,
         scope: &'scope std::thread::Scope<'scope, '_>,
         check: C,
@@ -282,8 +282,8 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     in_transaction: bool,
     /// The store's message when the current batch's lookup failed.
     lookup_error: Option<String>,
-    /// Country and state matching, cached for the whole import, for
-    /// checks on this thread.
+    /// What this thread keeps for checking rows (its place caches and
+    /// buffers), for the whole import.
     checking: CheckState,
     /// How many values were kept as written although not recognised.
     notes: u64,
@@ -462,7 +462,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 chunks,
                 next: AtomicUsize::new(0),
             });
-            crew.start(scope, check, &shared);
+            crew.share(scope, check, &shared);
             Work::Running(shared)
         };
         Checking {

@@ -168,7 +168,8 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         let country_field = country
             .as_deref()
             .and_then(|id| fields.iter().position(|x| x.id() == id));
-        // Borrowed from the row's values only until the state is matched.
+        // The row's country code, copied (it is short, kept inline): the
+        // matcher below needs the state mutably.
         let country = country_field
             .and_then(|c| match state.value(c) {
                 Some(Value::Country(code)) => Some(code.clone()),
