@@ -58,3 +58,27 @@ fn parallel_checking_equals_one_row_at_a_time() {
     assert_eq!(parallel.failures, serial.failures);
     assert_eq!(parallel_store.customers(), serial_store.customers());
 }
+
+#[test]
+fn checking_threads_kept_across_batches_equal_one_row_at_a_time() {
+    let csv = mixed_file();
+    // Six batches of 150 rows, each shared with the same checking threads
+    // (on a machine with more than one core), against 50-row batches
+    // checked on one thread.
+    let mut shared_store = MemoryStore::new();
+    let shared = run(
+        &contacts().preview(true).batch_size(150),
+        &csv,
+        &mut shared_store,
+    );
+    let mut serial_store = MemoryStore::new();
+    let serial = run(
+        &contacts().preview(true).batch_size(50),
+        &csv,
+        &mut serial_store,
+    );
+    assert_eq!(outcomes(&shared), outcomes(&serial));
+    assert_eq!(shared.warnings, serial.warnings);
+    assert_eq!(shared.failures, serial.failures);
+    assert_eq!(shared_store.customers(), serial_store.customers());
+}
