@@ -9,7 +9,6 @@
 //! that memory small: a 32-bit digest per key in memory, the values in a
 //! temporary file, read back only when a key comes again.
 
-use std::collections::hash_map::RandomState;
 use std::fs::File;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -278,7 +277,7 @@ pub(super) struct WholeFile {
     identifiers: Vec<String>,
     /// Per-import random seed, so a hostile file cannot aim its keys at
     /// one digest.
-    seed: RandomState,
+    seed: foldhash::quality::RandomState,
     /// Key digest → customer: `STORED_BIT | index in stored_ids`, or the
     /// number of a new customer. Two keys with one digest are told apart
     /// by reading the customer back; the loser goes to `exact`, as does a
@@ -306,7 +305,7 @@ impl WholeFile {
     fn new(identifiers: Vec<String>, first_rows: bool) -> WholeFile {
         WholeFile {
             identifiers,
-            seed: RandomState::new(),
+            seed: foldhash::quality::RandomState::default(),
             index: DigestIndex::default(),
             exact: HashMap::new(),
             absent: HashSet::new(),
@@ -462,6 +461,13 @@ impl WholeFile {
 struct DigestIndex {
     /// Sorted by digest; each digest once.
     sorted: Vec<(u32, u32)>,
+    /// Where the digests of each bucket (their top `bucket_bits` bits)
+    /// start in `sorted`, and one more entry for its end: a lookup
+    /// searches a bucket of about four entries, a cache line or two,
+    /// instead of the array. Rebuilt at each merge; 4 bytes for every
+    /// four entries.
+    starts: Vec<u32>,
+    bucket_bits: u32,
     recent: std::collections::HashMap<u32, u32, BuildHasherDefault<Spread>>,
 }
 
@@ -493,29 +499,55 @@ impl DigestIndex {
         }
     }
 
-    /// Where `digest` is in the sorted array, or would be. Digests are
-    /// uniform, so a guess from the digest's value lands close; a binary
-    /// search of the neighbourhood finishes.
+    /// Where `digest` is in the sorted array, or would be.
     fn position(&self, digest: u32) -> Result<usize, usize> {
-        let len = self.sorted.len();
-        if len == 0 {
-            return Err(0);
-        }
-        let guess = ((u64::from(digest) * len as u64) >> 32) as usize;
-        let mut low = guess.saturating_sub(1024);
-        let mut high = guess.saturating_add(1024).min(len);
-        // Widen the window until it holds the digest's place.
-        while low > 0 && self.sorted.get(low).is_some_and(|e| e.0 > digest) {
-            low = low.saturating_sub(high - low);
-        }
-        while high < len && self.sorted.get(high - 1).is_some_and(|e| e.0 < digest) {
-            high = high.saturating_add(high - low).min(len);
-        }
+        let bucket = match self.bucket_bits {
+            0 => 0,
+            bits => (digest >> (32 - bits)) as usize,
+        };
+        let bounds = (self.starts.get(bucket), self.starts.get(bucket + 1));
+        let (low, high) = match bounds {
+            (Some(&low), Some(&high)) => (low as usize, high as usize),
+            // Before the first merge (or beyond 2³² entries): all of it.
+            _ => (0, self.sorted.len()),
+        };
         let window = self.sorted.get(low..high).unwrap_or_default();
         window
             .binary_search_by_key(&digest, |e| e.0)
             .map(|i| i + low)
             .map_err(|i| i + low)
+    }
+
+    /// Finds where each bucket starts, for the array as merged.
+    fn rebuild_starts(&mut self) {
+        self.starts.clear();
+        let Ok(len) = u32::try_from(self.sorted.len()) else {
+            self.bucket_bits = 0;
+            return;
+        };
+        // About four entries a bucket, at most 2³⁰ buckets.
+        let buckets = (self.sorted.len() / 4)
+            .clamp(1, 1 << 30)
+            .next_power_of_two();
+        self.bucket_bits = buckets.trailing_zeros();
+        self.starts.reserve(buckets + 1);
+        let mut entries = self.sorted.iter().map(|e| e.0).enumerate().peekable();
+        for bucket in 0..buckets {
+            // The first entry whose bucket is this one or later.
+            while let Some((_, digest)) = entries.peek() {
+                let of = match self.bucket_bits {
+                    0 => 0,
+                    bits => (digest >> (32 - bits)) as usize,
+                };
+                if of >= bucket {
+                    break;
+                }
+                entries.next();
+            }
+            let start = entries.peek().map_or(len, |&(i, _)| i as u32);
+            self.starts.push(start);
+        }
+        self.starts.push(len);
     }
 
     fn merge(&mut self) {
@@ -543,6 +575,7 @@ impl DigestIndex {
                 *slot = entry;
             }
         }
+        self.rebuild_starts();
     }
 }
 
@@ -752,6 +785,22 @@ mod tests {
     }
 
     #[test]
+    fn the_digest_index_finds_entries_crowded_into_a_few_buckets() {
+        // Small digests share their top bits: a few buckets hold them all.
+        let mut index = DigestIndex::default();
+        for i in 0..200_000u32 {
+            index.insert(i * 3, i);
+        }
+        index.insert(u32::MAX, 7);
+        for i in 0..200_000u32 {
+            assert_eq!(index.get(i * 3), Some(i));
+            assert_eq!(index.get(i * 3 + 1), None);
+        }
+        assert_eq!(index.get(u32::MAX), Some(7));
+        assert_eq!(index.get(u32::MAX - 1), None);
+    }
+
+    #[test]
     fn the_digest_index_finds_every_entry_across_merges() {
         let mut index = DigestIndex::default();
         let digest = |i: u32| i.wrapping_mul(2_654_435_761);
@@ -760,7 +809,7 @@ mod tests {
         }
         assert!(index.sorted.len() > 200_000, "merged into the array");
         assert!(index.sorted.windows(2).all(|w| w[0].0 < w[1].0));
-        for i in (0..300_000u32).step_by(7) {
+        for i in 0..300_000u32 {
             assert_eq!(index.get(digest(i)), Some(i));
         }
         assert_eq!(index.get(digest(300_001)), None);
