@@ -77,12 +77,15 @@ pub(crate) fn quote(value: &str) -> String {
 /// ```
 pub fn text(input: &str, max_chars: usize) -> Result<Text, Invalid> {
     let value = input.trim();
-    let len = value.chars().count();
-    if len > max_chars {
-        return Err(Invalid::new(
-            ProblemCode::TooLong,
-            format!("is {len} characters long; at most {max_chars} are allowed. Shorten it."),
-        ));
+    // No more bytes than allowed characters: no need to count them.
+    if value.len() > max_chars {
+        let len = value.chars().count();
+        if len > max_chars {
+            return Err(Invalid::new(
+                ProblemCode::TooLong,
+                format!("is {len} characters long; at most {max_chars} are allowed. Shorten it."),
+            ));
+        }
     }
     Ok(Text::new(value))
 }
