@@ -463,9 +463,9 @@ struct DigestIndex {
     sorted: Vec<(u32, u32)>,
     /// Where the digests of each bucket (their top `bucket_bits` bits)
     /// start in `sorted`, and one more entry for its end: a lookup
-    /// searches a bucket of about four entries, a cache line or two,
+    /// searches a bucket of about eight entries, a cache line or two,
     /// instead of the array. Rebuilt at each merge; 4 bytes for every
-    /// four entries.
+    /// eight entries or more.
     starts: Vec<u32>,
     bucket_bits: u32,
     recent: std::collections::HashMap<u32, u32, BuildHasherDefault<Spread>>,
@@ -525,8 +525,9 @@ impl DigestIndex {
             self.bucket_bits = 0;
             return;
         };
-        // About four entries a bucket, at most 2³⁰ buckets.
-        let buckets = (self.sorted.len() / 4)
+        // About eight entries a bucket (64 bytes, a cache line), at most
+        // 2³⁰ buckets.
+        let buckets = (self.sorted.len() / 8)
             .clamp(1, 1 << 30)
             .next_power_of_two();
         self.bucket_bits = buckets.trailing_zeros();
