@@ -501,10 +501,7 @@ impl DigestIndex {
 
     /// Where `digest` is in the sorted array, or would be.
     fn position(&self, digest: u32) -> Result<usize, usize> {
-        let bucket = match self.bucket_bits {
-            0 => 0,
-            bits => (digest >> (32 - bits)) as usize,
-        };
+        let bucket = self.bucket(digest);
         let bounds = (self.starts.get(bucket), self.starts.get(bucket + 1));
         let (low, high) = match bounds {
             (Some(&low), Some(&high)) => (low as usize, high as usize),
@@ -516,6 +513,14 @@ impl DigestIndex {
             .binary_search_by_key(&digest, |e| e.0)
             .map(|i| i + low)
             .map_err(|i| i + low)
+    }
+
+    /// The bucket of `digest`: its top `bucket_bits` bits.
+    fn bucket(&self, digest: u32) -> usize {
+        match self.bucket_bits {
+            0 => 0,
+            bits => (digest >> (32 - bits)) as usize,
+        }
     }
 
     /// Finds where each bucket starts, for the array as merged.
@@ -535,12 +540,8 @@ impl DigestIndex {
         let mut entries = self.sorted.iter().map(|e| e.0).enumerate().peekable();
         for bucket in 0..buckets {
             // The first entry whose bucket is this one or later.
-            while let Some((_, digest)) = entries.peek() {
-                let of = match self.bucket_bits {
-                    0 => 0,
-                    bits => (digest >> (32 - bits)) as usize,
-                };
-                if of >= bucket {
+            while let Some(&(_, digest)) = entries.peek() {
+                if self.bucket(digest) >= bucket {
                     break;
                 }
                 entries.next();

@@ -112,21 +112,12 @@ impl MemoryStore {
         self.customers.get(index_of(id)?)
     }
 
-    /// The keys of `record`: the emails and phones of the key fields.
-    fn keys_of<'r>(&'r self, record: &'r Record) -> impl Iterator<Item = (Kind, &'r str)> + 'r {
-        keys_of(&self.key_fields, record)
-    }
-
-    fn hash(&self, kind: Kind, text: &str) -> u64 {
-        hash(&self.hasher, kind, text)
-    }
-
     /// The customer whose key this is.
     fn owner(&self, kind: Kind, text: &str) -> Option<CustomerId> {
-        let hash = self.hash(kind, text);
+        let hash = hash(&self.hasher, kind, text);
         let has_key = |id: CustomerId| {
             self.slot(id)
-                .is_some_and(|record| self.keys_of(record).any(|k| k == (kind, text)))
+                .is_some_and(|record| keys_of(&self.key_fields, record).any(|k| k == (kind, text)))
         };
         self.index
             .find(hash, |&(h, id)| h == hash && has_key(id))
@@ -136,7 +127,7 @@ impl MemoryStore {
     /// Refuses a write whose keys belong to another customer, as a unique
     /// index would.
     fn check_unique(&self, record: &Record, owner: Option<CustomerId>) -> Result<(), StoreError> {
-        for (kind, text) in self.keys_of(record) {
+        for (kind, text) in keys_of(&self.key_fields, record) {
             if let Some(other) = self.owner(kind, text) {
                 if Some(other) != owner {
                     return Err(StoreError::new(format!(
@@ -278,7 +269,7 @@ mod tests {
             panic!("both inserts succeed")
         };
         // Bo indexed under Ann's hash too, as if his email hashed the same.
-        let hash = store.hash(Kind::Email, "ann@example.com");
+        let hash = hash(&store.hasher, Kind::Email, "ann@example.com");
         store.index.insert_unique(hash, (hash, bo), |&(h, _)| h);
         let found = store.find(&MatchKey::Email("ann@example.com".into()));
         assert_eq!(found.map(|c| c.id), Some(ann));
