@@ -4,7 +4,7 @@
 mod common;
 
 use common::{contacts, outcomes, run};
-use intake::MemoryStore;
+use intake::{MemoryStore, Report};
 
 /// 900 rows: repeats, invalid cells and unrecognised states, in a pattern
 /// that spreads them over every worker's share of a batch.
@@ -32,53 +32,40 @@ fn mixed_file() -> String {
     csv
 }
 
-#[test]
-fn parallel_checking_equals_one_row_at_a_time() {
+/// Imports the mixed file in batches of `rows` and in 50-row batches
+/// (checked on one thread), asserts that both give the same outcomes,
+/// warnings, failures and customers, and returns the first report.
+fn same_as_one_thread(rows: usize) -> Report {
     let csv = mixed_file();
-    // 1,000-row batches are checked on every core; 50-row batches on one.
-    let mut parallel_store = MemoryStore::new();
-    let parallel = run(
-        &contacts().preview(true).batch_size(1000),
-        &csv,
-        &mut parallel_store,
-    );
+    let mut store = MemoryStore::new();
+    let report = run(&contacts().preview(true).batch_size(rows), &csv, &mut store);
     let mut serial_store = MemoryStore::new();
     let serial = run(
         &contacts().preview(true).batch_size(50),
         &csv,
         &mut serial_store,
     );
+    assert_eq!(outcomes(&report), outcomes(&serial));
+    assert_eq!(report.warnings, serial.warnings);
+    assert_eq!(report.failures, serial.failures);
+    assert_eq!(store.customers(), serial_store.customers());
+    report
+}
+
+#[test]
+fn parallel_checking_equals_one_row_at_a_time() {
+    // 1,000-row batches are checked on every core.
+    let parallel = same_as_one_thread(1000);
     assert!(
         parallel.failed > 0 && parallel.updated > 0,
         "{}",
         parallel.summary()
     );
-    assert_eq!(outcomes(&parallel), outcomes(&serial));
-    assert_eq!(parallel.warnings, serial.warnings);
-    assert_eq!(parallel.failures, serial.failures);
-    assert_eq!(parallel_store.customers(), serial_store.customers());
 }
 
 #[test]
 fn checking_threads_kept_across_batches_equal_one_row_at_a_time() {
-    let csv = mixed_file();
     // Six batches of 150 rows, each shared with the same checking threads
-    // (on a machine with more than one core), against 50-row batches
-    // checked on one thread.
-    let mut shared_store = MemoryStore::new();
-    let shared = run(
-        &contacts().preview(true).batch_size(150),
-        &csv,
-        &mut shared_store,
-    );
-    let mut serial_store = MemoryStore::new();
-    let serial = run(
-        &contacts().preview(true).batch_size(50),
-        &csv,
-        &mut serial_store,
-    );
-    assert_eq!(outcomes(&shared), outcomes(&serial));
-    assert_eq!(shared.warnings, serial.warnings);
-    assert_eq!(shared.failures, serial.failures);
-    assert_eq!(shared_store.customers(), serial_store.customers());
+    // (on a machine with more than one core).
+    same_as_one_thread(150);
 }
