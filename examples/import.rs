@@ -44,8 +44,8 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intake::{
-    presets, Context, Error, ErrorKind, Importer, MemoryCityDirectory, MemoryStore, Policy, Report,
-    Rule, Schema, Store, Template,
+    presets, Context, Error, ErrorKind, Importer, MemoryStore, Policy, Report, Rule, Schema, Store,
+    Template,
 };
 
 const USAGE: &str = "\
@@ -217,22 +217,6 @@ enum Failure {
     File(Error),
 }
 
-/// A few states' first cities, so the example fills in empty cities. An
-/// app supplies its own [`CityDirectory`](intake::CityDirectory).
-fn demo_cities() -> MemoryCityDirectory {
-    [
-        ("CA", "Sacramento"),
-        ("IL", "Springfield"),
-        ("NY", "Albany"),
-        ("TX", "Austin"),
-        ("WA", "Olympia"),
-    ]
-    .into_iter()
-    .fold(MemoryCityDirectory::new(), |cities, (state, city)| {
-        cities.city(Some("US"), state, city)
-    })
-}
-
 fn main() -> ExitCode {
     let command = match parse_args(std::env::args().skip(1)) {
         Ok(command) => command,
@@ -289,7 +273,10 @@ fn run(opts: &Options) -> Result<(), Failure> {
         }
         context = context.company_city(city);
     }
-    context = context.city_directory(demo_cities());
+    // Empty cities of rows with a state need no setting: `Context::new`
+    // consults the embedded directory of every state's seat (feature
+    // `cities`, on by default), for any country. An app with a city list of
+    // its own puts it first with `Context::city_directory`.
     if opts.preview && !opts.json {
         eprintln!("note: --preview only adds to the --json output");
     }

@@ -2,9 +2,14 @@
 
 mod regions;
 pub use regions::PlaceMatcher;
+#[cfg(feature = "cities")]
+mod seats;
+#[cfg(feature = "cities")]
+pub use seats::SeatDirectory;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// Knows the cities of states, for filling in an empty city.
 ///
@@ -72,6 +77,26 @@ impl CityDirectory for MemoryCityDirectory {
         // directory may list it by its own code (`TX`).
         find(state).or_else(|| state.split_once('-').and_then(|(_, code)| find(code)))
     }
+}
+
+/// The directory an import consults: the app's own, with (feature
+/// `cities`, unless `embedded` is false) the embedded [`SeatDirectory`]
+/// under it for the states the app's does not know.
+pub(crate) fn layered(
+    app: Option<Arc<dyn CityDirectory>>,
+    embedded: bool,
+) -> Option<Arc<dyn CityDirectory>> {
+    #[cfg(feature = "cities")]
+    if embedded {
+        let seats = SeatDirectory::new();
+        return Some(match app {
+            Some(first) => Arc::new(seats::Layered { first, then: seats }),
+            None => Arc::new(seats),
+        });
+    }
+    // Without the feature there is nothing to layer.
+    let _ = embedded;
+    app
 }
 
 /// A place name for matching: lower-case letters and digits only.

@@ -149,8 +149,9 @@
 //!    ([`Importer::map_column`], [`Importer::ignore_column`]). Unknown and
 //!    outranked columns are ignored with an `ignored_column` warning, a
 //!    column read as a likely typo gets a `guessed_column` warning; a
-//!    missing required column, or two columns equally good for one field,
-//!    refuse the file.
+//!    missing required column, two columns equally good for one field, or
+//!    a header that means nothing (no column is a field, or none of an
+//!    at-least-one-of rule's columns is there) refuse the file.
 //! 3. **cell validators** ([`validate`]): each cell to a typed [`Value`],
 //!    or a [`Problem`].
 //! 4. **row rules** ([`Rule`]): required, at least one of, required if.
@@ -178,15 +179,53 @@
 //! for people and may change.
 //!
 //! Row level: `required`, `no_identifier`, `invalid_email`,
-//! `invalid_phone`, `invalid_date`, `not_allowed`, `unknown_state`,
+//! `invalid_phone`, `invalid_date`, `invalid_number`,
+//! `invalid_postal_code`, `not_allowed`, `unknown_state`,
 //! `unknown_country`, `too_long`, `duplicate_in_file`, `already_exists`,
 //! `not_found`, `ambiguous_match`, `store_failed`, `extra_cells`.
 //!
 //! File level: `empty_file`, `missing_columns`, `duplicate_columns`,
 //! `too_many_rows`, `malformed_csv`, `unreadable`, `store_failed`,
-//! `invalid_config`, `too_large` (new: a file past its [`Limits`]).
+//! `invalid_config`, `too_large` (a file past its [`Limits`]),
+//! `unknown_sheet`.
 //!
-//! `invalid_config`, `unknown_sheet`.
+//! Warnings ([`WarningCode`]): `ignored_column`, `guessed_column`,
+//! `rows_after_blank`, `stopped`, `unrecognized`, `too_many_failures`,
+//! `formula_like`, `spreadsheet_changed`, `date_order`.
+//!
+//! # Values as people type them
+//!
+//! Phones are read in the row's own country (else the import's default
+//! country); emails lose what pasting leaves around them (invisible
+//! characters, quotes, `mailto:`, a display name); an ISO date field
+//! takes a date-time; postal codes are checked for the row's country and
+//! a ZIP code's lost leading zero restored. Every value changed beyond
+//! normalization is a [`Correction`], listed in the preview and counted
+//! in the summary:
+//!
+//! ```
+//! use intake::{presets, Context, Importer, MemoryStore};
+//!
+//! let upload = "\
+//! Name,E-mail,Phone,State,Zip,Country,Birthday
+//! Ann,Ann Lee <ann@example.com>,0412 345 678,NSW,2000,Australia,1986-10-25T00:00:00Z
+//! Bob,mailto:bob@example.com,(617) 555-0101,MA,2134,US,
+//! ";
+//! let mut store = MemoryStore::new();
+//! let report = Importer::new(presets::contacts())
+//!     .context(Context::new().default_country("US"))
+//!     .preview(true)
+//!     .import(upload.as_bytes(), &mut store)?;
+//! assert_eq!((report.inserted, report.corrected), (2, 4));
+//! let changes = report.changes.as_ref().unwrap();
+//! assert_eq!(changes[0].values["phone"], "+61412345678"); // read in Australia
+//! assert_eq!(changes[1].values["postal_code"], "02134");
+//! for correction in &changes[1].corrections {
+//!     println!("row 3, {}: {} -> {} ({})", correction.column, correction.original, correction.value, correction.note);
+//! }
+//! assert!(report.summary().contains("4 values were corrected; see the preview."));
+//! # Ok::<(), intake::Error>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -210,6 +249,8 @@ mod template;
 pub mod validate;
 
 pub use error::{Error, ErrorKind};
+#[cfg(feature = "cities")]
+pub use geo::SeatDirectory;
 pub use geo::{CityDirectory, MemoryCityDirectory};
 pub use import::{BlankRows, Context, Importer, Progress};
 pub use password::{Argon2Hasher, PasswordHasher};
@@ -217,8 +258,8 @@ pub use policy::{Mode, Policy};
 pub use read::{Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
-    Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
-    WarningCode,
+    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure, Stopped,
+    Warning, WarningCode,
 };
 pub use rules::Rule;
 pub use schema::{

@@ -101,9 +101,10 @@ pub fn contacts() -> Schema {
             STATE_IN_GROUPS,
         ))
         .field(address(
-            Field::text("postal_code")
+            Field::postal_code("postal_code")
                 .label("Postal code")
-                .max_chars(20),
+                .max_chars(20)
+                .keep_unrecognized(),
             POSTAL_CODE,
             POSTAL_CODE_IN_GROUPS,
         ))
@@ -276,7 +277,7 @@ pub fn field_service() -> Schema {
         )
         .field(
             address(
-                Field::text("postal_code"),
+                Field::postal_code("postal_code"),
                 POSTAL_CODE,
                 POSTAL_CODE_IN_GROUPS,
             )

@@ -54,6 +54,8 @@ pub enum ProblemCode {
     ExtraCells,
     /// Not a number.
     InvalidNumber,
+    /// Not a postal code of the row's country.
+    InvalidPostalCode,
 }
 
 impl ProblemCode {
@@ -76,6 +78,7 @@ impl ProblemCode {
             ProblemCode::StoreFailed => "store_failed",
             ProblemCode::ExtraCells => "extra_cells",
             ProblemCode::InvalidNumber => "invalid_number",
+            ProblemCode::InvalidPostalCode => "invalid_postal_code",
         }
     }
 }
@@ -205,6 +208,38 @@ pub enum WarningCode {
     Unrecognized,
     /// More rows failed than the report lists; the rest are only counted.
     TooManyFailures,
+    /// A text cell starts like a spreadsheet formula (`=HYPERLINK(...)`):
+    /// kept as written, but a spreadsheet that opens an export of it may
+    /// run it.
+    FormulaLike,
+    /// A text or number value looks like what a spreadsheet makes of a
+    /// long number (`1.23E+15`): its last digits are probably lost.
+    SpreadsheetChanged,
+    /// A date column was read day first or month first
+    /// ([`Field::day_or_month_first`](crate::Field::day_or_month_first)):
+    /// which, and the value that told.
+    DateOrder,
+}
+
+impl WarningCode {
+    /// The stable snake_case code.
+    ///
+    /// ```
+    /// assert_eq!(intake::WarningCode::FormulaLike.as_str(), "formula_like");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::IgnoredColumn => "ignored_column",
+            WarningCode::GuessedColumn => "guessed_column",
+            WarningCode::RowsAfterBlank => "rows_after_blank",
+            WarningCode::Stopped => "stopped",
+            WarningCode::Unrecognized => "unrecognized",
+            WarningCode::TooManyFailures => "too_many_failures",
+            WarningCode::FormulaLike => "formula_like",
+            WarningCode::SpreadsheetChanged => "spreadsheet_changed",
+            WarningCode::DateOrder => "date_order",
+        }
+    }
 }
 
 /// Something the person should know that failed no row.
@@ -260,6 +295,43 @@ pub struct Change {
     pub action: Action,
     /// The row's normalized values by field id. Secrets never appear here.
     pub values: BTreeMap<String, String>,
+    /// The row's values the importer corrected beyond normalization.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// A value the importer changed beyond normalization: characters removed
+/// from an email, a leading zero restored to a ZIP code, a date read from
+/// a date-time. Lower-casing an email or writing a phone in E.164 is
+/// normalization and is not listed; a correction always is, so nothing
+/// changes silently.
+///
+/// ```
+/// use intake::{presets, Importer, MemoryStore};
+///
+/// let csv = "email\nAnn Lee <ann@example.com>\n";
+/// let report = Importer::new(presets::contacts())
+///     .preview(true)
+///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+/// assert_eq!(report.corrected, 1);
+/// let change = &report.changes.as_ref().unwrap()[0];
+/// assert_eq!(change.corrections[0].value, "ann@example.com");
+/// assert_eq!(change.corrections[0].note, "removed the display name 'Ann Lee'");
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Correction {
+    /// The column as written in the file's header.
+    pub column: String,
+    /// The field the column feeds.
+    pub field: String,
+    /// The cell as written.
+    pub original: String,
+    /// The value imported.
+    pub value: String,
+    /// What was changed, for people.
+    pub note: String,
 }
 
 /// Why an import stopped before the end of the file. The rows before
@@ -314,6 +386,10 @@ pub struct Report {
     pub cities_filled: u64,
     /// Rows not imported; each is in `failures`.
     pub failed: u64,
+    /// Values of imported rows that were corrected beyond normalization;
+    /// with a preview, each is listed in its row's [`Change::corrections`].
+    #[serde(skip_serializing_if = "is_zero")]
+    pub corrected: u64,
     /// Whether this was a dry run (nothing written).
     pub dry_run: bool,
     /// Whether an all-or-nothing import undid its writes because a row
@@ -360,6 +436,7 @@ impl Report {
             unchanged: 0,
             cities_filled: 0,
             failed: 0,
+            corrected: 0,
             dry_run,
             rolled_back: false,
             columns,
@@ -409,25 +486,41 @@ impl Report {
             if self.updated > 0 {
                 detail.push(format!("{} updated", self.updated));
             }
-            let mut line = format!("{verb} {}", plural(imported, "customer", "customers"));
-            if detail.is_empty() {
-                line.push('.');
+            let up_to_date = plural(self.unchanged, "customer was", "customers were");
+            if imported == 0 && self.unchanged > 0 {
+                // "Imported 0 customers" reads as a failure; it is not one.
+                let prefix = if self.dry_run {
+                    "Dry run: nothing"
+                } else {
+                    "Nothing"
+                };
+                parts.push(format!(
+                    "{prefix} to import: {up_to_date} already up to date."
+                ));
             } else {
-                line.push_str(": ");
-                line.push_str(&detail.join(", "));
-                line.push('.');
+                let mut line = format!("{verb} {}", plural(imported, "customer", "customers"));
+                if detail.is_empty() {
+                    line.push('.');
+                } else {
+                    line.push_str(": ");
+                    line.push_str(&detail.join(", "));
+                    line.push('.');
+                }
+                parts.push(line);
             }
-            parts.push(line);
             if self.cities_filled > 0 {
                 parts.push(format!(
                     "{} filled in from the state or the company's city.",
                     plural(self.cities_filled, "empty city was", "empty cities were")
                 ));
             }
-            if self.unchanged > 0 {
+            if self.unchanged > 0 && imported > 0 {
+                parts.push(format!("{up_to_date} already up to date."));
+            }
+            if self.corrected > 0 {
                 parts.push(format!(
-                    "{} already up to date.",
-                    plural(self.unchanged, "customer was", "customers were")
+                    "{} corrected; see the preview.",
+                    plural(self.corrected, "value was", "values were")
                 ));
             }
             if self.failed > 0 {

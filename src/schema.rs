@@ -22,8 +22,14 @@ pub enum FieldKind {
     Text,
     /// An email address (lower-cased).
     Email,
-    /// A phone number (E.164).
+    /// A phone number (E.164), read in the row's country (its first
+    /// [`Country`](FieldKind::Country) field) when it has one, else in the
+    /// import's default country.
     Phone,
+    /// A postal code, checked and normalized for the row's country (as
+    /// for phones) and, for US ZIP codes, its state: see
+    /// [`validate::postal_code`](crate::validate::postal_code).
+    PostalCode,
     /// A date in one of the listed formats.
     Date(Vec<DateFormat>),
     /// One of a list of values, with aliases.
@@ -65,6 +71,7 @@ pub struct Field {
     alias_groups: Vec<Option<String>>,
     examples: Vec<String>,
     keep_unrecognized: bool,
+    day_or_month_first: bool,
 }
 
 impl Field {
@@ -82,6 +89,7 @@ impl Field {
             alias_groups: Vec::new(),
             examples: Vec::new(),
             keep_unrecognized: false,
+            day_or_month_first: false,
         }
     }
 
@@ -98,6 +106,16 @@ impl Field {
     /// A phone field.
     pub fn phone(id: impl Into<String>) -> Field {
         Field::new(id, FieldKind::Phone)
+    }
+
+    /// A postal code field: see [`FieldKind::PostalCode`].
+    ///
+    /// ```
+    /// use intake::{Field, FieldKind};
+    /// assert_eq!(Field::postal_code("zip").kind(), &FieldKind::PostalCode);
+    /// ```
+    pub fn postal_code(id: impl Into<String>) -> Field {
+        Field::new(id, FieldKind::PostalCode)
     }
 
     /// A date field accepting `formats`, tried in order.
@@ -131,8 +149,9 @@ impl Field {
         )
     }
 
-    /// For country and state fields: a value that is not recognised is kept
-    /// as written, with a warning, instead of failing the row.
+    /// For country, state and postal code fields: a value that is not
+    /// recognised is kept as written, with a warning, instead of failing
+    /// the row.
     pub fn keep_unrecognized(mut self) -> Field {
         self.keep_unrecognized = true;
         self
@@ -141,6 +160,44 @@ impl Field {
     /// Whether unrecognised country or state values are kept as written.
     pub fn keeps_unrecognized(&self) -> bool {
         self.keep_unrecognized
+    }
+
+    /// For a date field: also accepts dates written day first or month
+    /// first with a four-digit year (`25/10/1986`, `10/25/1986`,
+    /// `25.10.1986`), in the order the column's dates use.
+    ///
+    /// The order is decided for each column by its values that can only
+    /// be read one way (`25/10/1986` is day first: there is no month 25),
+    /// among the rows read so far (the importer decides before checking
+    /// each batch of rows, so the first batch usually settles it); the
+    /// report names the order assumed in a `date_order` warning. A value
+    /// that stays ambiguous (`05/06/1986` in a column with no telling
+    /// date) is refused naming both readings, and so is a value that can
+    /// only be read in the other order. The field's own formats are tried
+    /// first. The presets do not use it: their formats are their rules.
+    ///
+    /// ```
+    /// use intake::{presets, DateFormat, Field, Importer, MemoryStore};
+    ///
+    /// let schema = presets::contacts()
+    ///     .with_fields([Field::date("member_since", vec![DateFormat::iso()]).day_or_month_first()])?;
+    /// let csv = "email,member_since\na@example.com,05/06/2001\nb@example.com,25/10/1986\n";
+    /// let mut store = MemoryStore::new();
+    /// let report = Importer::new(schema).import(csv.as_bytes(), &mut store)?;
+    /// assert_eq!(report.inserted, 2);
+    /// assert_eq!(report.warnings[0].code.as_str(), "date_order");
+    /// assert!(report.warnings[0].message.contains("day first"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn day_or_month_first(mut self) -> Field {
+        self.day_or_month_first = true;
+        self
+    }
+
+    /// Whether a date field decides between day first and month first by
+    /// its column's values ([`Field::day_or_month_first`]).
+    pub fn reads_day_or_month_first(&self) -> bool {
+        self.day_or_month_first && matches!(self.kind, FieldKind::Date(_))
     }
 
     /// A password field: plain text in the file, hashed in the store.
@@ -733,9 +790,10 @@ impl Schema {
         self.fields.iter().find(|f| f.id == id)
     }
 
-    /// The field a header name means, if any: what
-    /// [`map_header`](Schema::map_header) makes of a file with this one
-    /// column (by id, label or alias, else a likely typo).
+    /// The field a header name means, if any: the field
+    /// [`map_header`](Schema::map_header) gives a column of this name when
+    /// no other column competes for it (by id, label or alias, else a
+    /// likely typo).
     ///
     /// ```
     /// use intake::presets;
@@ -883,6 +941,11 @@ impl Schema {
     ///   `Customer title`), or two equally close typos. Each pair is named.
     /// - `missing_columns` naming every required field left without a
     ///   column.
+    /// - `missing_columns` when every row would fail for want of a column:
+    ///   no column feeds any field, or none feeds a field of a
+    ///   [`Rule::AtLeastOneOf`] (the contacts preset's first name, last
+    ///   name, email or phone). It names the fields the file needs, by
+    ///   their labels as the [`Template`](crate::Template) writes them.
     ///
     /// ```
     /// use intake::presets;
@@ -900,6 +963,12 @@ impl Schema {
     ///
     /// let err = schema.map_header(&["Email", "email"]).unwrap_err();
     /// assert_eq!(err.code(), "duplicate_columns");
+    ///
+    /// // A company and a city, but no one to import.
+    /// let err = schema.map_header(&["Company", "City"]).unwrap_err();
+    /// assert_eq!(err.code(), "missing_columns");
+    /// let needed = ["First name", "Last name", "Email", "Phone"];
+    /// assert!(matches!(err.kind(), intake::ErrorKind::MissingColumns(n) if n == &needed));
     /// # Ok::<(), intake::Error>(())
     /// ```
     pub fn map_header<S: AsRef<str>>(&self, header: &[S]) -> Result<HeaderMap, Error> {
@@ -1075,12 +1144,67 @@ impl Schema {
             );
             return Err(Error::new(ErrorKind::MissingColumns(missing), message));
         }
+        if let Some(err) = self.meaningless_header(&field_columns) {
+            return Err(err);
+        }
         Ok(HeaderMap {
             columns,
             field_columns,
             matches,
             notes,
         })
+    }
+
+    /// The `missing_columns` error for a header every row of which would
+    /// fail: no column feeds any field, or no column feeds any field of an
+    /// [`Rule::AtLeastOneOf`]. It names the fields the file needs, by their
+    /// labels (the template's column names). `field_columns` is field index
+    /// → its column, as mapped.
+    fn meaningless_header(&self, field_columns: &[Option<usize>]) -> Option<Error> {
+        let has_column = |id: &str| {
+            self.fields
+                .iter()
+                .position(|f| f.id == id)
+                .and_then(|i| field_columns.get(i).copied().flatten())
+                .is_some()
+        };
+        // An empty rule needs no column: it is not for the header to judge.
+        let unmet = self.rules.iter().find_map(|rule| match rule {
+            Rule::AtLeastOneOf(ids) if !ids.is_empty() && !ids.iter().any(|id| has_column(id)) => {
+                Some(ids)
+            }
+            _ => None,
+        });
+        let nothing = !self.fields.is_empty() && field_columns.iter().all(Option::is_none);
+        let needed: Vec<String> = match unmet {
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| self.field(id))
+                .map(|f| f.label.clone())
+                .collect(),
+            // No rule says which: any field would do.
+            None if nothing => self.fields.iter().map(|f| f.label.clone()).collect(),
+            None => return None,
+        };
+        let list = needed.join(", ");
+        let one = needed.len() == 1;
+        // When nothing maps, the header row itself is the likely mistake
+        // (a title row above it, a file of another kind).
+        let message = match (nothing, one) {
+            (true, true) => format!(
+                "None of the file's columns is one we know: the file needs the column {list}. Check that the first row is the header."
+            ),
+            (true, false) => format!(
+                "None of the file's columns is one we know: the file needs at least one of {list}. Check that the first row is the header."
+            ),
+            (false, true) => format!(
+                "The file has no column {list}, which each row needs. Add it to the header row (the template has every column)."
+            ),
+            (false, false) => format!(
+                "The file has none of the columns {list}, and each row needs at least one of them. Add one of them to the header row (the template has every column)."
+            ),
+        };
+        Some(Error::new(ErrorKind::MissingColumns(needed), message))
     }
 
     /// The overrides checked against the schema and the header: header key

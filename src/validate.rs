@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rlibphonenumber::enums::Region;
 use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use unicode_normalization::UnicodeNormalization;
@@ -22,6 +22,9 @@ use unicode_normalization::UnicodeNormalization;
 use crate::record::Text;
 use crate::report::ProblemCode;
 use crate::schema::{Choices, DateFormat};
+
+mod postal;
+pub use postal::{postal_code, PostalCode};
 
 /// Why a cell's value was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,9 +93,45 @@ pub fn text(input: &str, max_chars: usize) -> Result<Text, Invalid> {
     Ok(Text::new(value))
 }
 
+/// A value a validator accepted, and what it changed beyond normalization.
+///
+/// Normalization (lower-casing an email, a phone in E.164) is expected and
+/// never noted; a change a person might not expect (characters removed, a
+/// date read from a date-time) is, so that nothing changes silently.
+///
+/// ```
+/// use intake::validate;
+///
+/// let email = validate::email_as_pasted("mailto:Ann@Example.com").unwrap();
+/// assert_eq!(email.value, "ann@example.com");
+/// assert_eq!(email.correction.as_deref(), Some("removed the mailto: prefix"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Corrected<T> {
+    /// The value, normalized.
+    pub value: T,
+    /// What was changed, for people (`removed the display name 'Ann Lee'`),
+    /// or `None` when the value was only normalized.
+    pub correction: Option<String>,
+}
+
+impl<T> Corrected<T> {
+    /// A value that needed no correction.
+    pub(crate) fn plain(value: T) -> Corrected<T> {
+        Corrected {
+            value,
+            correction: None,
+        }
+    }
+}
+
 /// An email address, parsed strictly (a top-level domain is required; no
 /// display names such as `Ann <ann@example.com>`; no IP literals), and
 /// normalized: trimmed, NFC, lower-cased.
+///
+/// [`email_as_pasted`] also removes what copying and pasting leaves
+/// around an address; the importer uses that one.
 ///
 /// ```
 /// use intake::validate;
@@ -142,6 +181,180 @@ pub fn email(input: &str) -> Result<Text, Invalid> {
     }
 }
 
+/// Characters that copying from a web page, a PDF or a spreadsheet leaves
+/// in a cell without anyone seeing them: zero-width space, non-joiner and
+/// joiner, word joiner, byte-order mark, soft hyphen, no-break spaces and
+/// the direction marks.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{00A0}'
+            | '\u{202F}'
+            | '\u{200E}'
+            | '\u{200F}'
+    )
+}
+
+/// Quote pairs people and mail programs put around an address.
+const QUOTE_PAIRS: &[(char, char)] = &[
+    ('"', '"'),
+    ('\'', '\''),
+    ('<', '>'),
+    ('“', '”'),
+    ('‘', '’'),
+    ('«', '»'),
+    ('(', ')'),
+    ('[', ']'),
+];
+
+/// An email address as people paste it, cleaned, then checked as
+/// [`email`] does: invisible characters (zero-width spaces and joiners,
+/// no-break spaces, soft hyphens, a stray byte-order mark), surrounding
+/// quotes or angle brackets, a `mailto:` prefix and a single display name
+/// (`Ann Lee <ann@example.com>`) are removed, and the [`Corrected`] value
+/// says what was.
+///
+/// Two addresses in one cell are refused: which one is meant is for the
+/// person to say.
+///
+/// ```
+/// use intake::validate;
+///
+/// let ann = validate::email_as_pasted("Ann Lee <Ann@Example.com>").unwrap();
+/// assert_eq!(ann.value, "ann@example.com");
+/// assert_eq!(ann.correction.as_deref(), Some("removed the display name 'Ann Lee'"));
+///
+/// let plain = validate::email_as_pasted(" ann@example.com ").unwrap();
+/// assert_eq!(plain.correction, None);
+///
+/// let two = validate::email_as_pasted("ann@example.com; bob@example.com").unwrap_err();
+/// assert!(two.message.contains("more than one email address"));
+/// ```
+pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
+    let mut removed: Vec<String> = Vec::new();
+    let mut value: std::borrow::Cow<'_, str> = input.trim().into();
+    if value.chars().any(is_invisible) {
+        value = value
+            .chars()
+            .filter(|&c| !is_invisible(c))
+            .collect::<String>()
+            .trim()
+            .to_string()
+            .into();
+        removed.push("invisible characters".into());
+    }
+    let two_addresses = || {
+        Invalid::new(
+            ProblemCode::InvalidEmail,
+            format!(
+                "{} holds more than one email address: keep one in this cell (put another in a column of its own, such as a second contact's email).",
+                quote(input.trim())
+            ),
+        )
+    };
+    // Peel what surrounds the address, outside in, until nothing changes:
+    // `"mailto:ann@example.com"`, `<mailto:ann@example.com>`.
+    loop {
+        let before = value.len();
+        if let Some((name, address)) = display_name(&value) {
+            // Mail programs often repeat the address as its own name.
+            let repeated = name.eq_ignore_ascii_case(&address);
+            if name.contains('@') && !repeated {
+                return Err(two_addresses());
+            }
+            removed.push(if repeated {
+                "the address's copy in front of it".to_string()
+            } else {
+                format!("the display name {}", quote(&name))
+            });
+            value = address.into();
+        }
+        if let Some(rest) = strip_prefix_ignore_case(&value, "mailto:") {
+            value = rest.trim().to_string().into();
+            removed.push("the mailto: prefix".into());
+        }
+        if let Some(inner) = QUOTE_PAIRS.iter().find_map(|&(open, close)| {
+            value
+                .strip_prefix(open)
+                .and_then(|v| v.strip_suffix(close))
+                .map(|v| (open, close, v.trim().to_string()))
+        }) {
+            let (open, close, inner) = inner;
+            removed.push(if open == '<' {
+                "the angle brackets".into()
+            } else {
+                format!("the surrounding {open}{close}")
+            });
+            value = inner.into();
+        }
+        if value.len() == before {
+            break;
+        }
+    }
+    let addresses = value
+        .split([',', ';', ' ', '\n', '\t'])
+        .filter(|part| part.contains('@'))
+        .count();
+    if addresses > 1 {
+        return Err(two_addresses());
+    }
+    let address = email(&value).map_err(|mut invalid| {
+        if !removed.is_empty() {
+            // Quote what the person wrote, not what was left of it.
+            invalid.message =
+                invalid
+                    .message
+                    .replacen(&quote(value.trim()), &quote(input.trim()), 1);
+        }
+        invalid
+    })?;
+    removed.dedup();
+    Ok(Corrected {
+        value: address,
+        correction: (!removed.is_empty()).then(|| format!("removed {}", join_and(&removed))),
+    })
+}
+
+/// `Name <address>` or `"Name" <address>`: the name (unquoted) and the
+/// address, when the text is one display name and one bracketed address.
+fn display_name(text: &str) -> Option<(String, String)> {
+    let inner = text.strip_suffix('>')?;
+    let open = inner.rfind('<')?;
+    let name = inner.get(..open)?.trim();
+    let address = inner.get(open + 1..)?.trim();
+    if name.is_empty() || name.contains(['<', '>']) || !address.contains('@') {
+        return None;
+    }
+    let name = QUOTE_PAIRS
+        .iter()
+        .find_map(|&(o, c)| name.strip_prefix(o).and_then(|n| n.strip_suffix(c)))
+        .unwrap_or(name)
+        .trim();
+    Some((name.to_string(), address.to_string()))
+}
+
+fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A phone number, checked with libphonenumber's rules and returned in
 /// E.164. A number without a country code is read as a number of `region`
 /// (an ISO 3166-1 alpha-2 code such as `"US"`).
@@ -169,6 +382,12 @@ pub(crate) fn phone_in(
             format!("{} {why}", quote(value)),
         ))
     };
+    if is_scientific_notation(value) {
+        return Err(Invalid::new(
+            ProblemCode::InvalidPhone,
+            scientific_notation_advice(value),
+        ));
+    }
     if value.chars().filter(char::is_ascii_digit).count() < 3 {
         return fail("is not a phone number: it needs at least a few digits.".into());
     }
@@ -224,8 +443,33 @@ pub(crate) fn phone_in(
     ))
 }
 
+/// The number `value` is when dialled from `region` with its
+/// international prefix (`011 61 418 050 322` from the US): a number that
+/// carries its own country code after the prefix, valid, in E.164.
+///
+/// A row of another country whose phone was typed by someone dialling
+/// from the import's own country is read this way when it is no number
+/// of the row's country. Only a number written with the international
+/// prefix is: it names its country itself, so nothing is guessed.
+pub(crate) fn phone_dialled_from(value: &str, region: Region) -> Option<Text> {
+    let value = value.trim();
+    if value.starts_with('+') || is_scientific_notation(value) {
+        return None;
+    }
+    let parsed = std::panic::catch_unwind(|| {
+        PHONE_NUMBER_UTIL.parse_and_keep_raw_input(value, Some(region))
+    });
+    let number = parsed.ok()?.ok()?;
+    let with_prefix =
+        number.country_code_source() == rlibphonenumber::CountryCodeSource::FromNumberWithIdd;
+    (with_prefix && number.is_valid())
+        .then(|| Text::from(number.format_as(PhoneNumberFormat::E164).as_ref()))
+}
+
 /// A date in one of `formats`, tried in order. Impossible dates (such as
-/// 1986-02-30) fail; nothing is guessed beyond the formats given.
+/// 1986-02-30) fail; nothing is guessed beyond the formats given, except
+/// that a date-time whose date is in one of them (`1986-10-25T08:30:00Z`,
+/// `1986-10-25 00:00:00`) gives its date: see [`date_as_written`].
 ///
 /// ```
 /// use intake::{validate, DateFormat};
@@ -235,35 +479,242 @@ pub(crate) fn phone_in(
 /// assert!(validate::date("25/10/1986", &iso).is_err());
 /// ```
 pub fn date(input: &str, formats: &[DateFormat]) -> Result<NaiveDate, Invalid> {
+    date_as_written(input, formats).map(|d| d.value)
+}
+
+/// A date as [`date`] reads it, saying when it was read from a date-time.
+///
+/// A value in another order than the formats is refused, but when only
+/// one reading of it is a real date the message offers it in the first
+/// format ("did you mean 1986-10-25?"); a number a spreadsheet made of a
+/// date (`31345`) is refused with how to keep the date.
+///
+/// ```
+/// use intake::{validate, DateFormat};
+/// let iso = [DateFormat::iso()];
+///
+/// let d = validate::date_as_written("1986-10-25T00:00:00Z", &iso).unwrap();
+/// assert_eq!(d.value.to_string(), "1986-10-25");
+/// assert!(d.correction.unwrap().contains("date-time"));
+///
+/// let err = validate::date_as_written("25/10/1986", &iso).unwrap_err();
+/// assert!(err.message.contains("Did you mean 1986-10-25?"));
+/// ```
+pub fn date_as_written(
+    input: &str,
+    formats: &[DateFormat],
+) -> Result<Corrected<NaiveDate>, Invalid> {
     let value = input.trim();
     let mut impossible = false;
     for format in formats {
         match format.parse_parts(value) {
             Some((y, m, d)) => match NaiveDate::from_ymd_opt(y, m, d) {
-                Some(date) => return Ok(date),
+                Some(date) => return Ok(Corrected::plain(date)),
                 None => impossible = true,
             },
             None => continue,
         }
     }
+    if let Some((day, time)) = split_date_time(value) {
+        if let Some(date) = formats
+            .iter()
+            .filter_map(|f| f.parse_parts(day))
+            .find_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+        {
+            return Ok(Corrected {
+                value: date,
+                correction: Some(format!(
+                    "read the date from the date-time {}, without its time {}",
+                    quote(value),
+                    quote(time)
+                )),
+            });
+        }
+    }
+    let first = formats.first();
     let expected: Vec<&str> = formats.iter().map(DateFormat::pattern).collect();
     let expected = expected.join(" or ");
-    let example = formats
-        .first()
+    let example = first
         .map(|f| format!(" (for example {})", f.example()))
         .unwrap_or_default();
+    let in_format = |date: NaiveDate| match first {
+        Some(f) => f.format(date.year(), date.month(), date.day()),
+        None => date.format("%Y-%m-%d").to_string(),
+    };
     let message = if impossible {
         format!(
             "{} is not a real date: check the day and month.",
             quote(value)
         )
-    } else {
+    } else if let Some(date) = spreadsheet_serial_date(value) {
         format!(
-            "{} is not a date in the format {expected}{example}.",
+            "{} is a number, not a date: a spreadsheet probably turned the date {} into it. Format the column as text (or as the date {expected}) before saving, then upload the file again.",
+            quote(value),
+            in_format(date)
+        )
+    } else {
+        let hint = match other_readings(value).as_slice() {
+            [one] => format!(" Did you mean {}?", in_format(*one)),
+            [a, b] => format!(
+                " It could be {} or {}: write it as {expected} to say which.",
+                in_format(*a),
+                in_format(*b)
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "{} is not a date in the format {expected}{example}.{hint}",
             quote(value)
         )
     };
     Err(Invalid::new(ProblemCode::InvalidDate, message))
+}
+
+/// `1986-10-25T08:30:00+02:00`, `1986-10-25 00:00`: the date and the time
+/// of a date-time whose time is one ISO 8601 allows (hours, minutes,
+/// optional seconds and fraction, optional `Z` or offset).
+fn split_date_time(value: &str) -> Option<(&str, &str)> {
+    let at = value.find(['T', ' '])?;
+    let day = value.get(..at)?;
+    let time = value.get(at + 1..)?.trim_start();
+    let clock = time
+        .strip_suffix(['Z', 'z'])
+        .or_else(|| {
+            // An offset: the last '+' or '-' in the time.
+            let sign = time.rfind(['+', '-'])?;
+            let (clock, offset) = (time.get(..sign)?, time.get(sign + 1..)?);
+            let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+            let offset_ok = match offset.split_once(':') {
+                Some((h, m)) => digits(h) && digits(m),
+                None => {
+                    digits(offset)
+                        || (offset.len() == 4
+                            && offset.get(..2).is_some_and(digits)
+                            && offset.get(2..).is_some_and(digits))
+                }
+            };
+            offset_ok.then_some(clock)
+        })
+        .unwrap_or(time);
+    let (hms, fraction) = match clock.split_once(['.', ',']) {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (clock, None),
+    };
+    if fraction.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let mut parts = hms.split(':');
+    let number = |p: Option<&str>, max: u32| {
+        p.filter(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+            .filter(|n| *n <= max)
+    };
+    number(parts.next(), 24)?;
+    number(parts.next(), 59)?;
+    if let Some(seconds) = parts.next() {
+        number(Some(seconds), 60)?;
+    }
+    parts.next().is_none().then_some((day, time))
+}
+
+/// The real dates `value` can be read as when its three numbers are in
+/// another order than the formats say: year first (`1986/10/25`), or day
+/// and month first with a four-digit year (`25.10.1986`, `10/25/1986`),
+/// separated by `-`, `/`, `.` or a space. Two dates when the day and the
+/// month can be swapped, none when the text is no such date.
+fn other_readings(value: &str) -> Vec<NaiveDate> {
+    let mut found = Vec::new();
+    if let Some((day_first, month_first)) = day_month_readings(value) {
+        found.extend(day_first);
+        found.extend(month_first.filter(|m| Some(*m) != day_first));
+        return found;
+    }
+    // Year first, in another field's order (`1986/10/25` for YYYY-MM-DD).
+    let mut numbers = value.split(['-', '/', '.', ' ']);
+    if let (Some(y), Some(m), Some(d), None) = (
+        numbers.next(),
+        numbers.next(),
+        numbers.next(),
+        numbers.next(),
+    ) {
+        let parse = |s: &str, len: std::ops::RangeInclusive<usize>| {
+            (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        if let (Some(y), Some(m), Some(d)) = (parse(y, 4..=4), parse(m, 1..=2), parse(d, 1..=2)) {
+            found.extend(
+                i32::try_from(y)
+                    .ok()
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
+            );
+        }
+    }
+    found
+}
+
+/// The two readings of a date written day and month first with a
+/// four-digit year (`05/06/1986`, `25.10.1986`): (day first, month first),
+/// each `None` when it is no real date. `None` when the value has no such
+/// shape.
+pub(crate) fn day_month_readings(value: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let mut numbers = value.split(['-', '/', '.', ' ']);
+    let (Some(a), Some(b), Some(c), None) = (
+        numbers.next(),
+        numbers.next(),
+        numbers.next(),
+        numbers.next(),
+    ) else {
+        return None;
+    };
+    let digits = |s: &str, min: usize, max: usize| {
+        (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (x, z, y) = (digits(a, 1, 2)?, digits(b, 1, 2)?, digits(c, 4, 4)?);
+    let y = i32::try_from(y).ok()?;
+    Some((
+        NaiveDate::from_ymd_opt(y, z, x),
+        NaiveDate::from_ymd_opt(y, x, z),
+    ))
+}
+
+/// The date a spreadsheet means by the serial number `value` (days since
+/// 1899-12-30, as Excel, LibreOffice and Google Sheets count), for the
+/// numbers that are dates between 1927 and 2119: what a date column saved
+/// as "General" turns into. Other numbers are not taken for one.
+fn spreadsheet_serial_date(value: &str) -> Option<NaiveDate> {
+    if value.len() != 5 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let days: i64 = value.parse().ok()?;
+    if !(10_000..=80_000).contains(&days) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+/// Whether `value` is a number in the scientific notation spreadsheets
+/// show long numbers in (`4.15555E+09`, `1.23E+15`): what a phone number
+/// or an id becomes when its column is saved as a number, its last digits
+/// lost.
+pub(crate) fn is_scientific_notation(value: &str) -> bool {
+    let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (whole, fraction) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction) && digits(exponent) && exponent.len() <= 3
+}
+
+/// The advice for a value a spreadsheet wrote in scientific notation.
+pub(crate) fn scientific_notation_advice(value: &str) -> String {
+    format!(
+        "{} is how a spreadsheet shows a long number, and its last digits are lost: format the column as text before saving, type the value again, and upload the file again.",
+        quote(value)
+    )
 }
 
 /// A decimal number: an optional sign, digits, and an optional `.` with

@@ -24,7 +24,10 @@ fn importer() -> Importer {
                     MemoryCityDirectory::new()
                         .city(Some("US"), "CA", "Sacramento")
                         .city(Some("US"), "CA", "Los Angeles"),
-                ),
+                )
+                // The app's directory alone; tests/cities.rs covers the
+                // embedded one under it.
+                .embedded_cities(false),
         )
 }
 

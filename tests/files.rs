@@ -338,8 +338,11 @@ fn comma_file_reports_no_delimiter_and_no_encoding() {
 fn delimiter_set_by_the_app_is_used_without_detection() {
     // Commas and semicolons split every line alike: detection says comma.
     let bytes = b"email;first_name,x\nann@example.com;Ann,y\n";
-    let (detected, _) = import(bytes);
-    assert_eq!(detected.delimiter, None);
+    // Read with commas, no column is one the schema knows: refused whole.
+    let detected = contacts()
+        .import(&bytes[..], &mut MemoryStore::new())
+        .unwrap_err();
+    assert_eq!(detected.code(), "missing_columns");
     let importer = contacts().delimiter(Delimiter::Semicolon);
     let (report, store) = import_with(&importer, bytes);
     assert_eq!(report.delimiter, Some(Delimiter::Semicolon));

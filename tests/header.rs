@@ -287,9 +287,23 @@ fn schema_maps_header_names_the_same_way_as_the_importer() {
 }
 
 /// The field id each column of `header` feeds under the contacts preset.
+///
+/// A header with no name, email or phone column is refused
+/// (`missing_columns`), so a column named for one of those fields that no
+/// column of `header` means is added at the end: it competes with no
+/// column, and is left out of the answer.
 fn contacts_fields(header: &[&str]) -> Vec<Option<String>> {
     let schema = intake::presets::contacts();
-    let map = schema.map_header(header).unwrap();
+    let named: Vec<&str> = header
+        .iter()
+        .filter_map(|h| schema.field_for_header(h))
+        .map(|f| f.id())
+        .collect();
+    let free = ["first_name", "last_name", "email", "phone"]
+        .into_iter()
+        .find(|id| !named.contains(id));
+    let file: Vec<&str> = header.iter().copied().chain(free).collect();
+    let map = schema.map_header(&file).unwrap();
     (0..header.len())
         .map(|col| {
             map.field_of(col)
@@ -467,12 +481,14 @@ fn salutation_is_the_field_service_title() {
 #[test]
 fn many_long_header_names_map_without_delay() {
     // Hostile headers: the typo rule must stay cheap.
+    // The last column, Email, makes it a file the preset accepts.
     let header: Vec<String> = (0..2_000)
         .map(|i| format!("{}{i}", "ab".repeat(2_000)))
         .chain((0..2_000).map(|i| format!("aaaaaaaaaaaaaaaaaaaaaaaaaaaaa{i}")))
+        .chain(["Email".to_string()])
         .collect();
     let map = intake::presets::contacts().map_header(&header).unwrap();
-    assert!((0..header.len()).all(|col| map.field_of(col).is_none()));
+    assert!((0..header.len() - 1).all(|col| map.field_of(col).is_none()));
 }
 
 // Explicit choices of the app.
@@ -530,7 +546,9 @@ fn a_chosen_column_is_named_as_header_names_are() {
 fn a_chosen_column_is_reported_as_chosen() {
     let schema = intake::presets::contacts();
     let overrides = ColumnOverrides::new().map("Misc", "other");
-    let map = schema.map_header_with(&["Misc"], &overrides).unwrap();
+    let map = schema
+        .map_header_with(&["Misc", "Email"], &overrides)
+        .unwrap();
     assert_eq!(map.matched_by(0), Some(MatchKind::Chosen));
     assert_eq!(map.note(0), None);
 }
@@ -614,6 +632,7 @@ fn an_address_is_never_mixed_from_two_addresses() {
         "Address Line1",
         "Shipping Address Line1",
         "Shipping Address City",
+        "Email",
     ];
     let map = schema.map_header(&header).unwrap();
     assert_eq!(
@@ -657,4 +676,215 @@ fn a_column_read_as_a_typo_gets_a_guessed_column_warning() {
         "{}",
         guessed[0].message
     );
+}
+
+// A header that means nothing: refused whole, not a file of failed rows.
+
+/// The contacts preset's name, email and phone columns (one of which each
+/// row needs), as its template writes them.
+const CONTACTS_IDENTIFIERS: [&str; 4] = ["First name", "Last name", "Email", "Phone"];
+
+/// The columns a `missing_columns` error names.
+fn missing_columns(err: &intake::Error) -> &[String] {
+    assert_eq!(err.code(), "missing_columns", "{}", err.message());
+    match err.kind() {
+        ErrorKind::MissingColumns(columns) => columns,
+        other => panic!("expected MissingColumns, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_contacts_identifier_columns_are_named_as_the_template_writes_them() {
+    let template = intake::Template::new(&intake::presets::contacts()).header();
+    for label in CONTACTS_IDENTIFIERS {
+        assert!(template.iter().any(|c| c == label), "{label}: {template:?}");
+    }
+}
+
+#[test]
+fn header_where_no_column_maps_is_missing_columns_naming_the_expected_columns() {
+    let mut store = MemoryStore::new();
+    let err = contacts()
+        .import(
+            "Favourite colour,Shoe size\nred,7\nblue,9\n".as_bytes(),
+            &mut store,
+        )
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+    let message = err.message();
+    assert!(
+        message.starts_with("None of the file's columns is one we know"),
+        "{message}"
+    );
+    assert!(
+        message.contains("at least one of First name, Last name, Email, Phone"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Check that the first row is the header"),
+        "{message}"
+    );
+    assert!(store.is_empty());
+}
+
+#[test]
+fn title_row_above_the_header_is_missing_columns() {
+    // The first row is a title, so the real header reads as a data row.
+    let err = contacts()
+        .import(
+            "Customer list 2024\nFirst Name,Email\nAnn,ann@example.com\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+    assert!(err.message().contains("first row is the header"));
+}
+
+#[test]
+fn header_where_no_column_maps_names_every_field_when_no_rule_says_which() {
+    let schema = Schema::builder("notes")
+        .field(Field::text("title").label("Title"))
+        .field(Field::text("body").label("Body"))
+        .build()
+        .unwrap();
+    let err = Importer::new(schema)
+        .import("Foo,Bar\nx,y\n".as_bytes(), &mut MemoryStore::new())
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), ["Title", "Body"]);
+    assert!(
+        err.message().contains("at least one of Title, Body"),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn contacts_file_of_only_company_and_city_is_missing_columns_naming_the_identifiers() {
+    let mut store = MemoryStore::new();
+    let err = contacts()
+        .import(
+            "company,city\nAcme,Springfield\nInitech,Austin\n".as_bytes(),
+            &mut store,
+        )
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+    let message = err.message();
+    assert!(
+        message.starts_with("The file has none of the columns First name, Last name, Email, Phone"),
+        "{message}"
+    );
+    assert!(
+        message.contains("each row needs at least one of them"),
+        "{message}"
+    );
+    assert!(store.is_empty());
+}
+
+#[test]
+fn every_import_path_refuses_a_header_without_identifier_columns() {
+    let schema = intake::presets::contacts();
+    let header = ["company", "city"];
+    assert_eq!(
+        missing_columns(&schema.map_header(&header).unwrap_err()),
+        CONTACTS_IDENTIFIERS
+    );
+    let err = schema
+        .map_header_with(&header, &ColumnOverrides::new().map("city", "city"))
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+    let err = contacts()
+        .import_rows(
+            header.iter().map(|h| h.to_string()).collect(),
+            vec![vec!["Acme".to_string(), "Austin".to_string()]],
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+    // No header at all, from an app's own source: nothing maps either.
+    let err = contacts()
+        .import_rows(
+            Vec::new(),
+            Vec::<Vec<String>>::new(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+}
+
+#[test]
+fn contacts_file_of_only_a_phone_column_imports() {
+    let (report, store) = run_fresh("Phone\n(415) 555-0101\n");
+    assert_eq!((report.inserted, report.failed), (1, 0), "{report:?}");
+    assert!(by_phone(&store, "+14155550101").is_some());
+}
+
+#[test]
+fn ignoring_the_only_identifier_column_is_missing_columns() {
+    let err = contacts()
+        .ignore_column("Email")
+        .import(
+            "Email,Company\nann@example.com,Acme\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(missing_columns(&err), CONTACTS_IDENTIFIERS);
+}
+
+#[test]
+fn a_column_mapped_by_hand_to_an_identifier_makes_the_file_importable() {
+    let mut store = MemoryStore::new();
+    let report = contacts()
+        .map_column("Cust Mail", "email")
+        .import(
+            "Cust Mail,Company\nann@example.com,Acme\n".as_bytes(),
+            &mut store,
+        )
+        .unwrap();
+    assert_eq!(report.inserted, 1);
+    assert!(by_email(&store, "ann@example.com").is_some());
+}
+
+#[test]
+fn field_service_without_its_required_columns_still_names_the_required_ones() {
+    // The required columns are checked first, as before: the message names
+    // them, not "at least one of".
+    let err = Importer::new(intake::presets::field_service())
+        .import(
+            "company,notes\nAcme,x\n".as_bytes(),
+            &mut MemoryStore::new(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        missing_columns(&err),
+        ["first_name", "last_name", "email", "city"]
+    );
+    assert!(
+        err.message()
+            .starts_with("The file has no required columns: first_name, last_name, email, city."),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn field_service_with_its_required_columns_imports() {
+    let mut store = MemoryStore::new();
+    let report = Importer::new(intake::presets::field_service())
+        .context(intake::Context::new().default_country("US"))
+        .import(
+            "first_name,last_name,email,city\nAl,Li,al@example.com,Austin\n".as_bytes(),
+            &mut store,
+        )
+        .unwrap();
+    assert_eq!((report.inserted, report.failed), (1, 0), "{report:?}");
+}
+
+#[test]
+fn empty_file_without_a_header_is_still_empty_file() {
+    for upload in ["", "\n\n", "\u{feff}"] {
+        let err = contacts()
+            .import(upload.as_bytes(), &mut MemoryStore::new())
+            .unwrap_err();
+        assert_eq!(err.code(), "empty_file", "{upload:?}");
+    }
 }

@@ -39,13 +39,18 @@ fn contacts_row_with_any_one_identifier_is_imported() {
 }
 
 #[test]
-fn contacts_file_without_identifier_columns_fails_every_row_no_identifier() {
-    let (report, _) = run_fresh("Company,City\nAcme,Springfield\nInitech,Austin\n");
-    assert_eq!(report.failed, 2);
-    assert!(report
-        .failures
-        .iter()
-        .all(|f| codes(f) == ["no_identifier"]));
+fn contacts_file_without_identifier_columns_is_refused_missing_columns() {
+    // Every row would fail no_identifier: the file is refused whole
+    // (tests/header.rs has the details).
+    let mut store = MemoryStore::new();
+    let err = contacts()
+        .import(
+            "Company,City\nAcme,Springfield\nInitech,Austin\n".as_bytes(),
+            &mut store,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "missing_columns");
+    assert!(store.is_empty());
 }
 
 fn required_name() -> Schema {

@@ -97,13 +97,15 @@ fn postal_code_stored_as_text_keeps_its_leading_zero() {
 }
 
 #[test]
-fn postal_code_stored_as_number_is_the_number_the_file_holds() {
+fn postal_code_stored_as_number_gets_the_zip_codes_leading_zero_back() {
     // Bob's cell holds the number 2134 shown through a 00000 format: the
-    // file has no leading zero to keep (documented).
+    // file has no leading zero to keep, and a US ZIP code of four digits
+    // is one that lost it.
     for file in FORMATS {
-        let (_, store) = import_file(&contacts(), file);
+        let (report, store) = import_file(&contacts(), file);
         let bob = value(&store, "bob@example.com", "postal_code");
-        assert_eq!(bob.as_deref(), Some("2134"), "{file}");
+        assert_eq!(bob.as_deref(), Some("02134"), "{file}");
+        assert!(report.corrected >= 1, "{file}");
     }
 }
 
@@ -382,4 +384,166 @@ fn xlsx_template_has_the_columns_of_the_csv_template() {
     let columns: Vec<String> = report.columns.iter().map(|c| c.column.clone()).collect();
     assert_eq!(columns, Template::new(&schema).header());
     assert!(report.columns.iter().all(|c| c.field.is_some()));
+}
+
+// Date cells of columns the app maps or ignores itself.
+
+/// A cell of [`xlsx`]: text, or a date (and time of day) stored as a
+/// spreadsheet date, shown in a format of its own.
+enum Cell<'a> {
+    Text(&'a str),
+    Date(u16, u8, u8, u16, u8),
+}
+
+/// An .xlsx workbook of one sheet holding `rows` (the header first). Its
+/// dates are shown as 25/10/1986 14:30, a format no field takes, so the
+/// text a cell arrives as shows which format the reader chose.
+fn xlsx(rows: &[&[Cell]]) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let shown = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (row, cells) in (0u32..).zip(rows) {
+        for (col, cell) in (0u16..).zip(cells.iter()) {
+            match *cell {
+                Cell::Text(text) => {
+                    sheet.write_string(row, col, text).unwrap();
+                }
+                Cell::Date(y, m, d, hh, mm) => {
+                    let date = ExcelDateTime::from_ymd(y, m, d)
+                        .and_then(|date| date.and_hms(hh, mm, 0))
+                        .unwrap();
+                    sheet
+                        .write_datetime_with_format(row, col, &date, &shown)
+                        .unwrap();
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+/// The failed-rows file of `report`, as text.
+fn failed_rows(report: &Report) -> String {
+    let mut out = Vec::new();
+    report.write_failed_rows(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn date_cell_of_a_column_mapped_by_hand_takes_the_fields_iso_format() {
+    // "When we met" means no field: only the app's choice makes it the
+    // birthday, so only the final mapping can write it as the birthday's
+    // ISO date, without the time of day (an unmapped column keeps it).
+    // Bob's row fails (his email): the failed-rows file shows his date as
+    // it was read.
+    let upload = xlsx(&[
+        &[Cell::Text("Email"), Cell::Text("When we met")],
+        &[
+            Cell::Text("ann@example.com"),
+            Cell::Date(1986, 10, 25, 14, 30),
+        ],
+        &[Cell::Text("bob@example"), Cell::Date(1990, 2, 14, 8, 0)],
+    ]);
+    let mut store = MemoryStore::new();
+    let report = contacts()
+        .map_column("When we met", "birthday")
+        .import(&upload[..], &mut store)
+        .unwrap();
+    assert_eq!((report.inserted, report.failed), (1, 1), "{report:?}");
+    assert_eq!(
+        value(&store, "ann@example.com", "birthday").as_deref(),
+        Some("1986-10-25")
+    );
+    let failed = failed_rows(&report);
+    assert!(failed.contains("\nbob@example,1990-02-14,"), "{failed}");
+}
+
+#[test]
+fn date_cell_of_a_column_mapped_by_hand_takes_the_fields_own_format() {
+    // Field service's date joined takes YYYY/MM/DD only. Bob's row fails
+    // (his email), so the failed-rows file shows his date as it was read.
+    let header = [
+        Cell::Text("first_name"),
+        Cell::Text("last_name"),
+        Cell::Text("email"),
+        Cell::Text("city"),
+        Cell::Text("When we met"),
+    ];
+    let ann = [
+        Cell::Text("Ann"),
+        Cell::Text("Lee"),
+        Cell::Text("ann@example.com"),
+        Cell::Text("Austin"),
+        Cell::Date(2018, 5, 12, 9, 15),
+    ];
+    let bob = [
+        Cell::Text("Bob"),
+        Cell::Text("Stone"),
+        Cell::Text("bob@example"),
+        Cell::Text("Austin"),
+        Cell::Date(2018, 6, 1, 0, 0),
+    ];
+    let upload = xlsx(&[&header, &ann, &bob]);
+    let mut store = MemoryStore::new();
+    let report = field_service()
+        .map_column("When we met", "date_joined")
+        .import(&upload[..], &mut store)
+        .unwrap();
+    assert_eq!((report.inserted, report.failed), (1, 1), "{report:?}");
+    assert_eq!(codes(failure_of(&report, 3)), ["invalid_email"]);
+    assert_eq!(
+        value(&store, "ann@example.com", "date_joined").as_deref(),
+        Some("2018-05-12")
+    );
+    let failed = failed_rows(&report);
+    assert!(failed.contains(",2018/06/01,"), "{failed}");
+}
+
+#[test]
+fn date_cell_of_an_ignored_column_is_not_written_for_the_field() {
+    // "Date joined" would feed date_joined (YYYY/MM/DD); ignored, it is
+    // an unmapped column, whose dates read as ISO.
+    let header = [
+        Cell::Text("first_name"),
+        Cell::Text("last_name"),
+        Cell::Text("email"),
+        Cell::Text("city"),
+        Cell::Text("Date joined"),
+    ];
+    let bob = [
+        Cell::Text("Bob"),
+        Cell::Text("Stone"),
+        Cell::Text("bob@example"),
+        Cell::Text("Austin"),
+        Cell::Date(2018, 5, 12, 0, 0),
+    ];
+    let upload = xlsx(&[&header, &bob]);
+    let report = field_service()
+        .ignore_column("Date joined")
+        .import(&upload[..], &mut MemoryStore::new())
+        .unwrap();
+    assert_eq!(report.failed, 1, "{report:?}");
+    assert_eq!(report.columns[4].field, None);
+    let failed = failed_rows(&report);
+    assert!(failed.contains(",2018-05-12,"), "{failed}");
+    assert!(!failed.contains("2018/05/12"), "{failed}");
+}
+
+#[test]
+fn sheet_without_identifier_columns_is_missing_columns() {
+    // As for CSV: a sheet of companies and cities has no one to import.
+    let upload = xlsx(&[
+        &[Cell::Text("Company"), Cell::Text("City")],
+        &[Cell::Text("Acme"), Cell::Text("Austin")],
+    ]);
+    let err = contacts()
+        .import(&upload[..], &mut MemoryStore::new())
+        .unwrap_err();
+    assert_eq!(err.code(), "missing_columns", "{}", err.message());
+    assert!(
+        matches!(err.kind(), ErrorKind::MissingColumns(m) if m == &["First name", "Last name", "Email", "Phone"]),
+        "{:?}",
+        err.kind()
+    );
 }

@@ -2,13 +2,40 @@
 //!
 //! The data is embedded: every country of ISO 3166-1 and every subdivision
 //! of ISO 3166-2 with their alternate names, from the `keshvar` crate
-//! (BSD-3-Clause), plus a small table below of what people write that the
-//! data lacks (US postal abbreviations such as `Calif.`, English names such
-//! as `Tuscany`, Japanese prefecture names in kanji).
+//! (BSD-3-Clause), plus tables below of what people write that the data
+//! lacks (US postal abbreviations such as `Calif.`, English names such as
+//! `Tuscany`, Japanese prefecture names in kanji, ISO's own current names).
+//!
+//! The data (keshvar 0.7.0) lags ISO 3166-2 in places; checked against
+//! Debian's iso-codes 4.18, which follows ISO, the tables bring it up to
+//! date: subdivisions ISO added (`GB-NNH` North Northamptonshire), codes ISO
+//! changed (`ZA-ZN` is now `ZA-KZN`, read either way), subdivisions ISO
+//! withdrew (`GB-NTH` Northamptonshire, split in 2021: its name and code now
+//! ask which of the two), and names of units newer than ISO's list, matched
+//! to the ISO subdivision that contains them (`Cumberland` and `Westmorland
+//! and Furness`, England's 2023 unitary authorities, are `GB-CMA` Cumbria).
+//! Every code returned is in ISO 3166-2 as iso-codes 4.18 lists it.
+//!
+//! One place is one answer. Where ISO lists a place twice, as a region and
+//! as its only subdivision under the same name (Spain's single-province
+//! communities: `Navarra` is the community `ES-NC` and the province
+//! `ES-NA`), the name is not ambiguous: it gives one code, and either code
+//! is read as that one. The code kept is the one of the level the country's
+//! postal addresses name: in Spain the province (`ES-NA`, `ES-S`, `ES-LO`,
+//! `ES-O`, `ES-MU`, `ES-M`, `ES-PM`), because Spanish addresses and postal
+//! codes (`31xxx` is Navarra) go by province, so a column of Spanish states
+//! stays at one level (`Bizkaia` is `ES-BI`, `Navarra` is `ES-NA`). The data
+//! has no parents, so these pairs are listed (see [`SAME_PLACES`]), taken
+//! from ISO's parent data; a rule on names alone would be wrong (`Saaremaa`
+//! is an Estonian county and one of its three parishes; `Veszprém` a
+//! Hungarian county and its county town).
 //!
 //! Matching works on a folded form of the text: compatibility-decomposed,
 //! accents and other combining marks dropped, lower-cased, with spaces and
-//! punctuation ignored (`Tôkyô` = `tokyo`, `B.C.` = `BC`). In order:
+//! punctuation ignored (`Tôkyô` = `tokyo`, `B.C.` = `BC`). A name with one
+//! comma is also read the other way round, as ISO writes some (`Rioja, La`
+//! = `La Rioja`, `Navarra, Comunidad Foral de` = `Comunidad Foral de
+//! Navarra`), in the data and in the input. In order:
 //!
 //! 1. a code, with or without the country prefix (`CA`, `US-CA`);
 //! 2. an official name, then an alternate name (`Bayern`, `Bavaria`);
@@ -137,10 +164,22 @@ impl PlaceMatcher {
     /// `Bayern`), common abbreviations (`Calif.`, `N. Carolina`, `NSW`), and
     /// misspellings when one state is clearly the closest (`Califronia`).
     ///
+    /// A place ISO lists twice, as a region and as its only subdivision,
+    /// is one place with one code: the code of the level the country's
+    /// postal addresses name. For Spain's single-province communities that
+    /// is the province, as Spanish addresses and postal codes go by
+    /// province: `Navarra`, `Comunidad Foral de Navarra`, `ES-NC` and
+    /// `ES-NA` all give `ES-NA`; likewise `ES-S` Cantabria (for `ES-CB`),
+    /// `ES-LO` La Rioja (`ES-RI`), `ES-O` Asturias (`ES-AS`), `ES-MU` Murcia
+    /// (`ES-MC`), `ES-M` Madrid (`ES-MD`) and `ES-PM` Illes Balears
+    /// (`ES-IB`). ISO's inverted names are read both ways round
+    /// (`Asturias, Principado de` = `Principado de Asturias`).
+    ///
     /// Fails with `unknown_state` for text that is not a state of the
     /// country, or that could be more than one (`Carolina`, `Dakota`,
-    /// `New`), a city, or a state of another country, with up to three
-    /// suggestions; with `unknown_country` if `country` is not one.
+    /// `New`, a county since split such as `Northamptonshire`), a city, or a
+    /// state of another country, with up to three suggestions; with
+    /// `unknown_country` if `country` is not one.
     ///
     /// ```
     /// use intake::geo::PlaceMatcher;
@@ -151,6 +190,9 @@ impl PlaceMatcher {
     /// assert_eq!(places.state("US", "N. Carolina").unwrap(), "US-NC");
     /// assert_eq!(places.state("JP", "Tôkyô").unwrap(), "JP-13");
     /// assert_eq!(places.state("CA", "Québec").unwrap(), "CA-QC");
+    /// assert_eq!(places.state("ES", "Navarra").unwrap(), "ES-NA");
+    /// assert_eq!(places.state("ES", "ES-NC").unwrap(), "ES-NA");
+    /// assert_eq!(places.state("ES", "Asturias, Principado de").unwrap(), "ES-O");
     ///
     /// let err = places.state("US", "Atlantis").unwrap_err();
     /// assert_eq!(err.message, "'Atlantis' is not a state of United States.");
@@ -258,6 +300,7 @@ fn match_country_whole(input: &str) -> Result<usize, Invalid> {
     let canon = canonical(words.clone()).concat();
     let mut keys = vec![canon.clone()];
     keys.extend(variants(&words, &canon, &HashSet::new()));
+    keys.extend(inverted(text));
     for key in &keys {
         match exact(&idx.country_names, key) {
             Found::One(i) => return Ok(i),
@@ -384,6 +427,7 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
     let canon = canonical(words.clone()).concat();
     let mut keys = vec![canon.clone()];
     keys.extend(variants(&words, &canon, &c.own_names));
+    keys.extend(inverted(text));
     for key in &keys {
         match exact(&c.names, key) {
             Found::One(i) => return c.code_of(i),
@@ -810,6 +854,18 @@ fn variants(words: &[String], canon: &str, country: &HashSet<String>) -> Vec<Str
     out
 }
 
+/// The key of `text` read the other way round at its one comma, as ISO
+/// writes some names (`Rioja, La`, `Navarra, Comunidad Foral de`), so that
+/// such input meets a name the data writes in reading order.
+fn inverted(text: &str) -> Option<String> {
+    let (head, tail) = text.split_once(',')?;
+    if tail.contains(',') {
+        return None;
+    }
+    let key = canonical(words(&format!("{tail} {head}"))).concat();
+    (!key.is_empty()).then_some(key)
+}
+
 /// Whether `text` could be a code: ASCII letters and digits, with at most
 /// dots, spaces, dashes and underscores between them (`US-CA`, `B.C.`),
 /// not `N/A` or `Lú`.
@@ -1143,29 +1199,18 @@ impl Index {
 }
 
 fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> CountryData {
-    let mut raw: Vec<&keshvar::Subdivision> = country.subdivisions().values().collect();
-    raw.sort_by_key(|s| s.code());
-
+    let entries = entries(&alpha2, country);
     let prefix = code_key(&alpha2);
-    let mut subs = Vec::with_capacity(raw.len());
+    let mut subs = Vec::with_capacity(entries.len());
     let mut codes: HashMap<String, Vec<usize>> = HashMap::new();
     let mut names: HashMap<String, Vec<(u8, usize)>> = HashMap::new();
 
-    for (i, sub) in raw.iter().enumerate() {
-        let region = sub.code();
-        let code = format!("{alpha2}-{region}");
-        let region_key = code_key(region);
-        codes.entry(region_key).or_default().push(i);
-
-        let mut all_names: Vec<(&str, u8)> = vec![(sub.name(), OFFICIAL)];
-        all_names.extend(sub.unofficial_name_list().iter().map(|n| (*n, ALTERNATE)));
-        all_names.extend(
-            EXTRA_STATE_NAMES
-                .iter()
-                .filter(|(a2, r, _)| *a2 == alpha2 && *r == region)
-                .flat_map(|(_, _, list)| list.iter().map(|n| (*n, ALTERNATE))),
-        );
-        for (n, tier) in &all_names {
+    for (i, entry) in entries.into_iter().enumerate() {
+        codes.entry(code_key(&entry.region)).or_default().push(i);
+        for former in &entry.former_codes {
+            codes.entry(code_key(former)).or_default().push(i);
+        }
+        for (n, tier) in &entry.names {
             // An alternate code in a name: "Cardiff [Caerdydd GB-CRD]".
             for w in n.split(|c: char| c.is_whitespace() || c == '[' || c == ']') {
                 if let Some(alternate) = w
@@ -1180,16 +1225,23 @@ fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> Co
                 names.entry(key).or_default().push((tier, i));
             }
         }
-
-        let display = STATE_DISPLAY_NAMES
-            .iter()
-            .find(|(a2, r, _)| *a2 == alpha2 && *r == region)
-            .map(|(_, _, n)| n.to_string())
-            .unwrap_or_else(|| display_name(sub));
         subs.push(Sub {
-            code,
-            name: display,
+            code: format!("{alpha2}-{}", entry.region),
+            name: entry.display,
         });
+    }
+    redirect(&alpha2, &subs, &mut codes, &mut names);
+    for (_, list, successors) in FORMER_NAMES.iter().filter(|(a2, ..)| *a2 == alpha2) {
+        // A name that now covers several subdivisions names none of them.
+        let ids: Vec<usize> = successors
+            .iter()
+            .filter_map(|r| sub_index(&alpha2, &subs, r))
+            .collect();
+        for former in list.iter() {
+            for (key, _) in name_keys(former, OFFICIAL) {
+                names.insert(key, ids.iter().map(|&i| (OFFICIAL, i)).collect());
+            }
+        }
     }
 
     for hits in codes.values_mut() {
@@ -1213,12 +1265,146 @@ fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> Co
     }
 }
 
-/// A subdivision's name for messages: the official name without language
-/// tags and bracketed alternates, in reading order (`A Coruña`), or a
-/// Latin-script alternate name where the official one is in another
-/// script.
-fn display_name(sub: &keshvar::Subdivision) -> String {
-    let official = sub.name();
+/// A subdivision as the index takes it in: the data's, corrected by the
+/// tables below, or one the data lacks.
+struct Entry {
+    /// The current region code: `CA`, `KZN`.
+    region: String,
+    /// Its names with their strength.
+    names: Vec<(&'static str, u8)>,
+    /// Codes it had, still read: `ZN` for `ZA-KZN`.
+    former_codes: Vec<&'static str>,
+    /// Name for messages.
+    display: String,
+}
+
+/// The subdivisions of a country, sorted by code: the data's, without
+/// placeholder codes (`LR-X1~`), with current codes and names, and those
+/// the data lacks.
+fn entries(alpha2: &str, country: &keshvar::Country) -> Vec<Entry> {
+    let mut out: Vec<Entry> = country
+        .subdivisions()
+        .values()
+        .filter(|s| is_region_code(s.code()))
+        .map(|s| {
+            let region = FORMER_CODES
+                .iter()
+                .find(|(a2, former, _)| *a2 == alpha2 && *former == s.code())
+                .map_or(s.code(), |(_, _, now)| *now);
+            let renamed = RENAMED_STATES
+                .iter()
+                .find(|(a2, r, _)| *a2 == alpha2 && *r == region);
+            let mut names = match renamed {
+                Some((_, _, now)) => vec![(*now, OFFICIAL), (s.name(), ALTERNATE)],
+                None => vec![(s.name(), OFFICIAL)],
+            };
+            names.extend(s.unofficial_name_list().iter().map(|n| (*n, ALTERNATE)));
+            entry(alpha2, region, names)
+        })
+        .collect();
+    for (_, region, list) in EXTRA_STATES.iter().filter(|(a2, ..)| *a2 == alpha2) {
+        let names = list
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, if i == 0 { OFFICIAL } else { ALTERNATE }))
+            .collect();
+        out.push(entry(alpha2, region, names));
+    }
+    out.sort_by(|a, b| a.region.cmp(&b.region));
+    out
+}
+
+/// The entry of region `region` of `alpha2` with `names` (the official
+/// one first) and what the tables add to it.
+fn entry(alpha2: &str, region: &str, mut names: Vec<(&'static str, u8)>) -> Entry {
+    names.extend(
+        EXTRA_STATE_NAMES
+            .iter()
+            .filter(|(a2, r, _)| *a2 == alpha2 && *r == region)
+            .flat_map(|(_, _, list)| list.iter().map(|n| (*n, ALTERNATE))),
+    );
+    let former_codes = FORMER_CODES
+        .iter()
+        .filter(|(a2, _, now)| *a2 == alpha2 && *now == region)
+        .map(|(_, former, _)| *former)
+        .collect();
+    let display = STATE_DISPLAY_NAMES
+        .iter()
+        .find(|(a2, r, _)| *a2 == alpha2 && *r == region)
+        .map(|(_, _, n)| n.to_string())
+        .unwrap_or_else(|| display_name(&names));
+    Entry {
+        region: region.to_string(),
+        names,
+        former_codes,
+        display,
+    }
+}
+
+/// Whether a region code is an ISO one: one to three capitals or digits.
+fn is_region_code(region: &str) -> bool {
+    (1..=3).contains(&region.len())
+        && region
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// The index in `subs` of region `region` of `alpha2`.
+fn sub_index(alpha2: &str, subs: &[Sub], region: &str) -> Option<usize> {
+    let code = format!("{alpha2}-{region}");
+    subs.iter().position(|s| s.code == code)
+}
+
+/// Points the codes and names of subdivisions ISO withdrew at those now
+/// covering them ([`WITHDRAWN_STATES`]: several make the text ambiguous,
+/// none forget it), and those of the second of a pair that is one place at
+/// the first ([`SAME_PLACES`]).
+fn redirect(
+    alpha2: &str,
+    subs: &[Sub],
+    codes: &mut HashMap<String, Vec<usize>>,
+    names: &mut HashMap<String, Vec<(u8, usize)>>,
+) {
+    let find = |region: &str| sub_index(alpha2, subs, region);
+    let mut to: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (_, region, successors) in WITHDRAWN_STATES.iter().filter(|(a2, ..)| *a2 == alpha2) {
+        if let Some(i) = find(region) {
+            to.insert(i, successors.iter().filter_map(|r| find(r)).collect());
+        }
+    }
+    for (_, kept, merged) in SAME_PLACES.iter().filter(|(a2, ..)| *a2 == alpha2) {
+        if let (Some(k), Some(m)) = (find(kept), find(merged)) {
+            to.insert(m, vec![k]);
+        }
+    }
+    if to.is_empty() {
+        return;
+    }
+    for ids in codes.values_mut() {
+        *ids = ids
+            .iter()
+            .flat_map(|i| to.get(i).cloned().unwrap_or_else(|| vec![*i]))
+            .collect();
+    }
+    for hits in names.values_mut() {
+        *hits = hits
+            .iter()
+            .flat_map(|&(tier, i)| match to.get(&i) {
+                Some(now) => now.iter().map(|&j| (tier, j)).collect(),
+                None => vec![(tier, i)],
+            })
+            .collect();
+    }
+    codes.retain(|_, ids| !ids.is_empty());
+    names.retain(|_, hits| !hits.is_empty());
+}
+
+/// A subdivision's name for messages, from its names (the official one
+/// first): the official name without language tags and bracketed
+/// alternates, in reading order (`A Coruña`), or a Latin-script alternate
+/// name where the official one is in another script.
+fn display_name(names: &[(&str, u8)]) -> String {
+    let official = names.first().map_or("", |(n, _)| *n);
     let (main, _) = split_enclosed(official, '[', ']');
     let parts = language_parts(&main);
     let name = match parts.first() {
@@ -1235,8 +1421,10 @@ fn display_name(sub: &keshvar::Subdivision) -> String {
     if is_latin(&name) {
         return name;
     }
-    sub.unofficial_name_list()
+    names
         .iter()
+        .skip(1)
+        .map(|(n, _)| *n)
         .find(|n| is_latin(n))
         .map(|n| n.to_string())
         .unwrap_or(name)
@@ -1339,7 +1527,9 @@ const EXTRA_COUNTRY_NAMES: &[(&str, &[&str])] = &[
 /// State names the data lacks: (country, region code, names). Postal
 /// abbreviations of the US (GPO style), Canada and Mexico, English names
 /// of German, Spanish, Italian and French regions, British county
-/// abbreviations, and Japanese prefectures in kanji.
+/// abbreviations, Japanese prefectures in kanji, ISO's current names, and
+/// names of units newer than ISO's list, on the ISO subdivision that
+/// contains them.
 const EXTRA_STATE_NAMES: &[(&str, &str, &[&str])] = &[
     // United States.
     ("US", "AL", &["Ala."]),
@@ -1400,13 +1590,23 @@ const EXTRA_STATE_NAMES: &[(&str, &str, &[&str])] = &[
     ("GB", "DND", &["Dundee"]),
     ("GB", "EDH", &["Edinburgh"]),
     ("GB", "GLG", &["Glasgow"]),
-    ("GB", "KHL", &["Hull"]),
+    ("GB", "KHL", &["Hull", "Kingston upon Hull"]),
     ("GB", "AGY", &["Anglesey"]),
     ("GB", "IOS", &["Scilly"]),
     ("GB", "ORK", &["Orkney"]),
     ("GB", "ZET", &["Shetland"]),
-    ("GB", "WLS", &["Cymru"]),
-    ("GB", "BDF", &["Beds"]),
+    ("GB", "WLS", &["Wales [Cymru GB-CYM]"]),
+    // ISO's current names where the data's differ in more than spelling
+    // (a misspelling of `Herefordshire` is `Hertfordshire`).
+    ("GB", "BFS", &["Belfast City"]),
+    ("GB", "HEF", &["Herefordshire"]),
+    // England's 2023 unitary authorities, which ISO does not list yet:
+    // the county that contains them.
+    (
+        "GB",
+        "CMA",
+        &["Cumberland", "Westmorland and Furness", "Westmorland"],
+    ),
     ("GB", "BKM", &["Bucks"]),
     ("GB", "CAM", &["Cambs"]),
     ("GB", "DBY", &["Derbys"]),
@@ -1468,10 +1668,35 @@ const EXTRA_STATE_NAMES: &[(&str, &str, &[&str])] = &[
     ("ES", "CN", &["Canarias", "Islas Canarias"]),
     ("ES", "CT", &["Catalonia", "Catalunya"]),
     ("ES", "GA", &["Galiza"]),
-    ("ES", "MC", &["Region of Murcia"]),
-    ("ES", "MD", &["Community of Madrid"]),
+    ("ES", "MC", &["Region of Murcia", "Murcia, Región de"]),
+    ("ES", "MD", &["Community of Madrid", "Madrid, Comunidad de"]),
     ("ES", "PV", &["Basque Country", "Euskadi"]),
-    ("ES", "VC", &["Valencian Community", "Comunitat Valenciana"]),
+    (
+        "ES",
+        "VC",
+        &[
+            "Valencian Community",
+            "Comunitat Valenciana",
+            "Valenciana, Comunidad",
+        ],
+    ),
+    // ISO's names of the single-province communities (one place with
+    // their province, see `SAME_PLACES`).
+    (
+        "ES",
+        "NC",
+        &[
+            "Navarra, Comunidad Foral de",
+            "Nafarroako Foru Komunitatea",
+            "Chartered Community of Navarre",
+        ],
+    ),
+    (
+        "ES",
+        "AS",
+        &["Asturias, Principado de", "Principality of Asturias"],
+    ),
+    ("ES", "IB", &["Illes Balears"]),
     // Italy.
     ("IT", "21", &["Piedmont"]),
     ("IT", "52", &["Tuscany"]),
@@ -1487,6 +1712,43 @@ const EXTRA_STATE_NAMES: &[(&str, &str, &[&str])] = &[
     ("IT", "RM", &["Rome"]),
     ("IT", "TO", &["Turin"]),
     ("IT", "VE", &["Venice"]),
+    // The province of Aosta is the region.
+    ("IT", "23", &["Aosta"]),
+    // Sardinia's provinces of 2005-2016 and of its 2025 reform, which ISO
+    // does not list: the 2016 province that contains each.
+    ("IT", "NU", &["Ogliastra"]),
+    (
+        "IT",
+        "SS",
+        &[
+            "Olbia-Tempio",
+            "Gallura",
+            "Gallura Nord-Est Sardegna",
+            "Città metropolitana di Sassari",
+        ],
+    ),
+    (
+        "IT",
+        "SU",
+        &["Carbonia-Iglesias", "Sulcis Iglesiente", "Medio Campidano"],
+    ),
+    // Norway's counties of the 2024 reform, which ISO does not list: the
+    // 2020 county that contains each.
+    ("NO", "30", &["Østfold", "Akershus", "Buskerud"]),
+    ("NO", "38", &["Vestfold", "Telemark"]),
+    ("NO", "54", &["Troms", "Finnmark"]),
+    // ISO's current names where the data's differ in more than spelling.
+    ("BE", "WAL", &["wallonne, Région", "Wallonie"]),
+    ("NL", "FR", &["Fryslân"]),
+    ("NZ", "WGN", &["Greater Wellington"]),
+    ("NZ", "MWT", &["Manawatū-Whanganui"]),
+    ("PT", "20", &["Região Autónoma dos Açores"]),
+    ("PT", "30", &["Região Autónoma da Madeira"]),
+    (
+        "KZ",
+        "61",
+        &["Turkistan", "Turkestan", "Turkestankaya oblast'"],
+    ),
     // Switzerland.
     ("CH", "AI", &["Appenzell Inner Rhodes"]),
     ("CH", "AR", &["Appenzell Outer Rhodes"]),
@@ -1584,6 +1846,194 @@ const EXTRA_STATE_NAMES: &[(&str, &str, &[&str])] = &[
 const STATE_DISPLAY_NAMES: &[(&str, &str, &str)] =
     &[("IN", "TS", "Telangana"), ("IN", "UK", "Uttarakhand")];
 
+// Where the data lags ISO 3166-2, checked against Debian's iso-codes 4.18
+// (which follows ISO's Online Browsing Platform).
+
+/// Subdivisions ISO lists that the data lacks: (country, region code,
+/// names, the official one first).
+const EXTRA_STATES: &[(&str, &str, &[&str])] = &[
+    // Algeria's wilayas of 2019.
+    ("DZ", "49", &["Timimoun"]),
+    ("DZ", "50", &["Bordj Badji Mokhtar"]),
+    ("DZ", "51", &["Ouled Djellal"]),
+    ("DZ", "52", &["Béni Abbès"]),
+    ("DZ", "53", &["In Salah"]),
+    ("DZ", "54", &["In Guezzam"]),
+    ("DZ", "55", &["Touggourt"]),
+    ("DZ", "56", &["Djanet"]),
+    ("DZ", "57", &["El Meghaier"]),
+    ("DZ", "58", &["El Meniaa"]),
+    ("ET", "SI", &["Sidama"]),
+    (
+        "ET",
+        "SW",
+        &[
+            "Southwest Ethiopia Peoples",
+            "South West Ethiopia Peoples' Region",
+        ],
+    ),
+    // Northamptonshire, split in 2021.
+    ("GB", "NNH", &["North Northamptonshire"]),
+    ("GB", "WNH", &["West Northamptonshire"]),
+    // Indonesia's provinces of 2022 (ISO spells Pegunungan "Pengunungan").
+    ("ID", "PD", &["Papua Barat Daya", "Southwest Papua"]),
+    (
+        "ID",
+        "PE",
+        &["Papua Pegunungan", "Papua Pengunungan", "Highland Papua"],
+    ),
+    ("ID", "PS", &["Papua Selatan", "South Papua"]),
+    ("ID", "PT", &["Papua Tengah", "Central Papua"]),
+    // Iceland's municipalities merged in 2022.
+    ("IS", "HUG", &["Húnabyggð"]),
+    ("IS", "SKR", &["Skagafjörður"]),
+    ("KP", "15", &["Kaeseong", "Kaesong"]),
+    // Kazakhstan's regions of 2022.
+    (
+        "KZ",
+        "10",
+        &["Abai oblysy", "Abai Region", "Abai", "Abajskaja oblast’"],
+    ),
+    (
+        "KZ",
+        "33",
+        &[
+            "Jetisu oblysy",
+            "Jetisu Region",
+            "Zhetisū oblysy",
+            "Zhetysu",
+        ],
+    ),
+    (
+        "KZ",
+        "62",
+        &["Ulytau oblysy", "Ulytau Region", "Ulytauskaja oblast’"],
+    ),
+    ("ME", "25", &["Zeta"]),
+    ("PA", "NT", &["Naso Tjër Di"]),
+    // Maguindanao, split in 2022.
+    ("PH", "MGN", &["Maguindanao del Norte"]),
+    ("PH", "MGS", &["Maguindanao del Sur"]),
+];
+
+/// Codes ISO replaced: (country, former region code, current one). A
+/// subdivision the data lists under the former code takes the current one;
+/// the former is still read.
+const FORMER_CODES: &[(&str, &str, &str)] = &[
+    // France's overseas regions, one place with their departments.
+    ("FR", "GP", "971"),
+    ("FR", "MQ", "972"),
+    ("FR", "GF", "973"),
+    ("FR", "RE", "974"),
+    ("FR", "YT", "976"),
+    // The province of Aosta is the region; Sardinia's provinces of
+    // 2005-2016 are within the 2016 ones.
+    ("IT", "AO", "23"),
+    ("IT", "OG", "NU"),
+    ("IT", "OT", "SS"),
+    ("IT", "CI", "SU"),
+    ("IT", "VS", "SU"),
+    // Kazakhstan's codes, now numeric.
+    ("KZ", "AKM", "11"),
+    ("KZ", "AKT", "15"),
+    ("KZ", "ALA", "75"),
+    ("KZ", "ALM", "19"),
+    ("KZ", "AST", "71"),
+    ("KZ", "ATY", "23"),
+    ("KZ", "KAR", "35"),
+    ("KZ", "KUS", "39"),
+    ("KZ", "KZY", "43"),
+    ("KZ", "MAN", "47"),
+    ("KZ", "PAV", "55"),
+    ("KZ", "SEV", "59"),
+    ("KZ", "SHY", "79"),
+    ("KZ", "VOS", "63"),
+    ("KZ", "YUZ", "61"),
+    ("KZ", "ZAP", "27"),
+    ("KZ", "ZHA", "31"),
+    ("ZA", "ZN", "KZN"),
+];
+
+/// Subdivisions whose current ISO name the data lacks: (country, region
+/// code, name). The data's name stays an alternate one.
+const RENAMED_STATES: &[(&str, &str, &str)] = &[
+    // A unitary authority since Bedfordshire's abolition in 2009.
+    ("GB", "BDF", "Bedford"),
+    ("IS", "1", "Höfuðborgarsvæði"),
+    ("KZ", "61", "Türkistan oblysy"),
+    ("MH", "ENI", "Enewetak & Ujelang"),
+];
+
+/// Subdivisions the data lists that ISO withdrew: (country, region code,
+/// the subdivisions that now cover it). Its names and code give the one
+/// successor, or, with several, ask which; with none they are forgotten.
+const WITHDRAWN_STATES: &[(&str, &str, &[&str])] = &[
+    ("BI", "BJ", &["BM", "BL"]),
+    ("CV", "CS", &["SM"]),
+    ("CV", "SN", &["RB", "TS"]),
+    ("GB", "NTH", &["NNH", "WNH"]),
+    ("IS", "0", &["1"]),
+    ("IS", "AKH", &["SKR"]),
+    ("IS", "SSF", &["SKR"]),
+    ("IS", "BLO", &["HUG"]),
+    ("IS", "HUT", &["HUG"]),
+    ("IS", "HEL", &["STY"]),
+    ("IS", "SBH", &["LAN"]),
+    ("IS", "SKU", &["THG"]),
+    ("MA", "BAH", &["CHT"]),
+    ("MA", "MEL", &["INE"]),
+    ("MA", "MMD", &["MAR"]),
+    ("MA", "MMN", &["MAR"]),
+    ("MA", "SYB", &["MAR"]),
+    ("MH", "UJL", &["ENI"]),
+    // Nepal's development regions and zones, replaced by provinces in 2015
+    // (the provinces' own names include Bagmati, Gandaki, Karnali, Koshi
+    // and Lumbini).
+    ("NP", "1", &[]),
+    ("NP", "2", &[]),
+    ("NP", "3", &[]),
+    ("NP", "4", &[]),
+    ("NP", "5", &[]),
+    ("NP", "BA", &[]),
+    ("NP", "BH", &[]),
+    ("NP", "DH", &[]),
+    ("NP", "GA", &[]),
+    ("NP", "JA", &[]),
+    ("NP", "KA", &[]),
+    ("NP", "KO", &[]),
+    ("NP", "LU", &[]),
+    ("NP", "MA", &[]),
+    ("NP", "ME", &[]),
+    ("NP", "NA", &[]),
+    ("NP", "RA", &[]),
+    ("NP", "SA", &[]),
+    ("NP", "SE", &[]),
+    ("PH", "MAG", &["MGN", "MGS"]),
+];
+
+/// Names of former subdivisions whose area is now several: (country,
+/// names, the subdivisions that cover it). Such a name asks which.
+const FORMER_NAMES: &[(&str, &[&str], &[&str])] = &[
+    // ISO gave GB-BDF to Bedford, one of the county's three parts.
+    ("GB", &["Bedfordshire", "Beds"], &["BDF", "CBF", "LUT"]),
+];
+
+/// Places ISO lists twice, as a region and as its only subdivision under
+/// the same name: (country, the code kept, the code read as it). Taken
+/// from ISO's parent data (iso-codes 4.18), where these are the regions
+/// with one subdivision of their name. The code kept is the level the
+/// country's postal addresses name: Spain's provinces, Estonia's counties.
+const SAME_PLACES: &[(&str, &str, &str)] = &[
+    ("EE", "39", "205"),
+    ("ES", "LO", "RI"),
+    ("ES", "M", "MD"),
+    ("ES", "MU", "MC"),
+    ("ES", "NA", "NC"),
+    ("ES", "O", "AS"),
+    ("ES", "PM", "IB"),
+    ("ES", "S", "CB"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1591,13 +2041,27 @@ mod tests {
     #[test]
     fn every_extra_name_names_a_real_place() {
         let idx = index();
+        let pairs = |t: &'static [(&'static str, &'static str, &'static str)]| {
+            t.iter().map(|(a2, region, _)| (*a2, *region))
+        };
         let states = EXTRA_STATE_NAMES
             .iter()
             .map(|(a2, region, _)| (*a2, *region))
+            .chain(pairs(STATE_DISPLAY_NAMES))
+            .chain(pairs(RENAMED_STATES))
+            .chain(FORMER_CODES.iter().map(|(a2, _, now)| (*a2, *now)))
             .chain(
-                STATE_DISPLAY_NAMES
+                SAME_PLACES
                     .iter()
-                    .map(|(a2, region, _)| (*a2, *region)),
+                    .flat_map(|(a2, a, b)| [(*a2, *a), (*a2, *b)]),
+            )
+            .chain(WITHDRAWN_STATES.iter().flat_map(|(a2, region, to)| {
+                std::iter::once((*a2, *region)).chain(to.iter().map(move |r| (*a2, *r)))
+            }))
+            .chain(
+                FORMER_NAMES
+                    .iter()
+                    .flat_map(|(a2, _, to)| to.iter().map(move |r| (*a2, *r))),
             );
         for (a2, region) in states {
             let c = idx.country_index(a2).and_then(|i| idx.countries.get(i));
@@ -1613,6 +2077,58 @@ mod tests {
             .chain(COUNTRY_DISPLAY_NAMES.iter().map(|(a2, _)| *a2));
         for a2 in countries {
             assert!(idx.country_index(a2).is_some(), "no country {a2}");
+        }
+    }
+
+    #[test]
+    fn codes_are_one_subdivision_each() {
+        for c in &index().countries {
+            let mut codes: Vec<&str> = c.subs.iter().map(|s| s.code.as_str()).collect();
+            codes.sort_unstable();
+            let n = codes.len();
+            codes.dedup();
+            assert_eq!(codes.len(), n, "{}: a code twice", c.alpha2);
+        }
+        // A former code is no current one.
+        for (a2, former, _) in FORMER_CODES {
+            let code = format!("{a2}-{former}");
+            let c = index()
+                .country_index(a2)
+                .and_then(|i| index().countries.get(i));
+            assert!(
+                c.is_some_and(|c| c.subs.iter().all(|s| s.code != code)),
+                "{code} is current"
+            );
+        }
+    }
+
+    /// Each pair of `SAME_PLACES` has a name of one within a name of the
+    /// other (`Asturias`, `Principado de Asturias`): a guard against a
+    /// wrong code in the table.
+    #[test]
+    fn same_places_share_a_name() {
+        for (a2, kept, merged) in SAME_PLACES {
+            let country = keshvar::Alpha2::try_from(*a2).map(|a| a.to_country());
+            let Ok(country) = country else {
+                panic!("no country {a2}");
+            };
+            let keys = |region: &str| -> Vec<String> {
+                entries(a2, &country)
+                    .into_iter()
+                    .filter(|e| e.region == region)
+                    .flat_map(|e| e.names)
+                    .flat_map(|(n, tier)| name_keys(n, tier))
+                    .map(|(k, _)| k)
+                    .filter(|k| k.chars().count() >= 4)
+                    .collect()
+            };
+            let (a, b) = (keys(kept), keys(merged));
+            assert!(
+                a.iter().any(|x| b
+                    .iter()
+                    .any(|y| x.contains(y.as_str()) || y.contains(x.as_str()))),
+                "{a2}-{kept} {a:?} and {a2}-{merged} {b:?} share no name"
+            );
         }
     }
 

@@ -13,13 +13,14 @@ use super::known::{Known, Owner, Target};
 use super::row::{self, CheckState, CheckedRow};
 use super::{BlankRows, Importer, Progress};
 use crate::error::Error;
+use crate::import::date_order::DateOrders;
 use crate::password::{self, Plain};
 use crate::policy::Mode;
 use crate::read::{Cells, RawRow};
 use crate::record::{Record, Value};
 use crate::report::{
-    Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Stopped, Warning,
-    WarningCode, ERRORS_COLUMN,
+    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure, Stopped,
+    Warning, WarningCode, ERRORS_COLUMN,
 };
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
@@ -213,6 +214,10 @@ struct Decided {
     /// The row's values, for the preview (`None` without one).
     values: Option<Record>,
     city_filled: bool,
+    /// How many of the row's values were corrected.
+    corrected: usize,
+    /// Those corrections, for the preview (empty without one).
+    corrections: Vec<Correction>,
 }
 
 /// The decided rows and pending writes of a batch, not yet written.
@@ -270,6 +275,8 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     importer: &'a Importer,
     header: &'a [String],
     map: &'a HeaderMap,
+    /// The order of the dates of columns that decide it by their values.
+    date_orders: &'a DateOrders,
     store: &'a mut S,
     report: Report,
     /// Whose each key is and the customers' values, as this import has
@@ -297,6 +304,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         importer: &'a Importer,
         header: &'a [String],
         map: &'a HeaderMap,
+        date_orders: &'a DateOrders,
         store: &'a mut S,
     ) -> Engine<'a, S> {
         let schema = &importer.schema;
@@ -354,6 +362,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             importer,
             header,
             map,
+            date_orders,
             store,
             report,
             known: if importer.dry_run {
@@ -425,6 +434,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             header: self.header,
             context: &importer.context,
             empty_fields: importer.policy.clears_empty(),
+            refuse_formulas: importer.refuse_formulas,
+            date_orders: self.date_orders,
         };
         move |state: &mut CheckState, raw: RawRow| row::check(&rules, state, raw)
     }
@@ -442,6 +453,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     where
         'a: 'scope,
     {
+        // No row is being checked now: the columns' date orders may change.
+        let settled = self
+            .date_orders
+            .settle(&raws, self.importer.schema.fields(), self.header);
+        self.report.warnings.extend(settled);
         let check = self.checker();
         let first_row = raws.first().map_or(0, |r| r.row);
         let first_line = raws.first().map_or(0, |r| r.line);
@@ -608,13 +624,14 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         }
     }
 
-    /// Warns about values kept as written; after [`MAX_NOTES`], only counts.
+    /// Warns about what a row's values need the person to know; after
+    /// [`MAX_NOTES`], only counts.
     fn note(&mut self, checked: &CheckedRow) {
-        for note in &checked.notes {
+        for (code, note) in &checked.notes {
             self.notes += 1;
             if self.notes <= MAX_NOTES {
                 self.report.warnings.push(Warning::new(
-                    WarningCode::Unrecognized,
+                    *code,
                     format!("Row {}: {note}", checked.raw.row),
                 ));
             }
@@ -626,7 +643,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             self.report.warnings.push(Warning::new(
                 WarningCode::Unrecognized,
                 format!(
-                    "{} more values were kept as written although not recognised.",
+                    "{} more values were kept as written although not recognised or written like a formula or a shortened number.",
                     self.notes - MAX_NOTES
                 ),
             ));
@@ -845,6 +862,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     action,
                     values,
                     city_filled: checked.city_filled,
+                    corrected: checked.corrections.len(),
+                    corrections: if self.importer.preview {
+                        checked.corrections.clone()
+                    } else {
+                        Vec::new()
+                    },
                 },
                 target,
                 new_record,
@@ -929,6 +952,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             if d.city_filled {
                 self.report.cities_filled += 1;
             }
+            self.report.corrected += d.corrected as u64;
             if let (Some(changes), Some(values)) = (self.report.changes.as_mut(), &d.values) {
                 let values: BTreeMap<String, String> = values
                     .iter()
@@ -939,6 +963,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     row: d.row,
                     action: d.action,
                     values,
+                    corrections: d.corrections,
                 });
             }
         }

@@ -1,5 +1,6 @@
 //! The [`Importer`]: drives rows through the pipeline into a [`Store`].
 
+mod date_order;
 mod engine;
 mod known;
 mod progress;
@@ -31,16 +32,50 @@ use crate::store::Store;
 /// let ctx = Context::new().default_country("GB");
 /// assert_eq!(ctx.country(), Some("GB"));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct Context {
     default_country: Option<String>,
     phone_region: Option<rlibphonenumber::enums::Region>,
     company_city: Option<String>,
+    /// What rows consult: the app's directory, with the embedded one under
+    /// it unless turned off (see `geo::layered`).
     city_directory: Option<Arc<dyn CityDirectory>>,
+    /// The app's own directory, as given.
+    app_cities: Option<Arc<dyn CityDirectory>>,
+    embedded_cities: bool,
+}
+
+impl Default for Context {
+    fn default() -> Context {
+        Context {
+            default_country: None,
+            phone_region: None,
+            company_city: None,
+            city_directory: crate::geo::layered(None, true),
+            app_cities: None,
+            embedded_cities: true,
+        }
+    }
+}
+
+impl std::fmt::Debug for Context {
+    // The app's directory once (not again inside the layered one).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("default_country", &self.default_country)
+            .field("phone_region", &self.phone_region)
+            .field("company_city", &self.company_city)
+            .field("city_directory", &self.app_cities)
+            .field("embedded_cities", &self.embedded_cities)
+            .finish()
+    }
 }
 
 impl Context {
-    /// A context with no defaults.
+    /// A context with no defaults of the account's own. With the feature
+    /// `cities` (on by default), rows with a state but no city get the
+    /// state's seat from the embedded [`SeatDirectory`](crate::geo::SeatDirectory)
+    /// (see [`embedded_cities`](Context::embedded_cities)).
     pub fn new() -> Context {
         Context::default()
     }
@@ -72,7 +107,9 @@ impl Context {
     }
 
     /// Where the first city of a state comes from, for rows with a state
-    /// but no city.
+    /// but no city. It comes first: with the feature `cities`, the embedded
+    /// directory answers only for the states this one does not know (see
+    /// [`embedded_cities`](Context::embedded_cities)).
     ///
     /// ```
     /// use intake::{Context, MemoryCityDirectory};
@@ -81,7 +118,42 @@ impl Context {
     ///     .city_directory(MemoryCityDirectory::new().city(Some("US"), "Texas", "Austin"));
     /// ```
     pub fn city_directory(mut self, directory: impl CityDirectory + 'static) -> Context {
-        self.city_directory = Some(Arc::new(directory));
+        self.app_cities = Some(Arc::new(directory));
+        self.city_directory = crate::geo::layered(self.app_cities.clone(), self.embedded_cities);
+        self
+    }
+
+    /// Whether the embedded [`SeatDirectory`](crate::geo::SeatDirectory)
+    /// (feature `cities`) gives the seat of a row's state when the row has
+    /// no city and the app's [`city_directory`](Context::city_directory)
+    /// knows none (default: yes). Off, only the app's directory answers.
+    /// Without the feature there is no embedded directory and this changes
+    /// nothing.
+    ///
+    /// ```
+    /// use intake::{presets, Argon2Hasher, Context, Importer, MemoryStore};
+    ///
+    /// let csv = "first_name,last_name,email,city,state,country\nAnn,Lee,ann@example.com,,NSW,AU\n";
+    /// let import = |context: Context| {
+    ///     let mut store = MemoryStore::new();
+    ///     Importer::new(presets::field_service())
+    ///         .password_hasher(Argon2Hasher::with_cost(64, 1, 1).unwrap()) // cheap: an example
+    ///         .context(context)
+    ///         .import(csv.as_bytes(), &mut store)
+    ///         .map(|report| (report, store))
+    /// };
+    /// # #[cfg(feature = "cities")] {
+    /// let (report, store) = import(Context::new())?;
+    /// assert_eq!(report.cities_filled, 1);
+    /// assert_eq!(store.customers()[0].record.text("city"), Some("Sydney"));
+    /// # }
+    /// let (report, _) = import(Context::new().embedded_cities(false))?;
+    /// assert_eq!(report.failures[0].problems[0].code.as_str(), "required");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn embedded_cities(mut self, on: bool) -> Context {
+        self.embedded_cities = on;
+        self.city_directory = crate::geo::layered(self.app_cities.clone(), on);
         self
     }
 }
@@ -134,6 +206,7 @@ pub struct Importer {
     progress: Option<ProgressFn>,
     input_len: Option<u64>,
     stop_on_store_failure: bool,
+    refuse_formulas: bool,
     columns: ColumnOverrides,
     read: ReadOptions,
     #[cfg(feature = "spreadsheet")]
@@ -161,11 +234,37 @@ impl Importer {
             progress: None,
             input_len: None,
             stop_on_store_failure: false,
+            refuse_formulas: false,
             columns: ColumnOverrides::new(),
             read: ReadOptions::default(),
             #[cfg(feature = "spreadsheet")]
             sheet: None,
         }
+    }
+
+    /// Whether a text cell written like a spreadsheet formula
+    /// (`=HYPERLINK(...)`, `+SUM(A1)`, `@IF(...)`) fails its row as
+    /// `not_allowed` instead of being kept with a `formula_like` warning.
+    /// For apps that export their customers to spreadsheets, where such a
+    /// cell would run. Off by default.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email,company\nann@example.com,=HYPERLINK(\"http://x.test\")\n";
+    /// let kept = Importer::new(presets::contacts())
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!((kept.inserted, kept.warnings[0].code.as_str()), (1, "formula_like"));
+    ///
+    /// let refused = Importer::new(presets::contacts())
+    ///     .refuse_formulas(true)
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!(refused.failures[0].problems[0].code.as_str(), "not_allowed");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn refuse_formulas(mut self, refuse: bool) -> Importer {
+        self.refuse_formulas = refuse;
+        self
     }
 
     /// Calls `callback` after every batch with how far the import has got;
@@ -431,8 +530,15 @@ impl Importer {
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
-        let (header, rows) =
-            spreadsheet::open(container, input, self.sheet.as_deref(), &self.schema)?;
+        // The same overrides as `run`, so dates are written for the field
+        // each column finally feeds.
+        let (header, rows) = spreadsheet::open(
+            container,
+            input,
+            self.sheet.as_deref(),
+            &self.schema,
+            &self.columns,
+        )?;
         self.run(header, rows, None, store)
     }
 
@@ -536,6 +642,7 @@ impl Importer {
             }
         }
         let all = buffered.into_iter().chain(rows);
-        engine::Engine::new(self, &header, &map, store).run(all, bytes)
+        let date_orders = date_order::DateOrders::new(&self.schema, &map);
+        engine::Engine::new(self, &header, &map, &date_orders, store).run(all, bytes)
     }
 }

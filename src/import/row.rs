@@ -1,14 +1,15 @@
 //! One row's cells → a typed [`Record`], or every problem the row has.
 
 use crate::geo::PlaceMatcher;
+use crate::import::date_order::{DateOrders, DayMonth};
 use crate::import::Context;
 use crate::password::Plain;
 use crate::read::RawRow;
 use crate::record::{Record, Text, Value};
-use crate::report::{unneutralize, Problem, ProblemCode};
+use crate::report::{unneutralize, Correction, Problem, ProblemCode, WarningCode};
 use crate::rules::Rule;
 use crate::schema::{Field, FieldKind, HeaderMap, Schema};
-use crate::validate::{self, Invalid};
+use crate::validate::{self, Corrected, Invalid};
 
 /// A row after cell validation and row rules.
 pub(crate) struct CheckedRow {
@@ -22,8 +23,12 @@ pub(crate) struct CheckedRow {
     pub secrets: Vec<(String, Plain)>,
     /// Whether the city was filled in by [`Rule::DefaultCity`].
     pub city_filled: bool,
-    /// Values kept as written although not recognised, for warnings.
-    pub notes: Vec<String>,
+    /// What the person should know about the row's values (kept as
+    /// written although not recognised, written like a formula, ...),
+    /// for warnings.
+    pub notes: Vec<(WarningCode, String)>,
+    /// Values changed beyond normalization.
+    pub corrections: Vec<Correction>,
 }
 
 /// What a checking thread keeps from row to row: its place caches, and
@@ -38,9 +43,15 @@ pub(crate) struct CheckState {
     filled: Vec<bool>,
     /// The row's valid values so far, by field.
     values: Vec<(usize, Value)>,
-    /// The row's state cells (field, column), checked once its country
-    /// is known.
-    states: Vec<(usize, usize)>,
+    /// The row's cells that are read in its country (states, phones,
+    /// postal codes) as (field, column), checked once the country is known.
+    local: Vec<(usize, usize)>,
+    /// The schema's first country field: the row's country for its phones
+    /// and postal codes.
+    country_field: Option<usize>,
+    /// The schema's first state field: the row's state for its postal
+    /// codes.
+    state_field: Option<usize>,
 }
 
 impl CheckState {
@@ -56,11 +67,17 @@ impl CheckState {
                     *slot = rank;
                 }
             }
+            self.country_field = fields
+                .iter()
+                .position(|f| matches!(f.kind(), FieldKind::Country));
+            self.state_field = fields
+                .iter()
+                .position(|f| matches!(f.kind(), FieldKind::State { .. }));
         }
         self.filled.clear();
         self.filled.resize(fields.len(), false);
         self.values.clear();
-        self.states.clear();
+        self.local.clear();
     }
 
     /// The value the row has so far for field `f`.
@@ -92,6 +109,11 @@ pub(crate) struct Rules<'a> {
     /// Whether a row lists its empty fields: only a policy that clears
     /// them on update needs them, and most rows have some.
     pub empty_fields: bool,
+    /// Whether a text cell written like a spreadsheet formula fails its
+    /// row (else it is kept, with a warning).
+    pub refuse_formulas: bool,
+    /// The day-month order of the date columns that decide it.
+    pub date_orders: &'a DateOrders,
 }
 
 /// Validates every cell of `raw`, then the schema's row rules.
@@ -102,14 +124,14 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         header,
         context,
         empty_fields,
+        ..
     } = *rules;
     let fields = schema.fields();
     state.start(schema);
-    let mut problems = Vec::new();
+    let mut out = RowOut::default();
     let mut empty = Vec::new();
     let mut secrets = Vec::new();
     let mut city_filled = false;
-    let mut notes = Vec::new();
 
     for (col, cell) in raw.cells().enumerate() {
         let Some(f) = map.field_of(col) else { continue };
@@ -131,72 +153,51 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
             // Passwords are kept exactly as typed, and only until hashed.
             match validate::password(cell) {
                 Ok(()) => secrets.push((field.id().to_string(), Plain(cell.to_string()))),
-                Err(invalid) => problems.push(problem(field, column, invalid)),
+                Err(invalid) => out
+                    .cell_problems
+                    .push((col, problem(field, column, invalid))),
             }
             continue;
         }
         let checked = match field.kind() {
-            // States wait for the row's country, whatever the column order.
-            FieldKind::State { .. } => {
-                state.states.push((f, col));
+            // Read in the row's country, whatever the column order.
+            FieldKind::State { .. } | FieldKind::Phone | FieldKind::PostalCode => {
+                state.local.push((f, col));
                 continue;
             }
-            FieldKind::Country => state.places.country(value).map(Value::Country),
-            _ => check_cell(field, value, context),
+            FieldKind::Country => state
+                .places
+                .country(value)
+                .map(|c| Corrected::plain(Value::Country(c))),
+            _ => check_cell(f, field, column, value, rules, &mut out),
         };
-        keep(
-            f,
-            field,
-            column,
-            value,
-            checked,
-            state,
-            &mut notes,
-            &mut problems,
-        );
+        out.keep(col, f, field, column, value, checked, state);
     }
-    for i in 0..state.states.len() {
-        let Some(&(f, col)) = state.states.get(i) else {
+    // States first: a postal code is checked against the row's state.
+    state.local.sort_by_key(|&(f, _)| {
+        !matches!(
+            fields.get(f).map(Field::kind),
+            Some(FieldKind::State { .. })
+        )
+    });
+    for i in 0..state.local.len() {
+        let Some(&(f, col)) = state.local.get(i) else {
             continue;
         };
         let Some(field) = fields.get(f) else { continue };
-        let FieldKind::State { country } = field.kind() else {
-            continue;
-        };
         let column = header.get(col).map(String::as_str).unwrap_or("");
         let value = unneutralize(raw.cells.get(col).unwrap_or_default().trim());
-        let country_field = country
-            .as_deref()
-            .and_then(|id| fields.iter().position(|x| x.id() == id));
-        // The row's country code, copied (it is short, kept inline): the
-        // matcher below needs the state mutably.
-        let country = country_field
-            .and_then(|c| match state.value(c) {
-                Some(Value::Country(code)) => Some(code.clone()),
-                _ => None,
-            })
-            .or_else(|| context.country().map(Text::from));
-        let checked = match country {
-            Some(country) => state.places.state(&country, value),
-            None => Err(Invalid::new(
-                ProblemCode::UnknownState,
-                format!(
-                    "{} can't be checked because the row has no country: fill in the country.",
-                    validate::quote(value)
-                ),
-            )),
-        };
-        keep(
-            f,
-            field,
-            column,
-            value,
-            checked.map(Value::State),
-            state,
-            &mut notes,
-            &mut problems,
-        );
+        let checked = check_local(field, value, rules, state);
+        out.keep(col, f, field, column, value, checked, state);
     }
+    // A row's cell problems in the file's column order, whatever order
+    // the cells were checked in.
+    out.cell_problems.sort_by_key(|(col, _)| *col);
+    out.problems.extend(
+        std::mem::take(&mut out.cell_problems)
+            .into_iter()
+            .map(|(_, p)| p),
+    );
     let mut record = state.take_record(fields);
     let filled = &mut state.filled;
 
@@ -215,7 +216,7 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         .filter(|c| !c.trim().is_empty())
         .count();
     if extra > 0 {
-        problems.push(Problem::new(
+        out.problems.push(Problem::new(
             ProblemCode::ExtraCells,
             format!(
                 "The row has {extra} filled cell{} beyond the header's {} columns: move {} into a named column or remove {}.",
@@ -295,7 +296,7 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
                 ),
                 _ => format!("{name} is required: fill it in."),
             };
-            problems.push(
+            out.problems.push(
                 Problem::new(ProblemCode::Required, message)
                     .in_column(column)
                     .for_field(field.id()),
@@ -312,7 +313,7 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
                         .filter_map(|id| fields.iter().position(|x| x.id() == id))
                         .map(column_name)
                         .collect();
-                    problems.push(Problem::new(
+                    out.problems.push(Problem::new(
                         ProblemCode::NoIdentifier,
                         format!(
                             "The row needs at least one of {} to say who the customer is.",
@@ -342,7 +343,7 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
                         Some(v) => format!("{cause} is {v}"),
                         None => format!("{cause} is filled in"),
                     };
-                    problems.push(
+                    out.problems.push(
                         Problem::new(
                             ProblemCode::Required,
                             format!("{column} is required when {because}: fill it in."),
@@ -357,6 +358,12 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         }
     }
 
+    let RowOut {
+        problems,
+        notes,
+        corrections,
+        ..
+    } = out;
     let outcome = if problems.is_empty() {
         Ok(record)
     } else {
@@ -369,60 +376,297 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         secrets,
         city_filled,
         notes,
+        corrections,
     }
 }
 
-/// Puts a checked cell's value into the record. A value that is not
-/// recognised is kept as written with a note where the field allows it,
-/// else it is a problem of the row.
-#[allow(clippy::too_many_arguments)]
-fn keep(
+/// What checking a row's cells gives besides its values.
+#[derive(Default)]
+struct RowOut {
+    problems: Vec<Problem>,
+    /// Problems of single cells, with their column, until sorted.
+    cell_problems: Vec<(usize, Problem)>,
+    notes: Vec<(WarningCode, String)>,
+    corrections: Vec<Correction>,
+}
+
+impl RowOut {
+    /// Puts a checked cell's value into the record, and its correction
+    /// into the row's list. A value that is not recognised is kept as
+    /// written with a note where the field allows it, else it is a problem
+    /// of the row.
+    #[allow(clippy::too_many_arguments)]
+    fn keep(
+        &mut self,
+        col: usize,
+        f: usize,
+        field: &Field,
+        column: &str,
+        value: &str,
+        checked: Result<Corrected<Value>, Invalid>,
+        state: &mut CheckState,
+    ) {
+        let invalid = match checked {
+            Ok(Corrected {
+                value: v,
+                correction,
+            }) => {
+                if let Some(note) = correction {
+                    self.corrections.push(Correction {
+                        column: column.to_string(),
+                        field: field.id().to_string(),
+                        original: value.to_string(),
+                        value: v.to_string(),
+                        note,
+                    });
+                }
+                state.values.push((f, v));
+                return;
+            }
+            Err(invalid) => invalid,
+        };
+        let keepable = matches!(
+            field.kind(),
+            FieldKind::Country | FieldKind::State { .. } | FieldKind::PostalCode
+        );
+        if keepable && field.keeps_unrecognized() {
+            self.note(
+                WarningCode::Unrecognized,
+                format!("{column}: {} It was kept as written.", invalid.message),
+            );
+            state.values.push((f, Value::Text(Text::new(value))));
+        } else {
+            self.cell_problems
+                .push((col, problem(field, column, invalid)));
+        }
+    }
+
+    fn note(&mut self, code: WarningCode, message: String) {
+        self.notes.push((code, message));
+    }
+}
+
+/// Checks a cell whose value does not depend on the rest of the row.
+fn check_cell(
     f: usize,
     field: &Field,
     column: &str,
     value: &str,
-    checked: Result<Value, Invalid>,
-    state: &mut CheckState,
-    notes: &mut Vec<String>,
-    problems: &mut Vec<Problem>,
-) {
-    let invalid = match checked {
-        Ok(v) => {
-            state.values.push((f, v));
-            return;
+    rules: &Rules<'_>,
+    out: &mut RowOut,
+) -> Result<Corrected<Value>, Invalid> {
+    let plain = |v: Result<Value, Invalid>| v.map(Corrected::plain);
+    match field.kind() {
+        FieldKind::Text => {
+            if looks_like_formula(value) {
+                if rules.refuse_formulas {
+                    return Err(Invalid::new(
+                        ProblemCode::NotAllowed,
+                        format!(
+                            "{} starts like a spreadsheet formula, which this import does not accept: remove the leading '{}' or write the value as plain text.",
+                            validate::quote(value),
+                            value.chars().next().unwrap_or('=')
+                        ),
+                    ));
+                }
+                out.note(
+                    WarningCode::FormulaLike,
+                    format!(
+                        "{column}: {} starts like a spreadsheet formula. It was kept as written, as text.",
+                        validate::quote(value)
+                    ),
+                );
+            } else if validate::is_scientific_notation(value) {
+                out.note(
+                    WarningCode::SpreadsheetChanged,
+                    format!("{column}: {}", validate::scientific_notation_advice(value)),
+                );
+            }
+            plain(validate::text(value, field.max_len()).map(Value::Text))
         }
-        Err(invalid) => invalid,
-    };
-    let place = matches!(field.kind(), FieldKind::Country | FieldKind::State { .. });
-    if place && field.keeps_unrecognized() {
-        notes.push(format!(
-            "{column}: {} It was kept as written.",
-            invalid.message
-        ));
-        state.values.push((f, Value::Text(Text::new(value))));
-    } else {
-        problems.push(problem(field, column, invalid));
+        FieldKind::Email => validate::email_as_pasted(value).map(|c| Corrected {
+            value: Value::Email(c.value),
+            correction: c.correction,
+        }),
+        FieldKind::Date(formats) => {
+            let read = validate::date_as_written(value, formats);
+            let read = match read {
+                Err(invalid) if field.reads_day_or_month_first() => {
+                    day_or_month_first(value, rules.date_orders.of(f)).ok_or(invalid)?
+                }
+                read => read,
+            };
+            read.map(|c| Corrected {
+                value: Value::Date(c.value),
+                correction: c.correction,
+            })
+        }
+        FieldKind::Choice(choices) => plain(validate::choice(value, choices).map(Value::Choice)),
+        FieldKind::Number if validate::is_scientific_notation(value) => Err(Invalid::new(
+            ProblemCode::InvalidNumber,
+            validate::scientific_notation_advice(value),
+        )),
+        FieldKind::Number => plain(validate::number(value).map(Value::Number)),
+        // Handled by the caller: a password never becomes a plain value,
+        // and places, phones and postal codes need the row's country.
+        FieldKind::Password
+        | FieldKind::Country
+        | FieldKind::State { .. }
+        | FieldKind::Phone
+        | FieldKind::PostalCode => Err(Invalid::new(ProblemCode::Required, String::new())),
     }
 }
 
-fn check_cell(field: &Field, value: &str, context: &Context) -> Result<Value, Invalid> {
-    match field.kind() {
-        FieldKind::Text => validate::text(value, field.max_len()).map(Value::Text),
-        FieldKind::Email => validate::email(value).map(Value::Email),
-        FieldKind::Phone => validate::phone_in(
-            value,
-            context.phone_region,
-            context.default_country.as_deref(),
-        )
-        .map(Value::Phone),
-        FieldKind::Date(formats) => validate::date(value, formats).map(Value::Date),
-        FieldKind::Choice(choices) => validate::choice(value, choices).map(Value::Choice),
-        FieldKind::Number => validate::number(value).map(Value::Number),
-        // Handled by the caller: a password never becomes a plain value,
-        // and places need the matcher.
-        FieldKind::Password | FieldKind::Country | FieldKind::State { .. } => {
-            Err(Invalid::new(ProblemCode::Required, String::new()))
+/// A date written day and month first, read in the column's `order`:
+/// `None` when the value has no such shape (the field's own refusal
+/// stands), a refusal naming both readings when it is ambiguous and no
+/// order is decided, or when it can only be read in the other order.
+fn day_or_month_first(
+    value: &str,
+    order: Option<DayMonth>,
+) -> Option<Result<Corrected<chrono::NaiveDate>, Invalid>> {
+    let (day_first, month_first) = validate::day_month_readings(value)?;
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let refuse = |message: String| Some(Err(Invalid::new(ProblemCode::InvalidDate, message)));
+    match (order, day_first, month_first) {
+        (Some(DayMonth::DayFirst), Some(date), _) | (Some(DayMonth::MonthFirst), _, Some(date)) => {
+            Some(Ok(Corrected::plain(date)))
         }
+        // Undecided and one reading: the column would have been decided by
+        // it before its batch was checked, unless the column is not mapped
+        // (it is, to be here); read it the only way it can be read.
+        (None, Some(date), None) | (None, None, Some(date)) => Some(Ok(Corrected::plain(date))),
+        (None, Some(a), Some(b)) => refuse(format!(
+            "{} could be {} (day first) or {} (month first), and no date in this column says which: write it as YYYY-MM-DD.",
+            validate::quote(value),
+            iso(a),
+            iso(b)
+        )),
+        (Some(order), _, Some(other)) | (Some(order), Some(other), _) => refuse(format!(
+            "{} can only be read as {}, but this column's dates are written {}: check the day and the month.",
+            validate::quote(value),
+            iso(other),
+            order.words()
+        )),
+        (_, None, None) => refuse(format!(
+            "{} is not a real date: check the day and month.",
+            validate::quote(value)
+        )),
+    }
+}
+
+/// Checks a cell read in the row's country: a state, a phone, a postal
+/// code.
+fn check_local(
+    field: &Field,
+    value: &str,
+    rules: &Rules<'_>,
+    state: &mut CheckState,
+) -> Result<Corrected<Value>, Invalid> {
+    let context = rules.context;
+    let fields = rules.schema.fields();
+    // The row's country as its country field has it when it was
+    // recognised, else the import's default. Copied (a short code, kept
+    // inline): the place matcher needs the state mutably.
+    let country_of = |state: &CheckState, field: Option<usize>| {
+        field
+            .and_then(|c| match state.value(c) {
+                Some(Value::Country(code)) => Some(code.clone()),
+                _ => None,
+            })
+            .or_else(|| context.country().map(Text::from))
+    };
+    match field.kind() {
+        FieldKind::State { country } => {
+            let country_field = country
+                .as_deref()
+                .and_then(|id| fields.iter().position(|x| x.id() == id));
+            match country_of(state, country_field) {
+                Some(country) => state
+                    .places
+                    .state(&country, value)
+                    .map(|s| Corrected::plain(Value::State(s))),
+                None => Err(Invalid::new(
+                    ProblemCode::UnknownState,
+                    format!(
+                        "{} can't be checked because the row has no country: fill in the country.",
+                        validate::quote(value)
+                    ),
+                )),
+            }
+        }
+        FieldKind::Phone => {
+            let country = country_of(state, state.country_field);
+            let region = match (&country, context.country()) {
+                // The import's default country, parsed once.
+                (Some(c), Some(default)) if c.as_str() == default => context.phone_region,
+                (Some(c), _) => c.parse().ok(),
+                (None, _) => None,
+            };
+            let read = validate::phone_in(value, region, country.as_deref());
+            let read = match (read, context.phone_region) {
+                // Typed with the international prefix of the import's own
+                // country ("011 61 …" in a US company's list).
+                (Err(invalid), Some(home)) if region != Some(home) => {
+                    validate::phone_dialled_from(value, home).ok_or(invalid)
+                }
+                (read, _) => read,
+            };
+            read.map(|p| Corrected::plain(Value::Phone(p)))
+        }
+        FieldKind::PostalCode => {
+            let Some(country) = country_of(state, state.country_field) else {
+                // Without a country there is no format to check against.
+                return validate::text(value, field.max_len())
+                    .map(|t| Corrected::plain(Value::Text(t)));
+            };
+            let state_code = state.state_field.and_then(|s| match state.value(s) {
+                Some(Value::State(code)) => Some(code.as_str()),
+                _ => None,
+            });
+            validate::postal_code(value, &country, state_code).map(|p| Corrected {
+                value: Value::Text(p.value),
+                correction: p.correction,
+            })
+        }
+        _ => Err(Invalid::new(ProblemCode::Required, String::new())),
+    }
+}
+
+/// Whether a text cell starts like a spreadsheet formula: `=` and
+/// anything (`=HYPERLINK("…")`, `=1+1`), or `+`, `-` or `@` before a
+/// function call or a cell reference (`+SUM(A1)`, `-A1`, `@IF(`). A
+/// leading `-` or `+` before words or digits (`- none -`, `+44 20…`) is
+/// ordinary text.
+pub(crate) fn looks_like_formula(value: &str) -> bool {
+    let mut chars = value.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    match first {
+        '=' => rest.trim_start_matches('=').trim() != "",
+        '+' | '-' | '@' => {
+            let name_len = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+                .count();
+            // The name is ASCII: its end is a character boundary.
+            let (name, after) = (
+                rest.get(..name_len).unwrap_or(""),
+                rest.get(name_len..).unwrap_or(""),
+            );
+            let starts_alpha = name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+            let call = starts_alpha && after.starts_with('(');
+            let letters = name.bytes().take_while(u8::is_ascii_alphabetic).count();
+            let digits = name.get(letters..).unwrap_or("");
+            let cell = (1..=3).contains(&letters)
+                && !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && (after.is_empty() || after.starts_with(['+', '-', '*', '/', ':', ')', ' ']));
+            call || cell
+        }
+        _ => false,
     }
 }
 

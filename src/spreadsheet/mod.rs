@@ -50,10 +50,15 @@
 //! import needs:
 //!
 //! - **Dates** stored as dates (a number with a date format, or an ODS date)
-//!   are written in the mapped field's first date format (`2018/05/12` for
-//!   a `YYYY/MM/DD` field), whatever format the column displays them in;
-//!   in other columns as ISO `YYYY-MM-DD` (with ` HH:MM:SS` when there is a
-//!   time of day). A date typed as text is read as that text.
+//!   are written in the first date format of the field the column feeds
+//!   (`2018/05/12` for a `YYYY/MM/DD` field), whatever format the column
+//!   displays them in; in other columns as ISO `YYYY-MM-DD` (with
+//!   ` HH:MM:SS` when there is a time of day). The column's field is the
+//!   import's own mapping, so a column given a field with
+//!   [`Importer::map_column`](crate::Importer::map_column) takes that
+//!   field's format, and one left out with
+//!   [`Importer::ignore_column`](crate::Importer::ignore_column) none. A
+//!   date typed as text is read as that text.
 //! - **Numbers** keep their digits: a whole number never gains `.0` nor an
 //!   exponent (`4155550101`, not `4.15555e9`); other numbers are rounded to
 //!   the 15 significant digits a spreadsheet keeps (`0.3`, not

@@ -10,17 +10,19 @@ use super::cell::{Cells, SheetRows};
 use super::guard::{self, Format};
 use super::{Container, MAX_BYTES, MAX_CELLS, MAX_COLUMNS};
 use crate::error::{Error, ErrorKind};
-use crate::schema::Schema;
+use crate::schema::{ColumnOverrides, Schema};
 
 type Bytes = io::Cursor<Vec<u8>>;
 
 /// Reads the spreadsheet upload `input` (its first bytes announced
-/// `container`) and returns the chosen sheet's header and rows.
+/// `container`) and returns the chosen sheet's header and rows, dates
+/// written for the fields `schema` maps the columns to with `overrides`.
 pub(crate) fn open<R: Read>(
     container: Container,
     input: R,
     sheet: Option<&str>,
     schema: &Schema,
+    overrides: &ColumnOverrides,
 ) -> Result<(Vec<String>, SheetRows), Error> {
     let bytes = read_all(input)?;
     let format = guard::inspect(container, &bytes)?;
@@ -31,7 +33,7 @@ pub(crate) fn open<R: Read>(
         Ok(cells) => cells?,
         Err(_) => return Err(guard::broken(format.describe(), "its structure is damaged")),
     };
-    SheetRows::new(cells, schema)
+    SheetRows::new(cells, schema, overrides)
 }
 
 /// Reads the whole upload, refusing more than [`MAX_BYTES`].

@@ -570,7 +570,9 @@ impl Generator {
                     1 => format!("{local}.{domain}"),
                     2 => format!("{local} x@{domain}"),
                     3 => format!("{local}@@{domain}"),
-                    4 => format!("{} <{local}@{domain}>", c.first),
+                    // (A display name around one address is cleaned, not
+                    // refused: two addresses in one cell are.)
+                    4 => format!("{local}@{domain}; {}@{domain}", c.first),
                     5 => format!("{local}@{bare}..com"),
                     6 => format!("{local}@{bare},com"),
                     _ => format!("{local}@"),
@@ -1234,7 +1236,10 @@ fn postal_of(country: &Country, place: &Place, rng: &mut Rng) -> String {
     for ch in place.postal.chars() {
         match ch {
             '#' => out.push(rng.digit()),
-            '@' => out.push(char::from(b'A' + rng.below(26) as u8)),
+            // Letters every postal code system of the generator allows
+            // (Canada's leave out D F I O Q U, the UK's inward codes C I K
+            // M O V).
+            '@' => out.push(char::from(*rng.pick(b"ABEGHJLNPRSTWXYZ"))),
             other => out.push(other),
         }
     }
