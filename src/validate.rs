@@ -24,6 +24,7 @@ use crate::report::ProblemCode;
 use crate::schema::{Choices, DateFormat};
 
 mod postal;
+pub(crate) use postal::PostalCache;
 pub use postal::{postal_code, PostalCode};
 
 /// Why a cell's value was refused.
@@ -237,6 +238,12 @@ const QUOTE_PAIRS: &[(char, char)] = &[
 /// assert!(two.message.contains("more than one email address"));
 /// ```
 pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
+    // Most cells are an address alone: nothing around it to remove.
+    let plain = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'@' | b'_' | b'+' | b'-');
+    let trimmed = input.trim();
+    if trimmed.bytes().all(|b| plain(&b)) && trimmed.bytes().filter(|&b| b == b'@').count() <= 1 {
+        return email(trimmed).map(Corrected::plain);
+    }
     let mut removed: Vec<String> = Vec::new();
     let mut value: std::borrow::Cow<'_, str> = input.trim().into();
     if value.chars().any(is_invisible) {
@@ -420,14 +427,7 @@ pub(crate) fn phone_in(
         }
         Err(_) => return fail("is not a phone number.".into()),
     };
-    // Most numbers belong to their country code's main region (the US for
-    // +1): valid there is valid, and checking it first spares the search
-    // over every region that shares the code (25 for +1).
-    let valid = PHONE_NUMBER_UTIL
-        .get_region_for_country_code(number.country_code)
-        .is_some_and(|main| number.is_valid_for_region(main))
-        || number.is_valid();
-    if !valid {
+    if !is_valid(&number) {
         let place = match (value.starts_with('+'), region_name) {
             (false, Some(r)) => format!(
                 " for {}; check the digits, or write it with its country code if it is not a {} number",
@@ -441,6 +441,17 @@ pub(crate) fn phone_in(
     Ok(Text::from(
         number.format_as(PhoneNumberFormat::E164).as_ref(),
     ))
+}
+
+/// Whether libphonenumber finds `number` valid.
+fn is_valid(number: &rlibphonenumber::PhoneNumber) -> bool {
+    // Most numbers belong to their country code's main region (the US for
+    // +1): valid there is valid, and checking it first spares the search
+    // over every region that shares the code (25 for +1).
+    PHONE_NUMBER_UTIL
+        .get_region_for_country_code(number.country_code)
+        .is_some_and(|main| number.is_valid_for_region(main))
+        || number.is_valid()
 }
 
 /// The number `value` is when dialled from `region` with its
@@ -462,7 +473,7 @@ pub(crate) fn phone_dialled_from(value: &str, region: Region) -> Option<Text> {
     let number = parsed.ok()?.ok()?;
     let with_prefix =
         number.country_code_source() == rlibphonenumber::CountryCodeSource::FromNumberWithIdd;
-    (with_prefix && number.is_valid())
+    (with_prefix && is_valid(&number))
         .then(|| Text::from(number.format_as(PhoneNumberFormat::E164).as_ref()))
 }
 
@@ -700,6 +711,15 @@ fn spreadsheet_serial_date(value: &str) -> Option<NaiveDate> {
 /// or an id becomes when its column is saved as a number, its last digits
 /// lost.
 pub(crate) fn is_scientific_notation(value: &str) -> bool {
+    // Most text is no number: a first byte that is no digit, or no
+    // exponent, says so.
+    let bytes = value.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_digit)
+        || bytes.len() > 24
+        || !bytes.iter().any(|&b| (b | 0x20) == b'e')
+    {
+        return false;
+    }
     let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else {
         return false;
     };

@@ -9,7 +9,7 @@ use crate::record::{Record, Text, Value};
 use crate::report::{unneutralize, Correction, Problem, ProblemCode, WarningCode};
 use crate::rules::Rule;
 use crate::schema::{Field, FieldKind, HeaderMap, Schema};
-use crate::validate::{self, Corrected, Invalid};
+use crate::validate::{self, Corrected, Invalid, PostalCache};
 
 /// A row after cell validation and row rules.
 pub(crate) struct CheckedRow {
@@ -36,6 +36,7 @@ pub(crate) struct CheckedRow {
 #[derive(Debug, Default)]
 pub(crate) struct CheckState {
     pub places: PlaceMatcher,
+    postal_codes: PostalCache,
     /// Each field's position among the schema's fields sorted by id: a
     /// row's values are put in a record's order by these numbers.
     ranks: Vec<usize>,
@@ -174,25 +175,26 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         out.keep(col, f, field, column, value, checked, state);
     }
     // States first: a postal code is checked against the row's state.
-    state.local.sort_by_key(|&(f, _)| {
-        !matches!(
-            fields.get(f).map(Field::kind),
-            Some(FieldKind::State { .. })
-        )
-    });
-    for i in 0..state.local.len() {
-        let Some(&(f, col)) = state.local.get(i) else {
-            continue;
-        };
-        let Some(field) = fields.get(f) else { continue };
-        let column = header.get(col).map(String::as_str).unwrap_or("");
-        let value = unneutralize(raw.cells.get(col).unwrap_or_default().trim());
-        let checked = check_local(field, value, rules, state);
-        out.keep(col, f, field, column, value, checked, state);
+    for states in [true, false] {
+        for i in 0..state.local.len() {
+            let Some(&(f, col)) = state.local.get(i) else {
+                continue;
+            };
+            let Some(field) = fields.get(f) else { continue };
+            if matches!(field.kind(), FieldKind::State { .. }) != states {
+                continue;
+            }
+            let column = header.get(col).map(String::as_str).unwrap_or("");
+            let value = unneutralize(raw.cells.get(col).unwrap_or_default().trim());
+            let checked = check_local(field, value, rules, state);
+            out.keep(col, f, field, column, value, checked, state);
+        }
     }
     // A row's cell problems in the file's column order, whatever order
     // the cells were checked in.
-    out.cell_problems.sort_by_key(|(col, _)| *col);
+    if out.cell_problems.len() > 1 {
+        out.cell_problems.sort_by_key(|(col, _)| *col);
+    }
     out.problems.extend(
         std::mem::take(&mut out.cell_problems)
             .into_iter()
@@ -624,10 +626,14 @@ fn check_local(
                 Some(Value::State(code)) => Some(code.as_str()),
                 _ => None,
             });
-            validate::postal_code(value, &country, state_code).map(|p| Corrected {
-                value: Value::Text(p.value),
-                correction: p.correction,
-            })
+            let state_code = state_code.map(Text::new);
+            state
+                .postal_codes
+                .check(value, &country, state_code.as_deref())
+                .map(|p| Corrected {
+                    value: Value::Text(p.value),
+                    correction: p.correction,
+                })
         }
         _ => Err(Invalid::new(ProblemCode::Required, String::new())),
     }

@@ -145,6 +145,47 @@ pub fn postal_code(input: &str, country: &str, state: Option<&str>) -> Result<Po
     }
 }
 
+/// Answers a checking thread has already given, so that a file's many
+/// repeats of one code (a town's ZIP code) are checked once.
+#[derive(Debug, Default)]
+pub(crate) struct PostalCache {
+    /// (country, state) → code as written → answer.
+    answers: foldhash::HashMap<
+        (Text, Option<Text>),
+        foldhash::HashMap<Text, Result<PostalCode, Invalid>>,
+    >,
+    /// How many answers are kept.
+    len: usize,
+}
+
+/// Answers a [`PostalCache`] keeps at most, so that a file of distinct
+/// junk cannot grow it without bound.
+const CACHE_LIMIT: usize = 20_000;
+
+impl PostalCache {
+    /// [`postal_code`], remembered.
+    pub(crate) fn check(
+        &mut self,
+        input: &str,
+        country: &str,
+        state: Option<&str>,
+    ) -> Result<PostalCode, Invalid> {
+        let place = (Text::new(country), state.map(Text::new));
+        if let Some(found) = self.answers.get(&place).and_then(|codes| codes.get(input)) {
+            return found.clone();
+        }
+        let found = postal_code(input, country, state);
+        if self.len < CACHE_LIMIT && input.len() <= MAX_BYTES {
+            self.len += 1;
+            self.answers
+                .entry(place)
+                .or_default()
+                .insert(Text::new(input), found.clone());
+        }
+        found
+    }
+}
+
 /// `input` upper-cased (full-width forms read as ASCII), with each run of
 /// spaces as one space: the same text for each way of writing one code.
 fn clean(input: &str) -> String {
