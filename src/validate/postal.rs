@@ -145,15 +145,15 @@ pub fn postal_code(input: &str, country: &str, state: Option<&str>) -> Result<Po
     }
 }
 
+/// A place's postal codes as written, and their answers.
+type Answers = foldhash::HashMap<Text, Result<PostalCode, Invalid>>;
+
 /// Answers a checking thread has already given, so that a file's many
 /// repeats of one code (a town's ZIP code) are checked once.
 #[derive(Debug, Default)]
 pub(crate) struct PostalCache {
     /// (country, state) → code as written → answer.
-    answers: foldhash::HashMap<
-        (Text, Option<Text>),
-        foldhash::HashMap<Text, Result<PostalCode, Invalid>>,
-    >,
+    answers: foldhash::HashMap<(Text, Option<Text>), Answers>,
     /// How many answers are kept.
     len: usize,
 }
