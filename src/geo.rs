@@ -1,7 +1,27 @@
-//! Places: where a city comes from when a row leaves it empty.
+//! Places: countries and states as people type them, matched to ISO 3166
+//! codes, and where a city comes from when a row leaves it empty.
+//!
+//! - [`PlaceMatcher`] (`geo/matcher.rs`): the matching steps, the caches and
+//!   the refusals; its module docs describe the data and the matching.
+//! - `geo/fold.rs`: text folded to keys (accents, case, spaces and
+//!   punctuation ignored; abbreviations spelled out; designators dropped).
+//! - `geo/names.rs`: the keys a name of the data is found by, and the name
+//!   shown in messages.
+//! - `geo/spelling.rs`: misspellings accepted and suggestions offered.
+//! - `geo/index.rs`: the index of countries and subdivisions, built once
+//!   per process from `keshvar`'s data.
+//! - `geo/tables.rs`: the hand-kept tables of what people write that the
+//!   data lacks, and where the data lags ISO 3166-2.
+//! - [`CityDirectory`], [`MemoryCityDirectory`] (here) and, with feature
+//!   `cities`, `SeatDirectory` (`geo/seats.rs`): the city of a state.
 
-mod regions;
-pub use regions::PlaceMatcher;
+mod fold;
+mod index;
+mod matcher;
+mod names;
+mod spelling;
+mod tables;
+pub use matcher::PlaceMatcher;
 #[cfg(feature = "cities")]
 mod seats;
 #[cfg(feature = "cities")]
@@ -100,6 +120,13 @@ pub(crate) fn layered(
 }
 
 /// A place name for matching: lower-case letters and digits only.
+///
+/// Not the state matcher's folding ([`fold::words`]), on purpose: this one
+/// keeps accents and letters as written (`Québec` ≠ `Quebec`, `Straße` ≠
+/// `Strasse`, fullwidth `ＴＸ` ≠ `TX`) and reads `&` as nothing, not `and`,
+/// as [`MemoryCityDirectory`] documents; making it the matcher's would
+/// change which of an app's states meet. The importer hands the directory
+/// recognised states as their ISO codes, which fold alike either way.
 pub(crate) fn place_key(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())

@@ -252,10 +252,10 @@ pub use error::{Error, ErrorKind};
 #[cfg(feature = "cities")]
 pub use geo::SeatDirectory;
 pub use geo::{CityDirectory, MemoryCityDirectory};
-pub use import::{BlankRows, Context, Importer, Progress};
+pub use import::{Context, Importer, Progress};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
-pub use read::{Cells, Delimiter, Encoding, Limit, Limits};
+pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
     Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure, Stopped,

@@ -93,7 +93,34 @@ impl Policy {
             _ => None,
         }
     }
+}
 
+impl std::str::FromStr for Policy {
+    type Err = crate::Error;
+
+    /// As [`Policy::parse`]; anything else is `invalid_config`.
+    ///
+    /// ```
+    /// use intake::{Mode, Policy};
+    /// let policy: Policy = "update-only".parse()?;
+    /// assert_eq!(policy.mode(), Mode::UpdateOnly);
+    /// assert_eq!("merge".parse::<Policy>().unwrap_err().code(), "invalid_config");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    fn from_str(name: &str) -> Result<Policy, crate::Error> {
+        Policy::parse(name).ok_or_else(|| {
+            crate::Error::new(
+                crate::ErrorKind::InvalidConfig,
+                format!(
+                    "'{}' is not a policy: use upsert, insert-only or update-only",
+                    name.trim()
+                ),
+            )
+        })
+    }
+}
+
+impl Policy {
     /// The customer an update leaves: `existing` with the row's values laid
     /// over it, and, when clearing, the `empty` fields removed.
     pub(crate) fn merge(&self, existing: &Record, row: &Record, empty: &[&str]) -> Record {

@@ -1,7 +1,7 @@
 //! Ready-made schemas for the imports people ask for most.
 
-use crate::import::BlankRows;
 use crate::policy::Policy;
+use crate::read::BlankRows;
 use crate::rules::Rule;
 use crate::schema::{Choices, DateFormat, Field, Schema};
 

@@ -239,9 +239,9 @@ const QUOTE_PAIRS: &[(char, char)] = &[
 /// ```
 pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
     // Most cells are an address alone: nothing around it to remove.
-    let plain = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'@' | b'_' | b'+' | b'-');
+    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'@' | b'_' | b'+' | b'-');
     let trimmed = input.trim();
-    if trimmed.bytes().all(|b| plain(&b)) && trimmed.bytes().filter(|&b| b == b'@').count() <= 1 {
+    if trimmed.bytes().all(plain) && trimmed.bytes().filter(|&b| b == b'@').count() <= 1 {
         return email(trimmed).map(Corrected::plain);
     }
     let mut removed: Vec<String> = Vec::new();
@@ -290,14 +290,17 @@ pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
             value
                 .strip_prefix(open)
                 .and_then(|v| v.strip_suffix(close))
-                .map(|v| (open, close, v.trim().to_string()))
+                .map(|v| (open, v.trim().to_string()))
         }) {
-            let (open, close, inner) = inner;
-            removed.push(if open == '<' {
-                "the angle brackets".into()
-            } else {
-                format!("the surrounding {open}{close}")
-            });
+            let (open, inner) = inner;
+            removed.push(
+                match open {
+                    '<' => "the angle brackets around it",
+                    '(' | '[' => "the brackets around it",
+                    _ => "the quotes around it",
+                }
+                .to_string(),
+            );
             value = inner.into();
         }
         if value.len() == before {

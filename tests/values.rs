@@ -197,9 +197,9 @@ fn pasted_email_is_cleaned_and_the_preview_says_what_was_removed() {
             "Ann Lee <Ann@Example.com>",
             "removed the display name 'Ann Lee'",
         ),
-        ("<ann@example.com>", "removed the angle brackets"),
+        ("<ann@example.com>", "removed the angle brackets around it"),
         ("mailto:ann@example.com", "removed the mailto: prefix"),
-        ("'ann@example.com'", "removed the surrounding ''"),
+        ("'ann@example.com'", "removed the quotes around it"),
         ("ann@exa\u{200B}mple.com", "removed invisible characters"),
         (
             "\u{FEFF}ann@example.com\u{00A0}",

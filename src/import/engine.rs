@@ -46,6 +46,10 @@ fn workers() -> usize {
     std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1).min(7))
 }
 
+/// The most checking threads an import starts, whatever it is asked:
+/// the engine's one thread in file order could not keep more busy.
+const MAX_CHECKING_THREADS: usize = 64;
+
 /// How many unrecognised values get a warning each.
 const MAX_NOTES: u64 = 50;
 
@@ -542,7 +546,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         'a: 'scope,
     {
         let mut checking: Option<Checking> = None;
-        let mut crew = Crew::new(workers());
+        let threads = self.importer.checking_threads.unwrap_or_else(workers);
+        let mut crew = Crew::new(threads.min(MAX_CHECKING_THREADS));
         loop {
             let batch = self.read_batch(source);
             let done = checking.take().map(|c| self.collect(c));

@@ -29,6 +29,18 @@ pub(crate) struct ReadOptions {
     pub limits: Limits,
 }
 
+/// What a blank row (every cell empty) means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BlankRows {
+    /// Blank rows are skipped: never counted, never failed.
+    #[default]
+    Skip,
+    /// The first blank row ends the data; a warning counts the non-empty
+    /// rows after it, which are not imported.
+    EndData,
+}
+
 /// Decoded text looked at to detect the delimiter.
 const DELIMITER_PREFIX: usize = 64 * 1024;
 

@@ -1,0 +1,133 @@
+//! What an import expects: fields, their kinds, and how header names map to
+//! them.
+//!
+//! - this module: [`Schema`], a schema's fields and rules, and the
+//!   defaults its imports run with;
+//! - `field`: [`Field`], one field: id, label, kind, aliases, constraints;
+//! - `kinds`: [`FieldKind`], with the kinds' parameters [`DateFormat`] and
+//!   [`Choices`];
+//! - `builder`: [`SchemaBuilder`], which checks a schema as it is built
+//!   and indexes the header names of its fields;
+//! - `header`: header mapping, [`Schema::map_header`] and
+//!   [`Schema::map_header_with`], with [`header_key`], [`ColumnOverrides`],
+//!   [`HeaderMap`] and [`MatchKind`];
+//! - `fuzzy`: the typos a header name may hold ("Emial"), for header
+//!   mapping.
+//!
+//! The schema depends only on the reading layer ([`BlankRows`]) and on
+//! errors below it, and on the [`Rule`]s and [`Policy`] it holds.
+
+mod builder;
+mod field;
+mod fuzzy;
+mod header;
+mod kinds;
+
+use std::collections::HashMap;
+
+pub use builder::SchemaBuilder;
+pub use field::{Field, DEFAULT_MAX_CHARS};
+pub use header::{header_key, ColumnOverrides, HeaderMap, MatchKind};
+pub use kinds::{Choices, DateFormat, FieldKind};
+
+use crate::error::Error;
+use crate::policy::Policy;
+use crate::read::BlankRows;
+use crate::rules::Rule;
+use header::Name;
+
+/// The fields and rules of an import: what columns mean and what a valid
+/// row is.
+///
+/// ```
+/// use intake::{Field, Rule, Schema};
+///
+/// let schema = Schema::builder("leads")
+///     .field(Field::text("name").required())
+///     .field(Field::email("email").identifier())
+///     .rule(Rule::at_least_one_of(["email"]))
+///     .build()?;
+/// assert_eq!(schema.fields().len(), 2);
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Schema {
+    name: String,
+    fields: Vec<Field>,
+    rules: Vec<Rule>,
+    defaults: ImportDefaults,
+    /// Header key (id, label or alias) → what it names.
+    names: HashMap<String, Name>,
+    /// Field index → whether the field has grouped aliases.
+    grouped: Vec<bool>,
+    /// Header key → where the words meet in each name with that key.
+    breaks: HashMap<String, Vec<Vec<usize>>>,
+}
+
+/// How a schema's imports run unless the [`Importer`](crate::Importer) is
+/// told otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ImportDefaults {
+    pub policy: Policy,
+    pub max_rows: Option<u64>,
+    pub blank_rows: BlankRows,
+}
+
+impl Schema {
+    /// Starts a schema called `name`.
+    pub fn builder(name: impl Into<String>) -> SchemaBuilder {
+        SchemaBuilder {
+            name: name.into(),
+            fields: Vec::new(),
+            rules: Vec::new(),
+            defaults: ImportDefaults::default(),
+        }
+    }
+
+    /// Adds fields defined at run time (an account's custom fields or
+    /// customer properties) after the schema's own, checking the result
+    /// as [`SchemaBuilder::build`] does.
+    ///
+    /// ```
+    /// use intake::{presets, Field};
+    ///
+    /// let schema = presets::contacts()
+    ///     .with_fields([Field::number("loyalty_points").label("Loyalty points")])?;
+    /// assert_eq!(schema.field_for_header("Loyalty Points").map(|f| f.id()), Some("loyalty_points"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn with_fields<I: IntoIterator<Item = Field>>(self, fields: I) -> Result<Schema, Error> {
+        SchemaBuilder {
+            name: self.name,
+            fields: self.fields,
+            rules: self.rules,
+            defaults: self.defaults,
+        }
+        .fields(fields)
+        .build()
+    }
+
+    pub(crate) fn defaults(&self) -> ImportDefaults {
+        self.defaults
+    }
+
+    /// The schema's name (`contacts`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The fields in order.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The row rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The field with id `id`.
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+}
