@@ -10,8 +10,7 @@
 //! Throughput is in rows (elements) per second; the file sizes are printed
 //! first, for MB/s.
 
-#[path = "../tests/generator/mod.rs"]
-mod generator;
+use intake_generator as generator;
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -8,8 +8,7 @@
 //! cargo bench --bench stages -- phone      # one group
 //! ```
 
-#[path = "../tests/generator/mod.rs"]
-mod generator;
+use intake_generator as generator;
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -11,8 +11,7 @@
 //! was planted is printed on stderr. Exit codes: 0 written, 1 the file
 //! could not be written, 2 a usage error.
 
-#[path = "../tests/generator/mod.rs"]
-mod generator;
+use intake_generator as generator;
 
 use std::fs::File;
 use std::io::{self, Write as _};

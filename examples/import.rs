@@ -44,8 +44,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intake::{
-    presets, Context, Error, ErrorKind, Importer, MemoryStore, Policy, Report, Rule, Schema, Store,
-    Template,
+    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, Schema, Store, Template,
 };
 
 const USAGE: &str = "\
@@ -213,8 +212,25 @@ fn preset(name: &str) -> Result<Schema, String> {
 enum Failure {
     /// A usage or setup problem: message on stderr, exit 2.
     Usage(String),
-    /// The file (or an output file) could not be imported or written: exit 1.
-    File(Error),
+    /// The importer refused a file: exit 1. `path` names the file when it
+    /// is not FILE (the `--existing` one).
+    Import { path: Option<String>, err: Error },
+    /// A file could not be opened or written, the store opened, or the
+    /// report printed: exit 1, with a code like the importer's.
+    Other { code: &'static str, message: String },
+}
+
+impl Failure {
+    fn import(err: Error) -> Failure {
+        Failure::Import { path: None, err }
+    }
+
+    fn io(what: String, e: &io::Error) -> Failure {
+        Failure::Other {
+            code: "unreadable",
+            message: format!("{what}: {e}"),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -238,13 +254,40 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
-        Err(Failure::File(err)) => {
+        Err(Failure::Import { path, err }) => {
+            let message = match &path {
+                Some(path) => format!("{path}: {}", err.message()),
+                None => err.message().to_string(),
+            };
             if opts.json {
-                // The crate's `Error` serializes as {"code", "message", "line"}.
-                let body = serde_json::json!({ "error": err });
+                // As the crate's `Error` serializes: {"code", "message", "line"}.
+                let body = serde_json::json!({
+                    "error": { "code": err.code(), "message": message, "line": err.line() }
+                });
                 println!("{body:#}");
             } else {
-                eprintln!("error [{}]: {err}", err.code());
+                match err.line() {
+                    Some(line) => eprintln!("error [{}]: line {line}: {message}", err.code()),
+                    None => eprintln!("error [{}]: {message}", err.code()),
+                }
+                // The cause (an I/O error, the store's own error) is for the
+                // operator, not for the person who uploaded the file.
+                let mut cause = std::error::Error::source(&err);
+                while let Some(e) = cause {
+                    eprintln!("  caused by: {e}");
+                    cause = e.source();
+                }
+            }
+            ExitCode::from(1)
+        }
+        Err(Failure::Other { code, message }) => {
+            if opts.json {
+                let body = serde_json::json!({
+                    "error": { "code": code, "message": message, "line": null }
+                });
+                println!("{body:#}");
+            } else {
+                eprintln!("error [{code}]: {message}");
             }
             ExitCode::from(1)
         }
@@ -289,7 +332,10 @@ fn run(opts: &Options) -> Result<(), Failure> {
             .policy(Policy::upsert())
             .context(context.clone())
             .import(open(existing)?, &mut *store)
-            .map_err(|e| Failure::File(in_file(existing, e)))?;
+            .map_err(|err| Failure::Import {
+                path: Some(existing.clone()),
+                err,
+            })?;
         if loaded.failed > 0 {
             eprintln!(
                 "note: {existing}: {} of {} rows could not be loaded: {}",
@@ -328,7 +374,7 @@ fn run(opts: &Options) -> Result<(), Failure> {
         .atomic(opts.atomic)
         .preview(opts.preview && opts.json)
         .import(open(file)?, &mut *store)
-        .map_err(Failure::File)?;
+        .map_err(Failure::import)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -340,11 +386,9 @@ fn run(opts: &Options) -> Result<(), Failure> {
     // Buffered: a report of many failed rows is one write, not one a line.
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     let printed = if opts.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| {
-            Failure::File(Error::new(
-                ErrorKind::Unreadable,
-                format!("could not print the report as JSON: {e}"),
-            ))
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Other {
+            code: "unreadable",
+            message: format!("could not print the report as JSON: {e}"),
         })?;
         writeln!(stdout, "{text}")
     } else {
@@ -353,10 +397,9 @@ fn run(opts: &Options) -> Result<(), Failure> {
     .and_then(|()| stdout.flush());
     // A closed pipe (`| head`) is not an error worth a panic or a message.
     match printed {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::File(Error::new(
-            ErrorKind::Unreadable,
-            format!("could not print the report: {e}"),
-        ))),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::io("could not print the report".to_string(), &e))
+        }
         _ => Ok(()),
     }
 }
@@ -371,10 +414,13 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Store>, Failure> {
     {
         match intake::store::SqliteStore::open(path) {
             Ok(store) => Ok(Box::new(store)),
-            Err(e) => Err(Failure::File(Error::new(
-                ErrorKind::StoreFailed,
-                format!("--store {path}: {e}"),
-            ))),
+            Err(e) => Err(Failure::Other {
+                code: "store_failed",
+                message: match std::error::Error::source(&e) {
+                    Some(cause) => format!("--store {path}: {e}: {cause}"),
+                    None => format!("--store {path}: {e}"),
+                },
+            }),
         }
     }
     #[cfg(not(feature = "sqlite"))]
@@ -427,11 +473,8 @@ fn write_template(schema: &Schema, path: &str) -> Result<(), Failure> {
     }
     #[cfg(feature = "spreadsheet")]
     {
-        let xlsx = template.to_xlsx().map_err(Failure::File)?;
-        write_file(path, |w| {
-            w.write_all(&xlsx)
-                .map_err(|e| Error::new(ErrorKind::Unreadable, format!("cannot write {path}: {e}")))
-        })
+        let xlsx = template.to_xlsx().map_err(Failure::import)?;
+        write_file(path, |w| w.write_all(&xlsx))
     }
     #[cfg(not(feature = "spreadsheet"))]
     {
@@ -444,36 +487,19 @@ fn write_template(schema: &Schema, path: &str) -> Result<(), Failure> {
 
 /// Opens `path` for streamed reading.
 fn open(path: &str) -> Result<BufReader<File>, Failure> {
-    File::open(path).map(BufReader::new).map_err(|e| {
-        Failure::File(Error::new(
-            ErrorKind::Unreadable,
-            format!("cannot open {path}: {e}"),
-        ))
-    })
-}
-
-/// Names the file in an error of the `--existing` import.
-fn in_file(path: &str, err: Error) -> Error {
-    let located = Error::new(err.kind().clone(), format!("{path}: {}", err.message()));
-    match err.line() {
-        Some(line) => located.with_line(line),
-        None => located,
-    }
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|e| Failure::io(format!("cannot open {path}"), &e))
 }
 
 /// Creates `path` and writes it with `write` (a failed-rows file, a template).
 fn write_file(
     path: &str,
-    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), Error>,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), Failure> {
-    let cannot = |e: io::Error| {
-        Failure::File(Error::new(
-            ErrorKind::Unreadable,
-            format!("cannot write {path}: {e}"),
-        ))
-    };
+    let cannot = |e: io::Error| Failure::io(format!("cannot write {path}"), &e);
     let mut out = BufWriter::new(File::create(path).map_err(cannot)?);
-    write(&mut out).map_err(Failure::File)?;
+    write(&mut out).map_err(cannot)?;
     out.flush().map_err(cannot)
 }
 

@@ -40,8 +40,8 @@
 //! // The failed rows, ready to fix and upload again.
 //! let mut failed = Vec::new();
 //! report.write_failed_rows(&mut failed)?;
-//! assert!(String::from_utf8(failed).unwrap().starts_with("First Name,Surname,E-mail Address,Phone,Birthday,errors"));
-//! # Ok::<(), intake::Error>(())
+//! assert!(String::from_utf8(failed)?.starts_with("First Name,Surname,E-mail Address,Phone,Birthday,errors"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Presets, custom fields and city defaults
@@ -238,7 +238,7 @@ pub mod presets;
 mod read;
 mod record;
 pub mod report;
-pub mod rules;
+mod rules;
 pub mod schema;
 #[cfg(feature = "spreadsheet")]
 pub mod spreadsheet;
@@ -248,7 +248,7 @@ pub mod store;
 mod template;
 pub mod validate;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, Position};
 #[cfg(feature = "cities")]
 pub use geo::SeatDirectory;
 pub use geo::{CityDirectory, MemoryCityDirectory};
@@ -258,12 +258,11 @@ pub use policy::{Mode, Policy};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
-    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure, Stopped,
-    Warning, WarningCode,
+    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure,
+    StopReason, Stopped, Warning, WarningCode,
 };
-pub use rules::Rule;
 pub use schema::{
-    Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Schema,
+    Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Rule, Schema,
     SchemaBuilder,
 };
 #[cfg(feature = "sqlite")]

@@ -1,6 +1,7 @@
 //! What to do with a row whose customer may already exist.
 
 use crate::record::Record;
+use crate::report::{Problem, ProblemCode};
 
 /// How rows are matched to existing customers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -140,5 +141,195 @@ impl Policy {
             .chain(row.iter())
             .map(|(field, value)| (field, value.clone()))
             .collect()
+    }
+}
+
+/// Who a row's match keys belong to, in the store and in the rows of the
+/// file before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found<'a> {
+    /// No customer has any of the keys.
+    Nobody,
+    /// One customer has them.
+    One,
+    /// Keys of the row belong to different customers: these keys, one of
+    /// each.
+    Several(&'a [&'a str]),
+}
+
+/// What becomes of a row whose customer is known.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Update {
+    /// The customer's values afterwards.
+    Changed(Record),
+    /// The customer already has the row's values.
+    Unchanged(Record),
+}
+
+impl Policy {
+    /// The problem that refuses a row, if one does, given who its keys
+    /// belong to and, for insert-only imports, the earlier row of the file
+    /// that has one of its keys (that row, and the key).
+    ///
+    /// In this order: a row matching several customers is never guessed
+    /// (`ambiguous_match`); insert-only refuses a repeat of the file
+    /// (`duplicate_in_file`) and an existing customer (`already_exists`);
+    /// update-only refuses a row matching nobody (`not_found`).
+    pub(crate) fn refusal(&self, found: Found<'_>, repeat: Option<(u64, &str)>) -> Option<Problem> {
+        if let Found::Several(keys) = found {
+            return Some(Problem::new(
+                ProblemCode::AmbiguousMatch,
+                format!(
+                    "This row matches {} different customers: {} each belong to another one. Check which customer is meant and correct the email or phone.",
+                    keys.len(),
+                    keys.join(" and ")
+                ),
+            ));
+        }
+        match (self.mode, found) {
+            (Mode::InsertOnly, _) if repeat.is_some() => repeat.map(|(first, key)| {
+                Problem::new(
+                    ProblemCode::DuplicateInFile,
+                    format!(
+                        "Row {first} already has the customer with {key}; each customer can appear once. Remove this row or merge it into row {first}."
+                    ),
+                )
+            }),
+            (Mode::InsertOnly, Found::One) => Some(Problem::new(
+                ProblemCode::AlreadyExists,
+                "This customer already exists (same email or phone), and this import only adds new customers. Remove the row, or import it as an update.",
+            )),
+            (Mode::UpdateOnly, Found::Nobody) => Some(Problem::new(
+                ProblemCode::NotFound,
+                "No existing customer has this email or phone, and this import only updates customers. Check the email and phone, or import the row as new.",
+            )),
+            _ => None,
+        }
+    }
+
+    /// What a row does to the customer it matched: `existing` with the
+    /// row's values laid over it ([`Policy::merge`]), or unchanged.
+    pub(crate) fn update(&self, existing: &Record, row: &Record, empty: &[&str]) -> Update {
+        let merged = self.merge(existing, row, empty);
+        if merged == *existing {
+            Update::Unchanged(merged)
+        } else {
+            Update::Changed(merged)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Value;
+
+    fn record(values: &[(&str, &str)]) -> Record {
+        let mut r = Record::new();
+        for (field, value) in values {
+            r.insert(*field, Value::Text((*value).into()));
+        }
+        r
+    }
+
+    fn code(problem: Option<Problem>) -> Option<&'static str> {
+        problem.map(|p| p.code.as_str())
+    }
+
+    #[test]
+    fn a_row_matching_several_customers_is_ambiguous_in_every_mode() {
+        let keys = ["ann@example.com", "+14155550101"];
+        for policy in [
+            Policy::upsert(),
+            Policy::insert_only(),
+            Policy::update_only(),
+        ] {
+            let problem = policy.refusal(Found::Several(&keys), None);
+            assert_eq!(code(problem.clone()), Some("ambiguous_match"));
+            assert!(problem
+                .unwrap()
+                .message
+                .contains("ann@example.com and +14155550101"));
+        }
+    }
+
+    #[test]
+    fn insert_only_refuses_a_repeat_of_the_file_before_an_existing_customer() {
+        let policy = Policy::insert_only();
+        let problem = policy.refusal(Found::One, Some((5, "ann@example.com")));
+        assert_eq!(code(problem.clone()), Some("duplicate_in_file"));
+        assert!(problem
+            .unwrap()
+            .message
+            .starts_with("Row 5 already has the customer with ann@example.com"));
+    }
+
+    #[test]
+    fn insert_only_rejects_existing_customer() {
+        assert_eq!(
+            code(Policy::insert_only().refusal(Found::One, None)),
+            Some("already_exists")
+        );
+        assert_eq!(
+            code(Policy::insert_only().refusal(Found::Nobody, None)),
+            None
+        );
+    }
+
+    #[test]
+    fn update_only_rejects_a_row_matching_nobody() {
+        assert_eq!(
+            code(Policy::update_only().refusal(Found::Nobody, None)),
+            Some("not_found")
+        );
+        assert_eq!(code(Policy::update_only().refusal(Found::One, None)), None);
+    }
+
+    #[test]
+    fn upsert_refuses_nothing_but_ambiguity() {
+        for found in [Found::Nobody, Found::One] {
+            assert_eq!(code(Policy::upsert().refusal(found, Some((2, "x")))), None);
+        }
+    }
+
+    #[test]
+    fn update_with_the_same_values_is_unchanged() {
+        let existing = record(&[("email", "ann@example.com"), ("city", "Austin")]);
+        let row = record(&[("email", "ann@example.com")]);
+        assert_eq!(
+            Policy::upsert().update(&existing, &row, &[]),
+            Update::Unchanged(existing.clone())
+        );
+    }
+
+    #[test]
+    fn update_lays_the_rows_values_over_the_customers() {
+        let existing = record(&[("email", "ann@example.com"), ("city", "Austin")]);
+        let row = record(&[("email", "ann@example.com"), ("first_name", "Ann")]);
+        let expected = record(&[
+            ("email", "ann@example.com"),
+            ("city", "Austin"),
+            ("first_name", "Ann"),
+        ]);
+        assert_eq!(
+            Policy::upsert().update(&existing, &row, &[]),
+            Update::Changed(expected)
+        );
+    }
+
+    #[test]
+    fn empty_cells_erase_only_when_the_policy_clears_them() {
+        let existing = record(&[("email", "ann@example.com"), ("city", "Austin")]);
+        let row = record(&[("email", "ann@example.com")]);
+        assert_eq!(
+            Policy::upsert().update(&existing, &row, &["city"]),
+            Update::Unchanged(existing.clone())
+        );
+        assert_eq!(
+            Policy::upsert()
+                .clear_empty(true)
+                .update(&existing, &row, &["city"]),
+            Update::Changed(row.clone())
+        );
     }
 }

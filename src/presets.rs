@@ -2,7 +2,7 @@
 
 use crate::policy::Policy;
 use crate::read::BlankRows;
-use crate::rules::Rule;
+use crate::schema::Rule;
 use crate::schema::{Choices, DateFormat, Field, Schema};
 
 /// The contacts import of a mobile field app's dashboard.

@@ -6,8 +6,9 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Position};
 use crate::read::{Cells, Delimiter, Encoding};
+use crate::store::StoreError;
 
 /// The stable code of a row-level [`Problem`].
 ///
@@ -164,9 +165,82 @@ pub struct RowFailure {
     /// (passwords) are blanked before they get here.
     #[serde(skip)]
     pub cells: Cells,
+    /// The store's own error when the row failed because the store did
+    /// (`store_failed`): for the app, never in the report's JSON, the
+    /// failed-rows file or the summary.
+    #[serde(skip)]
+    store_error: Option<StoreError>,
 }
 
 impl RowFailure {
+    pub(crate) fn new(
+        row: u64,
+        line: u64,
+        problems: Vec<Problem>,
+        note: Option<String>,
+        cells: Cells,
+    ) -> RowFailure {
+        RowFailure {
+            row,
+            line,
+            problems,
+            note,
+            cells,
+            store_error: None,
+        }
+    }
+
+    /// Keeps the store's error that failed the row.
+    pub(crate) fn with_store_error(mut self, error: StoreError) -> RowFailure {
+        self.store_error = Some(error);
+        self
+    }
+
+    /// Where the row is in the file: its [`row`](RowFailure::row) and
+    /// [`line`](RowFailure::line).
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let report = Importer::new(presets::contacts())
+    ///     .import("email\nann@example.com\nbad\n".as_bytes(), &mut MemoryStore::new())?;
+    /// let position = report.failures[0].position();
+    /// assert_eq!((position.row(), position.line()), (Some(3), 3));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn position(&self) -> Position {
+        Position::line_at(self.line).with_row(self.row)
+    }
+
+    /// The store's own error, when the row failed because the store
+    /// refused or failed its lookup or write: for the app's logs. The
+    /// person reads only that the customer could not be saved; this text
+    /// is never serialized, nor in [`describe`](RowFailure::describe) or
+    /// the failed-rows file.
+    ///
+    /// ```
+    /// use intake::{presets, Customer, CustomerId, Importer, MatchKey, Store, StoreError, Write};
+    ///
+    /// struct Full;
+    /// impl Store for Full {
+    ///     fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+    ///         Ok(keys.iter().map(|_| None).collect())
+    ///     }
+    ///     fn apply(&mut self, writes: Vec<Write>) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+    ///         Ok(writes.iter().map(|_| Err(StoreError::new("disk quota exceeded on db-3"))).collect())
+    ///     }
+    /// }
+    ///
+    /// let report = Importer::new(presets::contacts()).import("email\nann@example.com\n".as_bytes(), &mut Full)?;
+    /// let failure = &report.failures[0];
+    /// assert_eq!(failure.store_error().map(|e| e.message()), Some("disk quota exceeded on db-3"));
+    /// assert!(!failure.describe().contains("db-3"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn store_error(&self) -> Option<&StoreError> {
+        self.store_error.as_ref()
+    }
+
     /// The problems as one line of text: `column: message; ...`.
     pub fn describe(&self) -> String {
         let mut out = String::new();
@@ -334,19 +408,190 @@ pub struct Correction {
     pub note: String,
 }
 
+/// Why an import stopped before the end of the file: the code of a
+/// file-level [`Error`](crate::Error) that ended the reading, or
+/// [`Cancelled`](StopReason::Cancelled).
+///
+/// Serializes as the same snake_case codes as [`Error::code`](crate::Error::code)
+/// (`cancelled` for a cancel).
+///
+/// ```
+/// use intake::StopReason;
+///
+/// assert_eq!(StopReason::Cancelled.as_str(), "cancelled");
+/// assert_eq!(serde_json::to_string(&StopReason::MalformedCsv)?, "\"malformed_csv\"");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The app's progress callback cancelled the import.
+    Cancelled,
+    /// The store failed, and the importer stops on store failures.
+    StoreFailed,
+    /// The rest of the file is not valid CSV.
+    MalformedCsv,
+    /// The rest of the file could not be read or decoded.
+    Unreadable,
+    /// A row passes one of the [`Limits`](crate::Limits).
+    TooLarge,
+    /// The file holds more rows than allowed.
+    TooManyRows,
+    /// See [`ErrorKind::EmptyFile`].
+    EmptyFile,
+    /// See [`ErrorKind::MissingColumns`].
+    MissingColumns,
+    /// See [`ErrorKind::DuplicateColumns`].
+    DuplicateColumns,
+    /// See [`ErrorKind::UnknownSheet`].
+    UnknownSheet,
+    /// See [`ErrorKind::InvalidConfig`].
+    InvalidConfig,
+}
+
+impl StopReason {
+    /// The stable snake_case code.
+    ///
+    /// ```
+    /// assert_eq!(intake::StopReason::TooLarge.as_str(), "too_large");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Cancelled => "cancelled",
+            StopReason::StoreFailed => "store_failed",
+            StopReason::MalformedCsv => "malformed_csv",
+            StopReason::Unreadable => "unreadable",
+            StopReason::TooLarge => "too_large",
+            StopReason::TooManyRows => "too_many_rows",
+            StopReason::EmptyFile => "empty_file",
+            StopReason::MissingColumns => "missing_columns",
+            StopReason::DuplicateColumns => "duplicate_columns",
+            StopReason::UnknownSheet => "unknown_sheet",
+            StopReason::InvalidConfig => "invalid_config",
+        }
+    }
+
+    /// The reason a file-level error of `kind` gives a stop.
+    pub(crate) fn of(kind: &ErrorKind) -> StopReason {
+        match kind {
+            ErrorKind::EmptyFile => StopReason::EmptyFile,
+            ErrorKind::MissingColumns(_) => StopReason::MissingColumns,
+            ErrorKind::DuplicateColumns(_) => StopReason::DuplicateColumns,
+            ErrorKind::TooManyRows { .. } => StopReason::TooManyRows,
+            ErrorKind::MalformedCsv => StopReason::MalformedCsv,
+            ErrorKind::Unreadable => StopReason::Unreadable,
+            ErrorKind::StoreFailed => StopReason::StoreFailed,
+            ErrorKind::TooLarge { .. } => StopReason::TooLarge,
+            ErrorKind::UnknownSheet { .. } => StopReason::UnknownSheet,
+            ErrorKind::InvalidConfig => StopReason::InvalidConfig,
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why an import stopped before the end of the file. The rows before
-/// `line` were imported and are counted in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// the [`position`](Stopped::position) were imported and are counted in
+/// the report.
+///
+/// Serialized as `code`, `message` and `line` (when known).
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use intake::{presets, Importer, MemoryStore, StopReason};
+///
+/// let report = Importer::new(presets::contacts())
+///     .batch_size(1)
+///     .on_progress(|_| ControlFlow::Break(()))
+///     .import("email\na@example.com\nb@example.com\n".as_bytes(), &mut MemoryStore::new())?;
+/// let stopped = report.stopped.unwrap();
+/// assert_eq!(stopped.code, StopReason::Cancelled);
+/// assert_eq!(stopped.line(), Some(3));
+/// assert_eq!(stopped.position.and_then(|p| p.row()), Some(3));
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stopped {
-    /// The stable code: as for a file-level [`Error`], or `cancelled` when
-    /// the app's progress callback cancelled the import.
-    pub code: &'static str,
+    /// Why: the code of the file-level error that ended the reading, or
+    /// [`StopReason::Cancelled`].
+    pub code: StopReason,
     /// What happened, for people.
     pub message: String,
-    /// The line where reading stopped, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
+    /// Where reading stopped, if known.
+    pub position: Option<Position>,
+    /// The error that stopped the import, for the app (not serialized).
+    error: Option<Error>,
+}
+
+impl Stopped {
+    pub(crate) fn new(code: StopReason, message: String, position: Option<Position>) -> Stopped {
+        Stopped {
+            code,
+            message,
+            position,
+            error: None,
+        }
+    }
+
+    /// Keeps the error that stopped the import.
+    pub(crate) fn with_error(mut self, error: Error) -> Stopped {
+        self.error = Some(error);
+        self
+    }
+
+    /// The file-level error that stopped the import, for the app's logs:
+    /// its [`source`](std::error::Error::source) is the cause (the I/O
+    /// error reading the upload, the store's [`StoreError`]). `None` for a
+    /// cancel. Not serialized.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\nann@example.com\n\"bob@example.com\n";
+    /// let report = Importer::new(presets::contacts()).import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// let stopped = report.stopped.unwrap();
+    /// assert_eq!(stopped.error().map(|e| e.code()), Some("malformed_csv"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// The line where reading stopped, if known: the
+    /// [`position`](Stopped::position)'s line.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\nann@example.com\n\"bob@example.com\n";
+    /// let report = Importer::new(presets::contacts()).import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!(report.stopped.unwrap().line(), Some(3));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn line(&self) -> Option<u64> {
+        self.position.map(|p| p.line())
+    }
+}
+
+impl Serialize for Stopped {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let line = self.line();
+        let mut s = serializer.serialize_struct("Stopped", if line.is_some() { 3 } else { 2 })?;
+        s.serialize_field("code", &self.code)?;
+        s.serialize_field("message", &self.message)?;
+        match line {
+            Some(line) => s.serialize_field("line", &line)?,
+            None => s.skip_field("line")?,
+        }
+        s.end()
+    }
 }
 
 /// The outcome of an import: what to show the person who uploaded the file.
@@ -544,7 +789,10 @@ impl Report {
             )),
             (None, None) => {}
         }
-        let cancelled = self.stopped.as_ref().is_some_and(|s| s.code == "cancelled");
+        let cancelled = self
+            .stopped
+            .as_ref()
+            .is_some_and(|s| s.code == StopReason::Cancelled);
         if let Some(stopped) = &self.stopped {
             if cancelled {
                 parts.push(stopped.message.clone());
@@ -579,31 +827,26 @@ impl Report {
     /// let report = Importer::new(presets::contacts())
     ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
     /// let mut out = Vec::new();
-    /// report.write_failed_rows(&mut out)?;
-    /// let text = String::from_utf8(out).unwrap();
+    /// report.write_failed_rows(&mut out)?; // an `io::Error` if writing fails
+    /// let text = String::from_utf8(out)?;
     /// assert!(text.starts_with("email,first_name,errors\n"));
     /// assert!(text.contains("'=HYPERLINK"));
-    /// # Ok::<(), intake::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn write_failed_rows<W: io::Write>(&self, writer: W) -> Result<(), Error> {
+    pub fn write_failed_rows<W: io::Write>(&self, writer: W) -> io::Result<()> {
         let mut out = csv::Writer::from_writer(writer);
         let width = self.header.len();
         let mut header: Vec<String> = self.header.iter().map(|c| neutralize(c)).collect();
         header.push(ERRORS_COLUMN.to_string());
-        out.write_record(&header).map_err(write_error)?;
+        out.write_record(&header)?;
         for failure in &self.failures {
             let mut row: Vec<String> = failure.cells.iter().take(width).map(neutralize).collect();
             row.resize(width, String::new());
             row.push(neutralize(&failure.describe()));
-            out.write_record(&row).map_err(write_error)?;
+            out.write_record(&row)?;
         }
         out.flush()
-            .map_err(|e| Error::new(ErrorKind::Unreadable, format!("could not write: {e}")))
     }
-}
-
-fn write_error(e: csv::Error) -> Error {
-    Error::new(ErrorKind::Unreadable, format!("could not write: {e}"))
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {

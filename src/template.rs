@@ -2,7 +2,6 @@
 
 use std::io;
 
-use crate::error::{Error, ErrorKind};
 use crate::report::neutralize;
 use crate::schema::{Field, Schema};
 
@@ -20,7 +19,7 @@ use crate::schema::{Field, Schema};
 /// let csv = Template::new(&presets::field_service()).to_csv()?;
 /// let header = csv.lines().next().unwrap();
 /// assert!(header.starts_with("Customer title,first_name*,last_name*,email*"));
-/// # Ok::<(), intake::Error>(())
+/// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Template<'a> {
@@ -62,23 +61,40 @@ impl<'a> Template<'a> {
     }
 
     /// Writes the template as CSV, every cell safe to open in a
-    /// spreadsheet.
-    pub fn write<W: io::Write>(&self, writer: W) -> Result<(), Error> {
+    /// spreadsheet. Fails only as `writer` does.
+    ///
+    /// ```
+    /// use intake::{presets, Template};
+    ///
+    /// let mut out = Vec::new();
+    /// Template::new(&presets::contacts()).write(&mut out)?;
+    /// let header = Template::new(&presets::contacts()).header().join(",");
+    /// assert!(out.starts_with(header.as_bytes()));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn write<W: io::Write>(&self, writer: W) -> io::Result<()> {
         let mut out = csv::Writer::from_writer(writer);
         let rows = std::iter::once(self.header()).chain(self.sample_rows());
         for row in rows {
             let safe: Vec<String> = row.iter().map(|c| neutralize(c)).collect();
-            out.write_record(&safe).map_err(write_failed)?;
+            out.write_record(&safe)?;
         }
-        out.flush().map_err(|e| write_failed(e.into()))
+        out.flush()
     }
 
     /// The template as a CSV string.
-    pub fn to_csv(&self) -> Result<String, Error> {
+    ///
+    /// ```
+    /// use intake::{presets, Template};
+    ///
+    /// let csv = Template::new(&presets::contacts()).to_csv()?;
+    /// assert_eq!(csv.lines().next(), Some(Template::new(&presets::contacts()).header().join(",").as_str()));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn to_csv(&self) -> io::Result<String> {
         let mut bytes = Vec::new();
         self.write(&mut bytes)?;
-        String::from_utf8(bytes)
-            .map_err(|_| Error::new(ErrorKind::Unreadable, "the template is not UTF-8"))
+        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
 
@@ -88,11 +104,4 @@ fn column_name(field: &Field) -> String {
         name.push('*');
     }
     name
-}
-
-fn write_failed(e: csv::Error) -> Error {
-    Error::new(
-        ErrorKind::Unreadable,
-        format!("the template could not be written: {e}"),
-    )
 }

@@ -294,29 +294,14 @@ fn shopify_customer_lands_in_the_right_fields() {
     assert_eq!(aisha.text("other"), Some("Leave parcels at side door"));
 }
 
-/// The field ids of `header` under the contacts preset, by column name.
-///
-/// A header with no name, email or phone column is refused
-/// (`missing_columns`), so a column named for one of those fields that no
-/// column of `header` means is added at the end: it competes with no
-/// column, and is left out of the answer.
+/// The field ids of `header` under the contacts preset, by column name
+/// (see [`contacts_fields`] for the identifier column it may add).
 fn contacts_map(header: &[&str]) -> Vec<(String, Option<String>)> {
-    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    let schema = presets::contacts();
-    let named: Vec<&str> = header
+    header
         .iter()
-        .filter_map(|h| schema.field_for_header(h))
-        .map(|f| f.id())
-        .collect();
-    let free = ["first_name", "last_name", "email", "phone"]
-        .into_iter()
-        .find(|id| !named.contains(id));
-    let file: Vec<String> = header
-        .iter()
-        .cloned()
-        .chain(free.map(str::to_string))
-        .collect();
-    header.iter().cloned().zip(mapped(&schema, &file)).collect()
+        .map(|h| h.to_string())
+        .zip(contacts_fields(header))
+        .collect()
 }
 
 fn field_of<'a>(map: &'a [(String, Option<String>)], column: &str) -> Option<&'a str> {

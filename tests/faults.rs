@@ -305,8 +305,8 @@ fn stop_on_store_failure_ends_the_import_at_the_failed_batch() {
     assert_eq!(report.rows, 2);
     assert_eq!(report.failed, 2);
     let stopped = report.stopped.expect("the import stopped");
-    assert_eq!(stopped.code, "store_failed");
-    assert_eq!(stopped.line, Some(4));
+    assert_eq!(stopped.code.as_str(), "store_failed");
+    assert_eq!(stopped.line(), Some(4));
     assert!(stopped.message.contains("row 4"), "{}", stopped.message);
     assert!(store.inner.is_empty());
 }

@@ -1,7 +1,7 @@
-//! The realistic-data generator (tests/generator) and imports of the files
+//! The realistic-data generator (the `intake-generator` crate) and imports of the files
 //! it writes: what it plants is exactly what an import reports.
 
-mod generator;
+use intake_generator as generator;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};

@@ -92,9 +92,9 @@ fn cancelled_import_keeps_the_batches_before_it() {
     assert_eq!((report.rows, report.inserted), (6, 6));
     assert_eq!(store.len(), 6);
     let stopped = report.stopped.clone().expect("cancelled");
-    assert_eq!(stopped.code, "cancelled");
+    assert_eq!(stopped.code.as_str(), "cancelled");
     // Rows 2..=7 were imported; row 8 (line 8) is the first not imported.
-    assert_eq!(stopped.line, Some(8));
+    assert_eq!(stopped.line(), Some(8));
     assert!(stopped.message.contains("row 8"), "{}", stopped.message);
     assert!(
         report.summary().contains("cancelled"),
@@ -114,7 +114,7 @@ fn cancelled_atomic_import_writes_nothing() {
         .import(csv.as_bytes(), &mut store)
         .unwrap();
     assert!(report.rolled_back);
-    assert_eq!(report.stopped.map(|s| s.code), Some("cancelled"));
+    assert_eq!(report.stopped.map(|s| s.code.as_str()), Some("cancelled"));
     assert!(store.is_empty());
 }
 

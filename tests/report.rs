@@ -564,3 +564,101 @@ fn failures_beyond_the_listed_limit_are_counted_and_warned_about() {
         warning.message
     );
 }
+
+#[test]
+fn a_stop_serializes_its_code_and_line_as_before() {
+    // An unterminated quote at line 3 stops the reading there.
+    let csv = "email\nann@example.com\n\"bob@example.com\n";
+    let report = contacts()
+        .import(csv.as_bytes(), &mut MemoryStore::new())
+        .unwrap();
+    let stopped = report.stopped.clone().expect("stopped");
+    assert_eq!(stopped.code, intake::StopReason::MalformedCsv);
+    assert_eq!(stopped.code.as_str(), "malformed_csv");
+    assert_eq!(stopped.line(), Some(3));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["stopped"]["code"], "malformed_csv");
+    assert_eq!(json["stopped"]["line"], 3);
+    let keys: Vec<&String> = json["stopped"].as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 3, "{keys:?}: code, message, line");
+}
+
+#[test]
+fn a_cancel_without_a_line_leaves_the_line_out_of_the_json() {
+    let stop = intake::StopReason::Cancelled;
+    assert_eq!(serde_json::to_value(stop).unwrap(), "cancelled");
+    assert_eq!(stop.to_string(), "cancelled");
+}
+
+#[test]
+fn a_row_failure_has_the_shared_position() {
+    let report = contacts()
+        .import(MIXED.as_bytes(), &mut MemoryStore::new())
+        .unwrap();
+    for failure in &report.failures {
+        let position = failure.position();
+        assert_eq!(position.row(), Some(failure.row));
+        assert_eq!(position.line(), failure.line);
+        assert!(failure.store_error().is_none(), "no store failed");
+    }
+    let json = serde_json::to_value(&report).unwrap();
+    let first = json["failures"][0].as_object().unwrap();
+    assert!(!first.contains_key("store_error") && !first.contains_key("position"));
+}
+
+#[test]
+fn writing_the_failed_rows_fails_as_the_writer_does() {
+    struct Broken;
+    impl std::io::Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "disk full",
+            ))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let report = contacts()
+        .import(MIXED.as_bytes(), &mut MemoryStore::new())
+        .unwrap();
+    let err: std::io::Error = report.write_failed_rows(Broken).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+    let err = intake::Template::new(&presets::contacts())
+        .write(Broken)
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+}
+
+#[test]
+fn an_upload_that_cannot_be_read_keeps_the_io_error_as_the_cause() {
+    use std::error::Error as _;
+    /// A header, then the connection drops.
+    struct Dropped(bool);
+    impl std::io::Read for Dropped {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if std::mem::replace(&mut self.0, true) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "upstream 10.0.0.7 reset",
+                ));
+            }
+            let head = b"email\nann@example.com\n";
+            let n = head.len().min(buf.len());
+            buf[..n].copy_from_slice(&head[..n]);
+            Ok(n)
+        }
+    }
+    let outcome = contacts().import(Dropped(false), &mut MemoryStore::new());
+    let report = outcome.expect("the rows before are imported, then the import stops");
+    let stopped = report.stopped.as_ref().expect("stopped");
+    assert_eq!(stopped.code.as_str(), "unreadable");
+    assert!(!stopped.message.contains("10.0.0.7"), "{}", stopped.message);
+    assert!(!serde_json::to_string(&report).unwrap().contains("10.0.0.7"));
+    let cause = stopped
+        .error()
+        .and_then(|e| e.source())
+        .expect("the I/O error is kept");
+    assert!(cause.to_string().contains("10.0.0.7"), "{cause}");
+}

@@ -10,7 +10,7 @@ mod common;
 use std::io::Read;
 
 use common::*;
-use intake::{presets, Context, ErrorKind, Importer, MemoryStore, Report, Template};
+use intake::{presets, Context, ErrorKind, Importer, Limit, Limits, MemoryStore, Report, Template};
 
 /// The same workbook in each format LibreOffice writes.
 const FORMATS: [&str; 3] = ["customers.xlsx", "customers.xls", "customers.ods"];
@@ -275,17 +275,27 @@ Dan,Ray,dan@example.com,14155550103,94105,1980-01-02,1004.5
     assert_eq!(from_sheet.failures[0].row, from_csv.failures[0].row + 1);
 }
 
+/// Which limit `err` says the file passed.
+fn limit_passed(err: &intake::Error) -> Limit {
+    match err.kind() {
+        ErrorKind::TooLarge { what, .. } => *what,
+        other => panic!("not too_large: {other:?}: {}", err.message()),
+    }
+}
+
 #[test]
 fn zip_bomb_is_refused() {
     let err = refusal("bomb.xlsx");
-    assert_eq!(err.code(), "unreadable");
+    assert_eq!(err.code(), "too_large");
+    assert_eq!(limit_passed(&err), Limit::UnzippedBytes);
     assert!(err.message().contains("once unpacked"), "{}", err.message());
 }
 
 #[test]
 fn sheet_spanning_every_column_is_refused() {
     let err = refusal("wide.xlsx");
-    assert_eq!(err.code(), "unreadable");
+    assert_eq!(err.code(), "too_large");
+    assert_eq!(limit_passed(&err), Limit::Columns);
     assert!(err.message().contains("16384 columns"), "{}", err.message());
     assert!(err.message().contains("XFD"), "{}", err.message());
 }
@@ -293,21 +303,24 @@ fn sheet_spanning_every_column_is_refused() {
 #[test]
 fn shared_strings_announcing_a_trillion_texts_are_refused() {
     let err = refusal("strings.xlsx");
-    assert_eq!(err.code(), "unreadable");
+    assert_eq!(err.code(), "too_large");
+    assert_eq!(limit_passed(&err), Limit::Cells);
     assert!(err.message().contains("too large"), "{}", err.message());
 }
 
 #[test]
 fn ods_row_repeated_a_million_times_is_refused() {
     let err = refusal("repeated.ods");
-    assert_eq!(err.code(), "unreadable");
+    assert_eq!(err.code(), "too_large");
+    assert_eq!(limit_passed(&err), Limit::Cells);
     assert!(err.message().contains("cells"), "{}", err.message());
 }
 
 #[test]
 fn xls_dimensions_announcing_billions_of_cells_are_refused() {
     let err = refusal("dimensions.xls");
-    assert_eq!(err.code(), "unreadable");
+    assert_eq!(err.code(), "too_large");
+    assert_eq!(limit_passed(&err), Limit::Cells);
     assert!(err.message().contains("cells"), "{}", err.message());
 }
 
@@ -339,11 +352,12 @@ fn truncated_spreadsheet_is_unreadable() {
 fn upload_beyond_the_byte_limit_is_refused() {
     let huge = b"PK\x03\x04"
         .chain(std::io::repeat(0))
-        .take(intake::spreadsheet::MAX_BYTES + 10);
+        .take(Limits::default().spreadsheet_bytes() + 10);
     let err = contacts()
         .import(huge, &mut MemoryStore::new())
         .unwrap_err();
-    assert_eq!(err.code(), "unreadable");
+    assert_eq!(err.code(), "too_large");
+    assert_eq!(limit_passed(&err), Limit::SpreadsheetBytes);
     assert!(
         err.message().contains("larger than 32 MB"),
         "{}",
@@ -545,5 +559,261 @@ fn sheet_without_identifier_columns_is_missing_columns() {
         matches!(err.kind(), ErrorKind::MissingColumns(m) if m == &["First name", "Last name", "Email", "Phone"]),
         "{:?}",
         err.kind()
+    );
+}
+
+// Each spreadsheet limit, set small, refuses a small file as `too_large`.
+
+/// The error importing `upload` with the contacts preset and `limits`.
+fn refused_with(limits: Limits, upload: &[u8]) -> intake::Error {
+    match contacts()
+        .limits(limits)
+        .import(upload, &mut MemoryStore::new())
+    {
+        Ok(report) => panic!("imported: {report:?}"),
+        Err(e) => e,
+    }
+}
+
+/// Asserts `err` is `too_large` for `what` set to `limit`, its message
+/// saying what the most is and what to do.
+fn assert_too_large(err: &intake::Error, what: Limit, limit: u64, most: &str) {
+    assert_eq!(err.code(), "too_large", "{}", err.message());
+    assert!(
+        matches!(err.kind(), ErrorKind::TooLarge { what: w, limit: l } if *w == what && *l == limit),
+        "{:?}",
+        err.kind()
+    );
+    assert!(err.message().contains(most), "{}", err.message());
+}
+
+/// An .xlsx workbook of `rows` rows of `cols` cells, the first row a
+/// header the contacts preset maps (Email, First Name, …); every row has
+/// its own email, and the same texts in its other cells.
+fn text_sheet(rows: usize, cols: usize) -> Vec<u8> {
+    let header = ["Email", "First Name", "Last Name", "Phone", "City"];
+    let mut cells: Vec<Vec<String>> =
+        vec![header.iter().take(cols).map(|h| h.to_string()).collect()];
+    for r in 1..rows {
+        let mut row = vec![format!("person{r}@example.com")];
+        row.extend((1..cols).map(|c| format!("Name{c}")));
+        cells.push(row);
+    }
+    let texts: Vec<Vec<Cell>> = cells
+        .iter()
+        .map(|row| row.iter().map(|t| Cell::Text(t)).collect())
+        .collect();
+    let rows: Vec<&[Cell]> = texts.iter().map(|r| &r[..]).collect();
+    xlsx(&rows)
+}
+
+/// An .ods file whose one sheet holds `rows` (each a list of cells' text),
+/// zipped as LibreOffice does: the mimetype first, stored.
+fn ods(rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for cell in row.iter() {
+            table.push_str(&format!(
+                "<table:table-cell office:value-type=\"string\"><text:p>{cell}</text:p></table:table-cell>"
+            ));
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Customers\">{table}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+          <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+          <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+          <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+          </manifest:manifest>",
+    )
+    .unwrap();
+    zip.start_file("content.xml", SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// A BIFF record.
+fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = typ.to_le_bytes().to_vec();
+    r.extend(u16::try_from(data.len()).unwrap().to_le_bytes());
+    r.extend(data);
+    r
+}
+
+/// An .xls file (an OLE compound file holding a Workbook stream) whose one
+/// sheet is made of the BIFF records `sheet`.
+fn xls(sheet: &[Vec<u8>]) -> Vec<u8> {
+    use std::io::Write;
+    let bound = |pos: u32| {
+        record(
+            0x0085,
+            &[&pos.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat(),
+        )
+    };
+    let globals = u32::try_from(bound(0).len() + record(0x000A, &[]).len()).unwrap();
+    let mut stream = bound(globals);
+    stream.extend(record(0x000A, &[]));
+    for r in sheet {
+        stream.extend(r);
+    }
+    stream.extend(record(0x000A, &[]));
+    let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    file.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+/// A BIFF Number record at `row`, `col`.
+fn number(row: u16, col: u16) -> Vec<u8> {
+    let mut data = row.to_le_bytes().to_vec();
+    data.extend(col.to_le_bytes());
+    data.extend([0; 10]);
+    record(0x0203, &data)
+}
+
+#[test]
+fn spreadsheet_bytes_limit_refuses_a_larger_upload() {
+    let upload = text_sheet(3, 2);
+    assert!(upload.len() > 1000);
+    let err = refused_with(Limits::default().max_spreadsheet_bytes(1000), &upload);
+    assert_too_large(
+        &err,
+        Limit::SpreadsheetBytes,
+        1000,
+        "larger than 1000 bytes",
+    );
+    assert!(
+        err.message().contains("Split it into smaller files"),
+        "{}",
+        err.message()
+    );
+    // Within the limit, the same file imports.
+    let limits = Limits::default().max_spreadsheet_bytes(upload.len() as u64);
+    let report = contacts()
+        .limits(limits)
+        .import(&upload[..], &mut MemoryStore::new())
+        .unwrap();
+    assert_eq!(report.inserted, 2);
+}
+
+#[test]
+fn unzipped_bytes_limit_refuses_a_zip_that_unpacks_beyond_it() {
+    let upload = text_sheet(3, 2);
+    let err = refused_with(Limits::default().max_unzipped_bytes(2048), &upload);
+    assert_too_large(
+        &err,
+        Limit::UnzippedBytes,
+        2048,
+        "more than 2 KB once unpacked",
+    );
+    let err = refused_with(
+        Limits::default().max_unzipped_bytes(100),
+        &ods(&[&["Email"], &["ann@example.com"]]),
+    );
+    assert_too_large(&err, Limit::UnzippedBytes, 100, "once unpacked");
+}
+
+#[test]
+fn cells_limit_refuses_an_xlsx_sheet_with_more_filled_cells() {
+    // 5 rows of 2 cells; the 7 different texts the workbook announces are
+    // within the limit, the 10 cells are not.
+    let upload = text_sheet(5, 2);
+    let err = refused_with(Limits::default().max_cells(9), &upload);
+    assert_too_large(&err, Limit::Cells, 9, "at most 9 cells can be imported");
+    assert!(err.message().contains("filled cells"), "{}", err.message());
+    let report = contacts()
+        .limits(Limits::default().max_cells(10))
+        .import(&upload[..], &mut MemoryStore::new())
+        .unwrap();
+    assert_eq!(report.inserted, 4);
+}
+
+#[test]
+fn cells_limit_refuses_an_xlsx_announcing_more_texts() {
+    // 7 different texts: the shared strings are refused before any cell.
+    let err = refused_with(Limits::default().max_cells(3), &text_sheet(5, 2));
+    assert_too_large(&err, Limit::Cells, 3, "7 different texts");
+}
+
+#[test]
+fn cells_limit_refuses_an_ods_file_with_more_cells() {
+    let upload = ods(&[
+        &["Email", "First Name"],
+        &["ann@example.com", "Ann"],
+        &["bob@example.com", "Bob"],
+    ]);
+    let err = refused_with(Limits::default().max_cells(5), &upload);
+    assert_too_large(&err, Limit::Cells, 5, "more than 5 cells");
+    let report = contacts()
+        .limits(Limits::default().max_cells(6))
+        .import(&upload[..], &mut MemoryStore::new())
+        .unwrap();
+    assert_eq!(report.inserted, 2);
+}
+
+#[test]
+fn cells_limit_refuses_an_xls_file_with_more_cells() {
+    // Two cells 10 rows and 10 columns apart: calamine would build 121.
+    let upload = xls(&[number(0, 0), number(10, 10)]);
+    let err = refused_with(Limits::default().max_cells(100), &upload);
+    assert_too_large(&err, Limit::Cells, 100, "more than 100 cells");
+}
+
+#[test]
+fn sheet_text_limit_refuses_an_ods_file_with_more_text() {
+    let long = "x".repeat(300);
+    let upload = ods(&[&["Email", "Notes"], &["ann@example.com", &long]]);
+    let err = refused_with(Limits::default().max_sheet_text_bytes(200), &upload);
+    assert_too_large(
+        &err,
+        Limit::SheetTextBytes,
+        200,
+        "more than 200 bytes of text",
+    );
+}
+
+#[test]
+fn sheet_text_limit_refuses_an_xls_file_with_more_text() {
+    // A Label record announcing 300 characters.
+    let mut label = 0u16.to_le_bytes().to_vec();
+    label.extend([0, 0, 0, 0]);
+    label.extend(300u16.to_le_bytes());
+    label.extend([0]);
+    label.extend(b"abc");
+    let upload = xls(&[record(0x0204, &label)]);
+    let err = refused_with(Limits::default().max_sheet_text_bytes(200), &upload);
+    assert_too_large(&err, Limit::SheetTextBytes, 200, "of text");
+}
+
+#[test]
+fn columns_limit_refuses_a_wider_sheet() {
+    let err = refused_with(Limits::default().max_columns(2), &text_sheet(3, 3));
+    assert_too_large(&err, Limit::Columns, 2, "at most 2 can be read");
+    assert!(
+        err.message().contains("3 columns (A to C)"),
+        "{}",
+        err.message()
     );
 }

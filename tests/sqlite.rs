@@ -381,11 +381,22 @@ fn a_unique_violation_from_an_update_fails_only_that_row() {
     assert_counts_add_up(&report);
     assert_eq!((report.inserted, report.updated, report.failed), (1, 1, 1));
     assert_eq!(codes(&report), [(3, "store_failed")]);
+    // The person reads that the phone is taken; which customer has it,
+    // and the database's own words, are the app's (`store_error`).
     let message = &report.failures[0].problems[0].message;
     assert!(
-        message.contains("+14155550199 already belongs to another customer"),
+        message.contains("already belongs to another customer"),
         "{message}"
     );
+    assert!(!message.contains("+14155550199"), "{message}");
+    let store_error = report.failures[0].store_error().expect("the store's error");
+    assert!(store_error.is_conflict());
+    assert_eq!(
+        store_error.message(),
+        "+14155550199 already belongs to another customer"
+    );
+    let cause = std::error::Error::source(store_error).expect("SQLite's error");
+    assert!(cause.to_string().contains("UNIQUE"), "{cause}");
 
     let store = db.open();
     let ann_before = before

@@ -205,10 +205,16 @@ fn a_failing_write_fails_exactly_its_row_with_store_failed() {
     assert_eq!((report.inserted, report.failed), (4, 1));
     let f = failure_of(&report, 4);
     assert_eq!(codes(f), ["store_failed"]);
+    // The store's text is the app's, not the person's.
     assert!(
-        f.problems[0].message.contains("disk quota exceeded"),
+        f.problems[0].message.contains("could not be saved"),
         "{}",
         f.problems[0].message
+    );
+    assert!(!f.problems[0].message.contains("disk quota exceeded"));
+    assert_eq!(
+        f.store_error().map(|e| e.message()),
+        Some("disk quota exceeded")
     );
     assert_eq!(store.inner.len(), 4);
     assert!(by_email(&store.inner, "c@example.com").is_none());
@@ -245,9 +251,13 @@ fn apply_returning_err_fails_the_rows_of_that_batch_only() {
     let failed: Vec<u64> = report.failures.iter().map(|f| f.row).collect();
     assert_eq!(failed, [4, 5]);
     assert!(report.failures.iter().all(|f| codes(f) == ["store_failed"]));
-    assert!(report.failures[0].problems[0]
-        .message
-        .contains("connection reset"));
+    let message = &report.failures[0].problems[0].message;
+    assert!(message.contains("could not be saved"), "{message}");
+    assert!(!message.contains("connection reset"), "{message}");
+    assert!(report
+        .failures
+        .iter()
+        .all(|f| f.store_error().map(|e| e.message()) == Some("connection reset")));
     assert_eq!(store.inner.len(), 3);
     assert!(by_email(&store.inner, "c@example.com").is_none());
     assert!(by_email(&store.inner, "e@example.com").is_some());
@@ -348,4 +358,184 @@ Eve,eve@example.com,(415) 555-0105,
             .text("first_name"),
         Some("Annie")
     );
+}
+
+/// A store whose every failure carries text the person who uploaded the
+/// file must never read (a server name, a query).
+struct Leaky {
+    inner: MemoryStore,
+    /// Which call fails: lookups and applies counted together, 1-based.
+    fail_call: usize,
+    calls: usize,
+    /// Fail one write per batch instead of a whole call.
+    refuse_email: Option<String>,
+    temporary: bool,
+    refuse_begin: bool,
+}
+
+const SECRET: &str = "pg-primary-3.internal: SELECT * FROM customers WHERE tenant_id = 42";
+
+impl Leaky {
+    fn new() -> Leaky {
+        Leaky {
+            inner: MemoryStore::new(),
+            fail_call: 0,
+            calls: 0,
+            refuse_email: None,
+            temporary: false,
+            refuse_begin: false,
+        }
+    }
+
+    fn error(&self) -> StoreError {
+        let e = StoreError::new(SECRET).with_source(std::io::Error::other(SECRET));
+        if self.temporary {
+            e.temporary()
+        } else {
+            e
+        }
+    }
+}
+
+impl Store for Leaky {
+    fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+        self.calls += 1;
+        if self.calls == self.fail_call {
+            return Err(self.error());
+        }
+        self.inner.lookup(keys)
+    }
+    fn apply(
+        &mut self,
+        writes: Vec<Write>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        self.calls += 1;
+        if self.calls == self.fail_call {
+            return Err(self.error());
+        }
+        let refused = self.refuse_email.clone();
+        let mut results = Vec::new();
+        for write in writes {
+            let record = match &write {
+                Write::Insert(r) | Write::Update { record: r, .. } => r,
+                _ => unreachable!("the engine sends inserts and updates"),
+            };
+            if refused.is_some() && record.text("email") == refused.as_deref() {
+                results.push(Err(self.error()));
+            } else {
+                results.extend(self.inner.apply(vec![write])?);
+            }
+        }
+        Ok(results)
+    }
+    fn begin(&mut self) -> Result<(), StoreError> {
+        if self.refuse_begin {
+            return Err(self.error());
+        }
+        self.inner.begin()
+    }
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.inner.commit()
+    }
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.inner.rollback()
+    }
+}
+
+/// Everything the person can see of a report: its JSON, its summary, the
+/// failed-rows file.
+fn shown(report: &intake::Report) -> String {
+    let mut failed = Vec::new();
+    report.write_failed_rows(&mut failed).unwrap();
+    format!(
+        "{}\n{}\n{}",
+        serde_json::to_string(report).unwrap(),
+        report.summary(),
+        String::from_utf8(failed).unwrap()
+    )
+}
+
+#[test]
+fn a_stores_own_text_never_reaches_the_report_the_summary_or_the_failed_rows() {
+    // A refused write, a failed lookup, a failed apply, and a stop.
+    for temporary in [false, true] {
+        let mut refused = Leaky::new();
+        refused.refuse_email = Some("c@example.com".into());
+        refused.temporary = temporary;
+        let report = contacts().import(FIVE.as_bytes(), &mut refused).unwrap();
+        assert_eq!(report.failed, 1);
+        let failure = failure_of(&report, 4);
+        assert_eq!(
+            failure.store_error().map(|e| e.message()),
+            Some(SECRET),
+            "the app gets the store's error"
+        );
+        let hint = if temporary {
+            "again later"
+        } else {
+            "contact support"
+        };
+        assert!(failure.describe().contains(hint), "{}", failure.describe());
+        let text = shown(&report);
+        assert!(
+            !text.contains("pg-primary") && !text.contains("SELECT"),
+            "{text}"
+        );
+
+        for (fail_call, stop) in [(1, false), (2, false), (2, true), (3, true)] {
+            let mut store = Leaky::new();
+            store.fail_call = fail_call;
+            store.temporary = temporary;
+            let report = contacts()
+                .batch_size(2)
+                .stop_on_store_failure(stop)
+                .import(FIVE.as_bytes(), &mut store)
+                .unwrap();
+            assert!(report.failed > 0, "call {fail_call} failed rows");
+            assert_eq!(report.stopped.is_some(), stop, "call {fail_call}");
+            assert!(report
+                .failures
+                .iter()
+                .all(|f| f.store_error().map(|e| e.message()) == Some(SECRET)));
+            let text = shown(&report);
+            assert!(
+                !text.contains("pg-primary") && !text.contains("SELECT"),
+                "{text}"
+            );
+            if let Some(stopped) = &report.stopped {
+                assert_eq!(stopped.code.as_str(), "store_failed");
+                assert!(stopped.message.contains(hint), "{}", stopped.message);
+                let cause = stopped.error().and_then(std::error::Error::source);
+                assert_eq!(cause.map(ToString::to_string).as_deref(), Some(SECRET));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_stores_own_text_is_the_source_of_a_file_level_error_not_its_message() {
+    use std::error::Error as _;
+    // The store cannot start an all-or-nothing import.
+    let mut store = Leaky::new();
+    store.refuse_begin = true;
+    let err = contacts()
+        .atomic(true)
+        .import(FIVE.as_bytes(), &mut store)
+        .unwrap_err();
+    // A failed lookup inside an all-or-nothing import.
+    let mut failing = Leaky::new();
+    failing.fail_call = 1;
+    let err2 = contacts()
+        .atomic(true)
+        .import(FIVE.as_bytes(), &mut failing)
+        .unwrap_err();
+    for err in [err, err2] {
+        assert_eq!(err.code(), "store_failed");
+        let shown = format!("{err} {}", serde_json::to_string(&err).unwrap());
+        assert!(!shown.contains("pg-primary"), "{shown}");
+        let source = err.source().expect("the store's error is the cause");
+        assert_eq!(source.to_string(), SECRET);
+        let store_error = source.downcast_ref::<StoreError>().expect("a StoreError");
+        assert!(store_error.source().is_some(), "and its own cause");
+    }
 }

@@ -12,15 +12,15 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use super::known::{Known, Owner, Target};
 use super::row::{self, CheckState, CheckedRow};
 use super::{BlankRows, Importer, Progress};
-use crate::error::Error;
+use crate::error::{Error, Position};
 use crate::import::date_order::DateOrders;
 use crate::password::{self, Plain};
-use crate::policy::Mode;
+use crate::policy::{Found, Mode, Update};
 use crate::read::{Cells, RawRow};
 use crate::record::{Record, Value};
 use crate::report::{
-    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure, Stopped,
-    Warning, WarningCode, ERRORS_COLUMN,
+    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure,
+    StopReason, Stopped, Warning, WarningCode, ERRORS_COLUMN,
 };
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
@@ -54,26 +54,34 @@ const MAX_CHECKING_THREADS: usize = 64;
 const MAX_NOTES: u64 = 50;
 
 /// Why an import stops at a batch boundary.
-enum StopReason {
+enum Halt {
     Cancelled,
-    StoreFailed(String),
+    StoreFailed(StoreError),
 }
 
-impl StopReason {
+impl Halt {
     /// The report's entry, given where the rows not imported start and
-    /// what they are.
-    fn stopped(self, line: Option<u64>, rest: String) -> Stopped {
+    /// what they are. The store's own text stays out of it.
+    fn stopped(self, position: Option<Position>, rest: String) -> Stopped {
         match self {
-            StopReason::Cancelled => Stopped {
-                code: "cancelled",
-                message: format!("The import was cancelled: {rest}."),
-                line,
-            },
-            StopReason::StoreFailed(message) => Stopped {
-                code: "store_failed",
-                message: format!("The store failed ({message}), so the import stopped: {rest}."),
-                line,
-            },
+            Halt::Cancelled => Stopped::new(
+                StopReason::Cancelled,
+                format!("The import was cancelled: {rest}."),
+                position,
+            ),
+            Halt::StoreFailed(e) => {
+                let message = format!(
+                    "The customer database failed, so the import stopped: {rest}. {}",
+                    e.retry_hint()
+                );
+                let error =
+                    Error::new(crate::ErrorKind::StoreFailed, message.clone()).with_source(e);
+                let error = match position {
+                    Some(at) => error.at(at),
+                    None => error,
+                };
+                Stopped::new(StopReason::StoreFailed, message, position).with_error(error)
+            }
         }
     }
 }
@@ -291,16 +299,16 @@ pub(super) struct Engine<'a, S: Store + ?Sized> {
     identifiers: Vec<String>,
     /// Whether an all-or-nothing transaction is open.
     in_transaction: bool,
-    /// The store's message when the current batch's lookup failed.
-    lookup_error: Option<String>,
+    /// The store's error when the current batch's lookup failed.
+    lookup_error: Option<StoreError>,
     /// What this thread keeps for checking rows (its place caches and
     /// buffers), for the whole import.
     checking: CheckState,
     /// How many values were kept as written although not recognised.
     notes: u64,
-    /// The store's message when it failed a whole lookup or write during
+    /// The store's error when it failed a whole lookup or write during
     /// the current batch.
-    store_failure: Option<String>,
+    store_failure: Option<StoreError>,
 }
 
 impl<'a, S: Store + ?Sized> Engine<'a, S> {
@@ -393,10 +401,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let importer = self.importer;
         if importer.atomic && !importer.dry_run {
             self.store.begin().map_err(|e| {
-                Error::new(
-                    crate::ErrorKind::StoreFailed,
-                    format!("The store could not start an all-or-nothing import: {e}"),
-                )
+                let message = format!(
+                    "The customer database could not start an all-or-nothing import, so nothing was written. {}",
+                    e.retry_hint()
+                );
+                Error::new(crate::ErrorKind::StoreFailed, message).with_source(e)
             })?;
             self.in_transaction = true;
         }
@@ -409,11 +418,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         };
         std::thread::scope(|scope| self.run_batches(scope, &mut source))?;
         if let Some(e) = source.error {
-            self.report.stopped = Some(Stopped {
-                code: e.code(),
-                message: e.message().to_string(),
-                line: e.line(),
-            });
+            let stopped = Stopped::new(
+                StopReason::of(e.kind()),
+                e.message().to_string(),
+                e.position(),
+            );
+            self.report.stopped = Some(stopped.with_error(e));
         }
         if let Some(count) = source.after_blank.filter(|c| *c > 0) {
             self.report.warnings.push(Warning::new(
@@ -565,7 +575,8 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             // After the last batch nothing is left to cancel; the app still
             // hears the end.
             if let (Some(reason), Some(next)) = (reason, &checking) {
-                self.report.stopped = Some(reason.stopped(Some(next.first_line), next.rest()));
+                let at = Position::line_at(next.first_line).with_row(next.first_row);
+                self.report.stopped = Some(reason.stopped(Some(at), next.rest()));
                 // The rows read ahead were not imported: that is the stop,
                 // whatever came after them.
                 source.error = None;
@@ -613,18 +624,16 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     /// After a batch: tells the app how far the import has got, and whether
     /// it must stop (cancelled, or the store failed and the importer stops
     /// on store failures).
-    fn checkpoint(&mut self, bytes: u64) -> Option<StopReason> {
+    fn checkpoint(&mut self, bytes: u64) -> Option<Halt> {
         let store_failed = self.store_failure.take();
         if let Some(progress) = &self.importer.progress {
             let done = Progress::new(self.report.rows, bytes, self.importer.input_len);
             if (progress.0)(&done).is_break() {
-                return Some(StopReason::Cancelled);
+                return Some(Halt::Cancelled);
             }
         }
         match store_failed {
-            Some(message) if self.importer.stop_on_store_failure => {
-                Some(StopReason::StoreFailed(message))
-            }
+            Some(e) if self.importer.stop_on_store_failure => Some(Halt::StoreFailed(e)),
             _ => None,
         }
     }
@@ -672,10 +681,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             };
             if let Err(e) = outcome {
                 let _ = self.store.rollback();
-                return Err(Error::new(
-                    crate::ErrorKind::StoreFailed,
-                    format!("The store could not finish the import, so nothing was written: {e}"),
-                ));
+                let message = format!(
+                    "The customer database could not finish the import, so nothing was written. {}",
+                    e.retry_hint()
+                );
+                return Err(Error::new(crate::ErrorKind::StoreFailed, message).with_source(e));
             }
             if incomplete {
                 self.report.rolled_back = true;
@@ -709,13 +719,22 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         let note = removed.then(|| {
             "The password was removed from this file to keep it safe: enter it again.".to_string()
         });
-        self.report.failures.push(RowFailure {
-            row: raw.row,
-            line: raw.line,
-            problems,
-            note,
-            cells,
-        });
+        self.report
+            .failures
+            .push(RowFailure::new(raw.row, raw.line, problems, note, cells));
+    }
+
+    /// Fails a row because the store failed it: the person reads
+    /// `message`, the app gets the store's error from the failure.
+    fn fail_in_store(&mut self, raw: &RawRow, message: String, error: &StoreError) {
+        let listed = self.report.failures.len();
+        self.fail(raw, vec![Problem::new(ProblemCode::StoreFailed, message)]);
+        if self.report.failures.len() > listed {
+            if let Some(failure) = self.report.failures.pop() {
+                let failure = failure.with_store_error(error.clone());
+                self.report.failures.push(failure);
+            }
+        }
     }
 
     /// A failed row's cells for the failed-rows file, secrets blanked; and
@@ -880,14 +899,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         }
         for i in lookup_failed {
             if let Some(checked) = batch.get(i) {
-                let message = self.lookup_error.clone().unwrap_or_default();
-                self.fail(
-                    &checked.raw,
-                    vec![Problem::new(
-                        ProblemCode::StoreFailed,
-                        format!("The customer could not be looked up: {message}. Upload this row again later."),
-                    )],
-                );
+                let error = self
+                    .lookup_error
+                    .clone()
+                    .unwrap_or_else(|| StoreError::new("the lookup failed").temporary());
+                self.fail_in_store(&checked.raw, error.not_looked_up(), &error);
             }
         }
         self.lookup_error = None;
@@ -896,8 +912,9 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         if let Some(e) = self.known.take_failure() {
             return Err(Error::new(
                 crate::ErrorKind::StoreFailed,
-                format!("The dry run could not read back its temporary file ({e}); try again."),
-            ));
+                "The dry run could not read back its temporary file; try again.",
+            )
+            .with_source(e));
         }
         Ok(())
     }
@@ -914,7 +931,7 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
         work.pending_of.clear();
         let mut pending = pending;
         let results = self.write(&mut pending)?;
-        let mut failed_rows: HashMap<usize, String> = HashMap::new();
+        let mut failed_rows: HashMap<usize, StoreError> = HashMap::new();
         let mut created = HashMap::new();
         for (write, result) in pending.iter().zip(results) {
             match result {
@@ -924,9 +941,9 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     }
                 }
                 Ok(None) => {}
-                Err(message) => {
+                Err(error) => {
                     for &d in &write.rows {
-                        failed_rows.insert(d, message.clone());
+                        failed_rows.insert(d, error.clone());
                     }
                     if let Target::New(_) = write.target {
                         // Never created: later rows must not update it.
@@ -936,16 +953,10 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             }
         }
         for (index, (i, d)) in decided.into_iter().enumerate() {
-            if let Some(message) = failed_rows.get(&index) {
+            if let Some(error) = failed_rows.get(&index) {
                 if let Some(checked) = batch.get(i) {
                     self.known.forget_row(checked.raw.row);
-                    self.fail(
-                        &checked.raw,
-                        vec![Problem::new(
-                            ProblemCode::StoreFailed,
-                            format!("The customer could not be saved: {message}."),
-                        )],
-                    );
+                    self.fail_in_store(&checked.raw, error.not_saved(), error);
                 }
                 continue;
             }
@@ -997,28 +1008,29 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 }
                 Ok(())
             }
-            Ok(found) => self.store_trouble(format!(
+            Ok(found) => self.store_trouble(StoreError::new(format!(
                 "the store answered {} lookups for {} keys",
                 found.len(),
                 wanted.len()
-            )),
-            Err(e) => self.store_trouble(e.to_string()),
+            ))),
+            Err(e) => self.store_trouble(e),
         }
     }
 
     /// A store failure that affects a whole batch: in an all-or-nothing
     /// import it ends the import; otherwise the batch's rows fail.
-    fn store_trouble(&mut self, message: String) -> Result<(), Error> {
+    fn store_trouble(&mut self, error: StoreError) -> Result<(), Error> {
         if self.in_transaction {
             let _ = self.store.rollback();
             self.in_transaction = false;
-            return Err(Error::new(
-                crate::ErrorKind::StoreFailed,
-                format!("The store failed, so nothing was written: {message}"),
-            ));
+            let message = format!(
+                "The customer database failed, so nothing was written. {}",
+                error.retry_hint()
+            );
+            return Err(Error::new(crate::ErrorKind::StoreFailed, message).with_source(error));
         }
-        self.lookup_error = Some(message.clone());
-        self.store_failure = Some(message);
+        self.lookup_error = Some(error.clone());
+        self.store_failure = Some(error);
         Ok(())
     }
 
@@ -1039,48 +1051,32 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                 }
             }
         }
-        if matched.len() > 1 {
-            let keys: Vec<&str> = matched.iter().map(|(_, k)| k.value()).collect();
-            return Err(Problem::new(
-                ProblemCode::AmbiguousMatch,
-                format!(
-                    "This row matches {} different customers: {} each belong to another one. Check which customer is meant and correct the email or phone.",
-                    matched.len(),
-                    keys.join(" and ")
-                ),
-            ));
-        }
+        // The keys of several customers, only when there are several (most
+        // rows match one or none: no allocation for them).
+        let several: Vec<&str> = if matched.len() > 1 {
+            matched.iter().map(|(_, k)| k.value()).collect()
+        } else {
+            Vec::new()
+        };
+        let found = match matched.len() {
+            0 => Found::Nobody,
+            1 => Found::One,
+            _ => Found::Several(&several),
+        };
         let matched = matched.first().map(|(t, _)| *t);
         let row = checked.raw.row;
-
-        if policy.mode() == Mode::InsertOnly {
-            if let Some((key, first)) = keys
-                .iter()
-                .find_map(|k| self.known.first_row(k).map(|r| (k, r)))
-            {
-                return Err(Problem::new(
-                    ProblemCode::DuplicateInFile,
-                    format!(
-                        "Row {first} already has the customer with {}; each customer can appear once. Remove this row or merge it into row {first}.",
-                        key.value()
-                    ),
-                ));
-            }
-            if matched.is_some() {
-                return Err(Problem::new(
-                    ProblemCode::AlreadyExists,
-                    "This customer already exists (same email or phone), and this import only adds new customers. Remove the row, or import it as an update.",
-                ));
-            }
+        // Only insert-only imports remember the first row of each key.
+        let repeat = (policy.mode() == Mode::InsertOnly)
+            .then(|| {
+                keys.iter()
+                    .find_map(|k| self.known.first_row(k).map(|r| (r, k.value())))
+            })
+            .flatten();
+        if let Some(problem) = policy.refusal(found, repeat) {
+            return Err(problem);
         }
 
         let (target, action, new_record, keys) = match matched {
-            None if policy.mode() == Mode::UpdateOnly => {
-                return Err(Problem::new(
-                    ProblemCode::NotFound,
-                    "No existing customer has this email or phone, and this import only updates customers. Check the email and phone, or import the row as new.",
-                ));
-            }
             None => {
                 let target = self.known.new_target(row);
                 (target, Action::Insert, record, keys)
@@ -1103,10 +1099,10 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                         }
                     }
                 }
-                let merged = policy.merge(&existing, &record, &empty);
-                if merged == existing {
-                    return Ok((target, Action::Unchanged, merged));
-                }
+                let merged = match policy.update(&existing, &record, &empty) {
+                    Update::Unchanged(merged) => return Ok((target, Action::Unchanged, merged)),
+                    Update::Changed(merged) => merged,
+                };
                 for old in self.keys(&existing) {
                     self.known.free(old);
                 }
@@ -1128,11 +1124,11 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
     }
 
     /// Sends the pending writes; one result per write: the customer's id,
-    /// or the store's message. Nothing is sent in a dry run (`Ok(None)`).
+    /// or the store's error. Nothing is sent in a dry run (`Ok(None)`).
     fn write(
         &mut self,
         pending: &mut [PendingWrite],
-    ) -> Result<Vec<Result<Option<CustomerId>, String>>, Error> {
+    ) -> Result<Vec<Result<Option<CustomerId>, StoreError>>, Error> {
         if self.importer.dry_run || pending.is_empty() {
             return Ok(pending.iter().map(|_| Ok(None)).collect());
         }
@@ -1148,20 +1144,17 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
             })
             .collect();
         let sent = writes.len();
-        let message = match self.store.apply(writes) {
+        let error = match self.store.apply(writes) {
             Ok(results) if results.len() == sent => {
-                return Ok(results
-                    .into_iter()
-                    .map(|r| r.map(Some).map_err(|e: StoreError| e.to_string()))
-                    .collect());
+                return Ok(results.into_iter().map(|r| r.map(Some)).collect());
             }
-            Ok(results) => format!(
+            Ok(results) => StoreError::new(format!(
                 "the store answered {} results for {sent} writes",
                 results.len(),
-            ),
-            Err(e) => e.to_string(),
+            )),
+            Err(e) => e,
         };
-        self.store_trouble(message.clone())?;
-        Ok(pending.iter().map(|_| Err(message.clone())).collect())
+        self.store_trouble(error.clone())?;
+        Ok(pending.iter().map(|_| Err(error.clone())).collect())
     }
 }

@@ -274,7 +274,7 @@ impl Importer {
     ///     .on_progress(|p| if p.rows >= 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
     ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
     /// assert_eq!(report.inserted, 2);
-    /// assert_eq!(report.stopped.map(|s| s.code), Some("cancelled"));
+    /// assert_eq!(report.stopped.map(|s| s.code.as_str()), Some("cancelled"));
     /// # Ok::<(), intake::Error>(())
     /// ```
     pub fn on_progress<F>(mut self, callback: F) -> Importer
@@ -550,6 +550,7 @@ impl Importer {
             self.sheet.as_deref(),
             &self.schema,
             &self.columns,
+            &self.read.limits,
         )?;
         self.run(header, rows, None, store)
     }

@@ -7,7 +7,7 @@ use crate::password::Plain;
 use crate::read::RawRow;
 use crate::record::{Record, Text, Value};
 use crate::report::{unneutralize, Correction, Problem, ProblemCode, WarningCode};
-use crate::rules::Rule;
+use crate::rules;
 use crate::schema::{Field, FieldKind, HeaderMap, Schema};
 use crate::validate::{self, Corrected, Invalid, PostalCache};
 
@@ -132,7 +132,6 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
     let mut out = RowOut::default();
     let mut empty = Vec::new();
     let mut secrets = Vec::new();
-    let mut city_filled = false;
 
     for (col, cell) in raw.cells().enumerate() {
         let Some(f) = map.field_of(col) else { continue };
@@ -236,129 +235,24 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
             .or_else(|| fields.get(f).map(|x| x.label_text().to_string()))
             .unwrap_or_default()
     };
-    let position = |id: &str| fields.iter().position(|x| x.id() == id);
-    // For a clearer message when a city default found nothing.
-    let mut city_field = None;
-    let mut no_city_for = None;
-
-    // Defaults first: a city filled in is no longer missing.
-    for rule in schema.rules() {
-        if let Rule::DefaultCity {
-            city,
-            state,
-            country,
-        } = rule
-        {
-            let Some(c) = position(city) else { continue };
-            if filled.get(c).copied().unwrap_or(true) {
-                continue;
-            }
-            let found = match record.text(state) {
-                Some(state) => {
-                    let country = country
-                        .as_deref()
-                        .and_then(|f| record.text(f))
-                        .or(context.country());
-                    context
-                        .city_directory
-                        .as_ref()
-                        .and_then(|d| d.first_city(country, state))
-                }
-                None if position(state).and_then(|s| filled.get(s).copied()) == Some(true) => None,
-                None => context.company_city.clone(),
-            };
-            city_field = Some(city.clone());
-            if found.is_none() {
-                no_city_for = record.text(state).map(str::to_string);
-            }
-            if let Some(found) = found {
-                record.insert(city.clone(), Value::Text(found.into()));
-                city_filled = true;
-                if let Some(slot) = filled.get_mut(c) {
-                    *slot = true;
-                }
-                empty.retain(|&e| e != c);
-            }
-        }
-    }
-
-    let is_filled = |id: &str| {
-        position(id)
-            .and_then(|i| filled.get(i).copied())
-            .unwrap_or(false)
+    let cities = rules::CityDefaults {
+        directory: context.city_directory.as_deref(),
+        company_city: context.company_city.as_deref(),
+        country: context.country(),
     };
-
-    for (f, field) in fields.iter().enumerate() {
-        if field.is_required() && !filled.get(f).copied().unwrap_or(false) {
-            let column = column_name(f);
-            let name = field.label_text();
-            let message = match no_city_for.as_deref() {
-                Some(state) if city_field.as_deref() == Some(field.id()) => format!(
-                    "{name} is required, and no city is known for the state '{state}': fill it in."
-                ),
-                _ => format!("{name} is required: fill it in."),
-            };
-            out.problems.push(
-                Problem::new(ProblemCode::Required, message)
-                    .in_column(column)
-                    .for_field(field.id()),
-            );
-        }
-    }
-
-    for rule in schema.rules() {
-        match rule {
-            Rule::AtLeastOneOf(ids) => {
-                if !ids.iter().any(|id| is_filled(id)) {
-                    let names: Vec<String> = ids
-                        .iter()
-                        .filter_map(|id| fields.iter().position(|x| x.id() == id))
-                        .map(column_name)
-                        .collect();
-                    out.problems.push(Problem::new(
-                        ProblemCode::NoIdentifier,
-                        format!(
-                            "The row needs at least one of {} to say who the customer is.",
-                            names.join(", ")
-                        ),
-                    ));
-                }
-            }
-            Rule::RequiredIf {
-                field,
-                when,
-                equals,
-            } => {
-                let triggered = match equals {
-                    None => is_filled(when),
-                    Some(expected) => record.get(when).is_some_and(|v| v.to_string() == *expected),
-                };
-                if triggered && !is_filled(field) {
-                    let f = fields.iter().position(|x| x.id() == field);
-                    let column = f.map(column_name).unwrap_or_else(|| field.clone());
-                    let cause = fields
-                        .iter()
-                        .position(|x| x.id() == when)
-                        .map(column_name)
-                        .unwrap_or_else(|| when.clone());
-                    let because = match equals {
-                        Some(v) => format!("{cause} is {v}"),
-                        None => format!("{cause} is filled in"),
-                    };
-                    out.problems.push(
-                        Problem::new(
-                            ProblemCode::Required,
-                            format!("{column} is required when {because}: fill it in."),
-                        )
-                        .in_column(column)
-                        .for_field(field.clone()),
-                    );
-                }
-            }
-            // Applied above, before the required checks.
-            Rule::DefaultCity { .. } => {}
-        }
-    }
+    let mut rule_row = rules::RuleRow {
+        record: &mut record,
+        filled: filled.as_mut_slice(),
+        empty: &mut empty,
+        column_name: &column_name,
+    };
+    let city_filled = rules::check(
+        schema.compiled_rules(),
+        fields,
+        &mut rule_row,
+        cities,
+        &mut out.problems,
+    );
 
     let RowOut {
         problems,

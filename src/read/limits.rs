@@ -25,8 +25,20 @@ use super::encoding::Fault;
 /// | [row bytes](Limits::max_row_bytes) | 1 MiB | bounds what one row costs |
 /// | [listed failures](Limits::max_listed_failures) | 100,000 | about 50 MB of failed rows kept for the report |
 ///
-/// Sizes are counted in bytes of the file as uploaded (file) or of its
-/// text in UTF-8 (cells, rows).
+/// A spreadsheet (feature `spreadsheet`) is read into memory whole, and
+/// checked before it is read, so it has limits of its own; the column
+/// limit is also the most columns a sheet may use:
+///
+/// | limit | default | why |
+/// | --- | --- | --- |
+/// | [spreadsheet bytes](Limits::max_spreadsheet_bytes) | 32 MiB | a workbook of 100,000 customers is a few MB |
+/// | [unzipped bytes](Limits::max_unzipped_bytes) | 256 MiB | a zip bomb stops here |
+/// | [cells](Limits::max_cells) | 2,000,000 | 100,000 rows of 20 columns |
+/// | [sheet text bytes](Limits::max_sheet_text_bytes) | 256 MiB | the text an `.ods` or `.xls` file's sheets hold |
+///
+/// Sizes are counted in bytes of the file as uploaded (file, spreadsheet),
+/// once unzipped (unzipped), or of its text in UTF-8 (cells, rows, sheet
+/// text).
 ///
 /// ```
 /// use intake::{presets, Importer, Limit, Limits, MemoryStore};
@@ -38,7 +50,7 @@ use super::encoding::Fault;
 /// let report = importer.import(csv.as_bytes(), &mut MemoryStore::new())?;
 /// assert_eq!(report.inserted, 1); // Ann; reading stopped at Bob's row
 /// let stopped = report.stopped.unwrap();
-/// assert_eq!((stopped.code, stopped.line), ("too_large", Some(3)));
+/// assert_eq!((stopped.code.as_str(), stopped.line()), ("too_large", Some(3)));
 /// # Ok::<(), intake::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +60,10 @@ pub struct Limits {
     cell_bytes: u64,
     row_bytes: u64,
     listed_failures: u64,
+    spreadsheet_bytes: u64,
+    unzipped_bytes: u64,
+    cells: u64,
+    sheet_text_bytes: u64,
 }
 
 impl Default for Limits {
@@ -58,6 +74,10 @@ impl Default for Limits {
             cell_bytes: 128 << 10,
             row_bytes: 1 << 20,
             listed_failures: 100_000,
+            spreadsheet_bytes: 32 << 20,
+            unzipped_bytes: 256 << 20,
+            cells: 2_000_000,
+            sheet_text_bytes: 256 << 20,
         }
     }
 }
@@ -116,9 +136,133 @@ impl Limits {
         self
     }
 
+    /// The most bytes a spreadsheet upload (`.xlsx`, `.xlsb`, `.xls`,
+    /// `.ods`; feature `spreadsheet`) may have, as uploaded. A spreadsheet
+    /// is read into memory whole: a larger one fails as `too_large`
+    /// ([`Limit::SpreadsheetBytes`]) before anything is read.
+    ///
+    /// ```
+    /// # #[cfg(feature = "spreadsheet")] {
+    /// use intake::{presets, ErrorKind, Importer, Limit, Limits, MemoryStore};
+    ///
+    /// let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
+    /// let err = Importer::new(presets::contacts())
+    ///     .limits(Limits::default().max_spreadsheet_bytes(1024))
+    ///     .import(&upload[..], &mut MemoryStore::new())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "too_large");
+    /// assert!(matches!(err.kind(), ErrorKind::TooLarge { what: Limit::SpreadsheetBytes, limit: 1024 }));
+    /// # }
+    /// ```
+    pub fn max_spreadsheet_bytes(mut self, bytes: u64) -> Limits {
+        self.spreadsheet_bytes = bytes;
+        self
+    }
+
+    /// The most bytes a zipped spreadsheet (`.xlsx`, `.xlsb`, `.ods`) may
+    /// hold once unzipped, all its parts together: a zip bomb fails here as
+    /// `too_large` ([`Limit::UnzippedBytes`]), having unzipped no more.
+    ///
+    /// ```
+    /// # #[cfg(feature = "spreadsheet")] {
+    /// use intake::{presets, ErrorKind, Importer, Limit, Limits, MemoryStore};
+    ///
+    /// let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
+    /// let err = Importer::new(presets::contacts())
+    ///     .limits(Limits::default().max_unzipped_bytes(4096))
+    ///     .import(&upload[..], &mut MemoryStore::new())
+    ///     .unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::TooLarge { what: Limit::UnzippedBytes, .. }));
+    /// # }
+    /// ```
+    pub fn max_unzipped_bytes(mut self, bytes: u64) -> Limits {
+        self.unzipped_bytes = bytes;
+        self
+    }
+
+    /// The most cells a spreadsheet may hold. For `.xlsx` and `.xlsb`
+    /// files, which are read cell by cell, this counts the chosen sheet's
+    /// cells holding a value (and the different texts the workbook
+    /// announces); `.ods` and `.xls` files are read whole, so there it
+    /// counts rows × columns of the used range of every sheet together,
+    /// empty cells included. More fails as `too_large` ([`Limit::Cells`]).
+    ///
+    /// ```
+    /// # #[cfg(feature = "spreadsheet")] {
+    /// use intake::{presets, ErrorKind, Importer, Limit, Limits, MemoryStore};
+    ///
+    /// let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
+    /// let err = Importer::new(presets::contacts())
+    ///     .limits(Limits::default().max_cells(10))
+    ///     .import(&upload[..], &mut MemoryStore::new())
+    ///     .unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::TooLarge { what: Limit::Cells, limit: 10 }));
+    /// # }
+    /// ```
+    pub fn max_cells(mut self, cells: u64) -> Limits {
+        self.cells = cells;
+        self
+    }
+
+    /// The most bytes of text the sheets of an `.ods` or `.xls` file may
+    /// hold together, counting each copy a repeated row or cell makes:
+    /// calamine builds every sheet of these files whole. More fails as
+    /// `too_large` ([`Limit::SheetTextBytes`]).
+    ///
+    /// ```
+    /// # #[cfg(feature = "spreadsheet")] {
+    /// use intake::{presets, ErrorKind, Importer, Limit, Limits, MemoryStore};
+    ///
+    /// let upload = std::fs::read("tests/data/sheets/customers.ods").unwrap();
+    /// let err = Importer::new(presets::contacts())
+    ///     .limits(Limits::default().max_sheet_text_bytes(100))
+    ///     .import(&upload[..], &mut MemoryStore::new())
+    ///     .unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::TooLarge { what: Limit::SheetTextBytes, .. }));
+    /// # }
+    /// ```
+    pub fn max_sheet_text_bytes(mut self, bytes: u64) -> Limits {
+        self.sheet_text_bytes = bytes;
+        self
+    }
+
     /// The limit on listed failures.
     pub fn listed_failures(&self) -> u64 {
         self.listed_failures
+    }
+
+    /// The spreadsheet limit, in bytes.
+    pub fn spreadsheet_bytes(&self) -> u64 {
+        self.spreadsheet_bytes
+    }
+
+    /// The limit on a zipped spreadsheet once unzipped, in bytes.
+    pub fn unzipped_bytes(&self) -> u64 {
+        self.unzipped_bytes
+    }
+
+    /// The limit on a spreadsheet's cells.
+    pub fn cells(&self) -> u64 {
+        self.cells
+    }
+
+    /// The limit on the text of an `.ods` or `.xls` file's sheets, in bytes.
+    pub fn sheet_text_bytes(&self) -> u64 {
+        self.sheet_text_bytes
+    }
+
+    /// The configured value of `limit`.
+    pub(crate) fn of(&self, limit: Limit) -> u64 {
+        match limit {
+            Limit::FileBytes => self.file_bytes,
+            Limit::Columns => self.columns,
+            Limit::CellBytes => self.cell_bytes,
+            Limit::RowBytes => self.row_bytes,
+            Limit::SpreadsheetBytes => self.spreadsheet_bytes,
+            Limit::UnzippedBytes => self.unzipped_bytes,
+            Limit::Cells => self.cells,
+            Limit::SheetTextBytes => self.sheet_text_bytes,
+        }
     }
 
     /// The file limit, in bytes.
@@ -154,10 +298,32 @@ pub enum Limit {
     CellBytes,
     /// [`Limits::max_row_bytes`].
     RowBytes,
+    /// [`Limits::max_spreadsheet_bytes`].
+    SpreadsheetBytes,
+    /// [`Limits::max_unzipped_bytes`].
+    UnzippedBytes,
+    /// [`Limits::max_cells`].
+    Cells,
+    /// [`Limits::max_sheet_text_bytes`].
+    SheetTextBytes,
+}
+
+/// A count for people, its thousands grouped: "12,000,000".
+#[cfg_attr(not(feature = "spreadsheet"), allow(dead_code))]
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A byte count for people: "128 KB", "1 GB", "1500 bytes".
-pub(super) fn size(bytes: u64) -> String {
+pub(crate) fn size(bytes: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
     for (unit, name) in UNITS {
         if bytes >= unit && bytes.is_multiple_of(unit) {
@@ -227,6 +393,25 @@ mod tests {
         assert_eq!(size(128 << 10), "128 KB");
         assert_eq!(size(1500), "1500 bytes");
         assert_eq!(size(1), "1 byte");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(12_000_000), "12,000,000");
+        assert_eq!(grouped(123_456_789), "123,456,789");
+    }
+
+    #[test]
+    fn spreadsheet_limits_default_to_the_old_caps() {
+        let limits = Limits::default();
+        assert_eq!(limits.spreadsheet_bytes(), 32 * 1024 * 1024);
+        assert_eq!(limits.unzipped_bytes(), 256 * 1024 * 1024);
+        assert_eq!(limits.cells(), 2_000_000);
+        assert_eq!(limits.sheet_text_bytes(), 256 * 1024 * 1024);
+        assert_eq!(limits.of(Limit::Cells), 2_000_000);
     }
 
     #[test]

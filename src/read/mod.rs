@@ -12,6 +12,8 @@ use std::io::{self, Read};
 
 pub use delimiter::Delimiter;
 pub use encoding::Encoding;
+#[cfg(feature = "spreadsheet")]
+pub(crate) use limits::{grouped, size};
 pub use limits::{Limit, Limits};
 
 use crate::error::{Error, ErrorKind};
@@ -422,10 +424,10 @@ impl<R: io::Read> CsvRows<R> {
                     return Some(Err(failure.clone()));
                 }
                 let err = match e.into_kind() {
-                    csv::ErrorKind::Io(io) => Error::new(
-                        ErrorKind::Unreadable,
-                        format!("The file could not be read: {io}."),
-                    ),
+                    csv::ErrorKind::Io(io) => {
+                        Error::new(ErrorKind::Unreadable, "The file could not be read.")
+                            .with_source(io)
+                    }
                     other => Error::new(
                         ErrorKind::MalformedCsv,
                         format!("The file is not valid CSV: {other:?}."),

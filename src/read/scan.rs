@@ -296,12 +296,7 @@ impl<R> Scanner<R> {
     }
 
     fn too_large(&self, what: Limit, message: String) -> Error {
-        let limit = match what {
-            Limit::Columns => self.limits.columns(),
-            Limit::CellBytes => self.limits.cell_bytes(),
-            Limit::RowBytes => self.limits.row_bytes(),
-            Limit::FileBytes => self.limits.file_bytes(),
-        };
+        let limit = self.limits.of(what);
         Error::new(ErrorKind::TooLarge { what, limit }, message).with_line(self.record_line)
     }
 

@@ -3,11 +3,10 @@
 use std::collections::HashMap;
 
 use super::header::{header_key, word_breaks, Name, Rank};
-use super::{Field, FieldKind, ImportDefaults, Schema};
+use super::{CompiledRule, Field, FieldKind, ImportDefaults, Rule, Schema};
 use crate::error::{Error, ErrorKind};
 use crate::policy::Policy;
 use crate::read::BlankRows;
-use crate::rules::Rule;
 
 /// Builds a [`Schema`]; see [`Schema::builder`].
 #[derive(Debug, Clone)]
@@ -138,10 +137,18 @@ impl SchemaBuilder {
             .iter()
             .map(|f| f.alias_groups.iter().any(Option::is_some))
             .collect();
+        // Every field a rule names exists (checked above).
+        let compiled: Vec<CompiledRule> = self
+            .rules
+            .iter()
+            .filter_map(|r| CompiledRule::new(r, &self.fields))
+            .collect();
+        debug_assert_eq!(compiled.len(), self.rules.len());
         Ok(Schema {
             name: self.name,
             fields: self.fields,
             rules: self.rules,
+            compiled,
             defaults: self.defaults,
             names,
             grouped,

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Field, Schema};
+use super::{Field, Rule, Schema};
 use crate::error::{Error, ErrorKind};
-use crate::rules::Rule;
 
 /// Normalizes a header name for matching: accents and case are dropped,
 /// and so is everything but letters and digits (spaces, `_`, `-`, `/`,

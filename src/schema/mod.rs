@@ -12,16 +12,19 @@
 //!   [`Schema::map_header_with`], with [`header_key`], [`ColumnOverrides`],
 //!   [`HeaderMap`] and [`MatchKind`];
 //! - `fuzzy`: the typos a header name may hold ("Emial"), for header
-//!   mapping.
+//!   mapping;
+//! - `rule`: [`Rule`], the row rules a schema declares, compiled against
+//!   its fields when it is built (the `rules` module checks rows by them).
 //!
 //! The schema depends only on the reading layer ([`BlankRows`]) and on
-//! errors below it, and on the [`Rule`]s and [`Policy`] it holds.
+//! errors below it, and on the default [`Policy`] it holds.
 
 mod builder;
 mod field;
 mod fuzzy;
 mod header;
 mod kinds;
+mod rule;
 
 use std::collections::HashMap;
 
@@ -29,11 +32,12 @@ pub use builder::SchemaBuilder;
 pub use field::{Field, DEFAULT_MAX_CHARS};
 pub use header::{header_key, ColumnOverrides, HeaderMap, MatchKind};
 pub use kinds::{Choices, DateFormat, FieldKind};
+pub(crate) use rule::CompiledRule;
+pub use rule::Rule;
 
 use crate::error::Error;
 use crate::policy::Policy;
 use crate::read::BlankRows;
-use crate::rules::Rule;
 use header::Name;
 
 /// The fields and rules of an import: what columns mean and what a valid
@@ -55,6 +59,8 @@ pub struct Schema {
     name: String,
     fields: Vec<Field>,
     rules: Vec<Rule>,
+    /// The rules against the fields' indexes, in the same order.
+    compiled: Vec<CompiledRule>,
     defaults: ImportDefaults,
     /// Header key (id, label or alias) → what it names.
     names: HashMap<String, Name>,
@@ -124,6 +130,11 @@ impl Schema {
     /// The row rules.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The row rules, compiled against the fields.
+    pub(crate) fn compiled_rules(&self) -> &[CompiledRule] {
+        &self.compiled
     }
 
     /// The field with id `id`.

@@ -80,12 +80,34 @@
 //! # Limits
 //!
 //! A spreadsheet cannot be streamed like CSV: the whole upload is read into
-//! memory (at most [`MAX_BYTES`]). Before calamine builds a sheet, the file
-//! is checked so that a zip bomb or a sheet claiming a million columns fails
-//! as `unreadable`, in bounded memory and time, instead of exhausting
-//! memory: at most [`MAX_UNZIPPED_BYTES`] once unzipped, [`MAX_COLUMNS`]
-//! columns, and [`MAX_CELLS`] cells in the used range of a sheet (for `.ods`
-//! and `.xls` files, which calamine reads whole, in all sheets together).
+//! memory, up to [`Limits::max_spreadsheet_bytes`](crate::Limits::max_spreadsheet_bytes)
+//! (32 MiB). Before calamine builds a sheet, the file is checked so that a
+//! zip bomb or a sheet claiming a million columns fails as `too_large`
+//! ([`ErrorKind::TooLarge`], naming the [`Limit`](crate::Limit)), in
+//! bounded memory and time, instead of exhausting memory: at most
+//! [`max_unzipped_bytes`](crate::Limits::max_unzipped_bytes) (256 MiB)
+//! once unzipped, [`max_columns`](crate::Limits::max_columns) (1,000)
+//! columns, [`max_cells`](crate::Limits::max_cells) (2,000,000) cells (for
+//! `.ods` and `.xls` files, which calamine reads whole, rows × columns of
+//! the used range of every sheet together), and for those,
+//! [`max_sheet_text_bytes`](crate::Limits::max_sheet_text_bytes) (256 MiB)
+//! of text. A file that is broken rather than too big (truncated, sheets
+//! that overlap) fails as `unreadable`.
+//!
+//! ```
+//! # fn main() -> Result<(), intake::Error> {
+//! use intake::{presets, ErrorKind, Importer, Limit, Limits, MemoryStore};
+//!
+//! let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
+//! let err = Importer::new(presets::contacts())
+//!     .limits(Limits::default().max_cells(20))
+//!     .import(&upload[..], &mut MemoryStore::new())
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "too_large");
+//! assert!(matches!(err.kind(), ErrorKind::TooLarge { what: Limit::Cells, limit: 20 }));
+//! # Ok(())
+//! # }
+//! ```
 
 use std::io::{self, Read};
 
@@ -102,28 +124,6 @@ mod workbook;
 
 #[cfg(feature = "spreadsheet")]
 pub(crate) use workbook::open;
-
-/// The largest spreadsheet upload read, in bytes (32 MiB). A spreadsheet is
-/// read into memory whole; a larger upload fails as `unreadable`.
-#[cfg(feature = "spreadsheet")]
-pub const MAX_BYTES: u64 = 32 * 1024 * 1024;
-
-/// The most bytes a zipped spreadsheet (`.xlsx`, `.xlsb`, `.ods`) may hold
-/// once unzipped (256 MiB): a zip bomb stops here.
-#[cfg(feature = "spreadsheet")]
-pub const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
-
-/// The most columns a sheet may use (1,000).
-#[cfg(feature = "spreadsheet")]
-pub const MAX_COLUMNS: u32 = 1_000;
-
-/// The most cells a sheet may hold: 2,000,000, such as 100,000 rows of 20
-/// columns. For `.xlsx` and `.xlsb` files, which are read cell by cell,
-/// this counts the cells holding a value; `.ods` and `.xls` files are read
-/// whole by calamine, so there it counts rows × columns of the used range
-/// of every sheet together.
-#[cfg(feature = "spreadsheet")]
-pub const MAX_CELLS: u64 = 2_000_000;
 
 /// The kind of file the first bytes announce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,27 +8,33 @@ use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, X
 
 use super::cell::{Cells, SheetRows};
 use super::guard::{self, Format};
-use super::{Container, MAX_BYTES, MAX_CELLS, MAX_COLUMNS};
+use super::Container;
 use crate::error::{Error, ErrorKind};
+use crate::read::{grouped, size};
 use crate::schema::{ColumnOverrides, Schema};
+use crate::{Limit, Limits};
 
 type Bytes = io::Cursor<Vec<u8>>;
 
 /// Reads the spreadsheet upload `input` (its first bytes announced
 /// `container`) and returns the chosen sheet's header and rows, dates
-/// written for the fields `schema` maps the columns to with `overrides`.
+/// written for the fields `schema` maps the columns to with `overrides`,
+/// refusing a file past the spreadsheet `limits`.
 pub(crate) fn open<R: Read>(
     container: Container,
     input: R,
     sheet: Option<&str>,
     schema: &Schema,
     overrides: &ColumnOverrides,
+    limits: &Limits,
 ) -> Result<(Vec<String>, SheetRows), Error> {
-    let bytes = read_all(input)?;
-    let format = guard::inspect(container, &bytes)?;
+    let bytes = read_all(input, limits)?;
+    let format = guard::inspect(container, &bytes, limits)?;
     // calamine indexes slices with offsets read from the file; a panic
     // there is a broken file, not a reason to take the app down.
-    let read = panic::catch_unwind(AssertUnwindSafe(|| read_sheet(format, bytes, sheet)));
+    let read = panic::catch_unwind(AssertUnwindSafe(|| {
+        read_sheet(format, bytes, sheet, limits)
+    }));
     let cells = match read {
         Ok(cells) => cells?,
         Err(_) => return Err(guard::broken(format.describe(), "its structure is damaged")),
@@ -36,11 +42,12 @@ pub(crate) fn open<R: Read>(
     SheetRows::new(cells, schema, overrides)
 }
 
-/// Reads the whole upload, refusing more than [`MAX_BYTES`].
-fn read_all<R: Read>(input: R) -> Result<Vec<u8>, Error> {
+/// Reads the whole upload, refusing more than the spreadsheet limit.
+fn read_all<R: Read>(input: R, limits: &Limits) -> Result<Vec<u8>, Error> {
+    let most = limits.spreadsheet_bytes();
     let mut bytes = Vec::new();
     input
-        .take(MAX_BYTES + 1)
+        .take(most.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Error::new(
@@ -48,17 +55,23 @@ fn read_all<R: Read>(input: R) -> Result<Vec<u8>, Error> {
                 format!("The file could not be read: {e}."),
             )
         })?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(guard::too_large(&format!(
-            "it is larger than {} MB",
-            MAX_BYTES / (1024 * 1024)
-        )));
+    if bytes.len() as u64 > most {
+        return Err(guard::too_large(
+            limits,
+            Limit::SpreadsheetBytes,
+            &format!("it is larger than {}", size(most)),
+        ));
     }
     Ok(bytes)
 }
 
 /// Opens the workbook and collects the chosen sheet's cells.
-fn read_sheet(format: Format, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Cells, Error> {
+fn read_sheet(
+    format: Format,
+    bytes: Vec<u8>,
+    wanted: Option<&str>,
+    limits: &Limits,
+) -> Result<Cells, Error> {
     let cursor = io::Cursor::new(bytes);
     let failed = |e: &dyn std::fmt::Display| calamine_error(format, e);
     match format {
@@ -66,7 +79,7 @@ fn read_sheet(format: Format, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Ce
             let mut book: Xlsx<Bytes> = Xlsx::new(cursor).map_err(|e| failed(&e))?;
             let name = choose(book.sheets_metadata(), wanted)?;
             let mut reader = book.worksheet_cells_reader(&name).map_err(|e| failed(&e))?;
-            let mut cells = Collector::new(name);
+            let mut cells = Collector::new(name, limits);
             while let Some(cell) = reader.next_cell().map_err(|e| failed(&e))? {
                 let (row, col) = cell.get_position();
                 cells.push(row, col, cell.get_value())?;
@@ -77,7 +90,7 @@ fn read_sheet(format: Format, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Ce
             let mut book: Xlsb<Bytes> = Xlsb::new(cursor).map_err(|e| failed(&e))?;
             let name = choose(book.sheets_metadata(), wanted)?;
             let mut reader = book.worksheet_cells_reader(&name).map_err(|e| failed(&e))?;
-            let mut cells = Collector::new(name);
+            let mut cells = Collector::new(name, limits);
             while let Some(cell) = reader.next_cell().map_err(|e| failed(&e))? {
                 let (row, col) = cell.get_position();
                 cells.push(row, col, cell.get_value())?;
@@ -86,11 +99,11 @@ fn read_sheet(format: Format, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Ce
         }
         Format::Ods => {
             let book: Ods<Bytes> = Ods::new(cursor).map_err(|e| failed(&e))?;
-            whole_sheet(book, wanted, failed)
+            whole_sheet(book, wanted, limits, failed)
         }
         Format::Xls => {
             let book: Xls<Bytes> = Xls::new(cursor).map_err(|e| failed(&e))?;
-            whole_sheet(book, wanted, failed)
+            whole_sheet(book, wanted, limits, failed)
         }
     }
 }
@@ -99,6 +112,7 @@ fn read_sheet(format: Format, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Ce
 fn whole_sheet<B: Reader<Bytes>>(
     mut book: B,
     wanted: Option<&str>,
+    limits: &Limits,
     failed: impl Fn(&dyn std::fmt::Display) -> Error,
 ) -> Result<Cells, Error>
 where
@@ -108,7 +122,7 @@ where
     let range = book.worksheet_range(&name).map_err(|e| failed(&e))?;
     drop(book);
     let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut cells = Collector::new(name);
+    let mut cells = Collector::new(name, limits);
     for (r, c, value) in range.used_cells() {
         // Positions in a range are relative to its start, which calamine
         // keeps within u32.
@@ -211,17 +225,19 @@ pub(super) fn column_letters(col: u32) -> String {
 }
 
 /// Gathers a sheet's filled cells, refusing a sheet past the limits.
-struct Collector {
+struct Collector<'l> {
     sheet: String,
+    limits: &'l Limits,
     cells: Vec<(u32, u32, Data)>,
     first_col: u32,
     last_col: u32,
 }
 
-impl Collector {
-    fn new(sheet: String) -> Collector {
+impl<'l> Collector<'l> {
+    fn new(sheet: String, limits: &'l Limits) -> Collector<'l> {
         Collector {
             sheet,
+            limits,
             cells: Vec::new(),
             first_col: u32::MAX,
             last_col: 0,
@@ -244,22 +260,30 @@ impl Collector {
         self.first_col = self.first_col.min(col);
         self.last_col = self.last_col.max(col);
         let width = u64::from(self.last_col - self.first_col) + 1;
-        if width > u64::from(MAX_COLUMNS) {
+        let most = self.limits.columns();
+        if width > most {
             return Err(Error::new(
-                ErrorKind::Unreadable,
+                ErrorKind::TooLarge {
+                    what: Limit::Columns,
+                    limit: most,
+                },
                 format!(
-                    "The sheet '{}' uses {width} columns ({} to {}); at most {MAX_COLUMNS} can be read. Delete the columns that hold no customer data, save, and upload the file again.",
+                    "The sheet '{}' uses {width} columns ({} to {}); at most {most} can be read. Delete the columns that hold no customer data, save, and upload the file again.",
                     self.sheet,
                     column_letters(self.first_col),
                     column_letters(self.last_col)
                 ),
             ));
         }
-        if self.cells.len() as u64 >= MAX_CELLS {
-            return Err(guard::too_large(&format!(
-                "the sheet '{}' holds more than {MAX_CELLS} filled cells",
-                self.sheet
-            )));
+        if self.cells.len() as u64 >= self.limits.cells() {
+            return Err(guard::too_many_cells(
+                self.limits,
+                &format!(
+                    "the sheet '{}' holds more than {} filled cells",
+                    self.sheet,
+                    grouped(self.limits.cells())
+                ),
+            ));
         }
         self.cells.push((row, col, value));
         Ok(())

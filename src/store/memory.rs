@@ -132,7 +132,8 @@ impl MemoryStore {
                 if Some(other) != owner {
                     return Err(StoreError::new(format!(
                         "{text} already belongs to another customer"
-                    )));
+                    ))
+                    .conflict());
                 }
             }
         }

@@ -13,6 +13,7 @@ mod memory;
 mod sqlite;
 
 use std::fmt;
+use std::sync::Arc;
 
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
@@ -81,31 +82,172 @@ pub enum Write {
     },
 }
 
-/// A store's failure, with its message for people.
+/// A store's failure: its own message, for the app's logs, and what the
+/// importer may tell the person who uploaded the file.
+///
+/// The message is never shown to that person: a row whose write failed
+/// reads that the customer could not be saved, and whether uploading it
+/// again later may help ([`temporary`](StoreError::temporary)) or its
+/// email or phone belongs to another customer
+/// ([`conflict`](StoreError::conflict)). The app gets the error itself
+/// from [`RowFailure::store_error`](crate::RowFailure::store_error), or
+/// as the [`source`](std::error::Error::source) of a file-level
+/// [`Error`](crate::Error).
 ///
 /// ```
 /// use intake::StoreError;
-/// let e = StoreError::new("connection reset");
+///
+/// let e = StoreError::new("connection reset").temporary();
 /// assert_eq!(e.to_string(), "connection reset");
+/// assert!(e.is_temporary());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct StoreError {
     message: String,
+    temporary: bool,
+    conflict: bool,
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl StoreError {
-    /// A failure with `message`.
+    /// A failure with `message`, for the app's logs.
+    ///
+    /// ```
+    /// use intake::StoreError;
+    ///
+    /// let e = StoreError::new("disk quota exceeded");
+    /// assert_eq!(e.message(), "disk quota exceeded");
+    /// assert!(!e.is_temporary() && !e.is_conflict());
+    /// ```
     pub fn new(message: impl Into<String>) -> StoreError {
         StoreError {
             message: message.into(),
+            temporary: false,
+            conflict: false,
+            source: None,
         }
     }
 
-    /// The message.
+    /// Marks the failure as passing (a timeout, a busy or unreachable
+    /// database): the person is told to upload the rows again later.
+    ///
+    /// ```
+    /// use intake::StoreError;
+    ///
+    /// assert!(StoreError::new("lock timeout").temporary().is_temporary());
+    /// ```
+    pub fn temporary(mut self) -> StoreError {
+        self.temporary = true;
+        self
+    }
+
+    /// Marks the failure as a unique key refused: the customer's email or
+    /// phone already belongs to another customer. The person is told so
+    /// (not which customer).
+    ///
+    /// ```
+    /// use intake::StoreError;
+    ///
+    /// let e = StoreError::new("duplicate key value violates unique constraint").conflict();
+    /// assert!(e.is_conflict());
+    /// ```
+    pub fn conflict(mut self) -> StoreError {
+        self.conflict = true;
+        self
+    }
+
+    /// Keeps `source` (the database driver's error) as the cause:
+    /// [`source`](std::error::Error::source) returns it.
+    ///
+    /// ```
+    /// use std::error::Error;
+    /// use intake::StoreError;
+    ///
+    /// let io = std::io::Error::other("broken pipe");
+    /// let e = StoreError::new("the customer database failed").with_source(io);
+    /// assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("broken pipe"));
+    /// ```
+    pub fn with_source<E>(mut self, source: E) -> StoreError
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// The message, for the app's logs.
+    ///
+    /// ```
+    /// use intake::StoreError;
+    /// assert_eq!(StoreError::new("connection reset").message(), "connection reset");
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// Whether trying again later may succeed ([`temporary`](StoreError::temporary)).
+    ///
+    /// ```
+    /// use intake::StoreError;
+    /// assert!(!StoreError::new("constraint failed").is_temporary());
+    /// ```
+    pub fn is_temporary(&self) -> bool {
+        self.temporary
+    }
+
+    /// Whether the customer's email or phone belongs to another customer
+    /// ([`conflict`](StoreError::conflict)).
+    ///
+    /// ```
+    /// use intake::StoreError;
+    /// assert!(!StoreError::new("timeout").is_conflict());
+    /// ```
+    pub fn is_conflict(&self) -> bool {
+        self.conflict
+    }
+
+    /// What the person who uploaded the file reads when a row could not
+    /// be saved because of this error: never the store's own text.
+    pub(crate) fn not_saved(&self) -> String {
+        if self.conflict {
+            "The customer could not be saved: its email or phone already belongs to another customer. Correct the email or phone, or update that customer instead.".to_string()
+        } else {
+            format!(
+                "The customer could not be saved because of a problem with the customer database, not with this row. {}",
+                self.retry_hint()
+            )
+        }
+    }
+
+    /// What the person reads when a row's customer could not be looked up.
+    pub(crate) fn not_looked_up(&self) -> String {
+        format!(
+            "The customer could not be looked up because of a problem with the customer database, not with this row. {}",
+            self.retry_hint()
+        )
+    }
+
+    /// Whether trying again later may help, for people.
+    pub(crate) fn retry_hint(&self) -> &'static str {
+        if self.temporary {
+            "Upload it again later."
+        } else {
+            "Trying again later may not help: if it fails again, contact support."
+        }
+    }
 }
+
+/// Two store errors are equal when their messages and marks are: the
+/// causes are not compared.
+impl PartialEq for StoreError {
+    fn eq(&self, other: &StoreError) -> bool {
+        self.message == other.message
+            && self.temporary == other.temporary
+            && self.conflict == other.conflict
+    }
+}
+
+impl Eq for StoreError {}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -113,7 +255,13 @@ impl fmt::Display for StoreError {
     }
 }
 
-impl std::error::Error for StoreError {}
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Where customers are looked up and written: implement it for your own
 /// database.

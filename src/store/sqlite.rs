@@ -161,9 +161,24 @@ enum WriteFailure {
     Batch(StoreError),
 }
 
-/// A database error while reading, for people.
+/// A database error, kept as the cause of a [`StoreError`] saying what
+/// failed: temporary when the database was busy or locked.
+fn db_error(e: rusqlite::Error, what: impl Into<String>) -> StoreError {
+    let busy = matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    );
+    let error = StoreError::new(what).with_source(e);
+    if busy {
+        error.temporary()
+    } else {
+        error
+    }
+}
+
+/// A database error while reading.
 fn read_error(e: rusqlite::Error) -> StoreError {
-    StoreError::new(format!("the customer database could not be read: {e}"))
+    db_error(e, "the customer database could not be read")
 }
 
 impl SqliteStore {
@@ -186,10 +201,13 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref();
         let cannot = |e: rusqlite::Error| {
-            StoreError::new(format!(
-                "the customer database {} could not be opened: {e}",
-                path.display()
-            ))
+            db_error(
+                e,
+                format!(
+                    "the customer database {} could not be opened",
+                    path.display()
+                ),
+            )
         };
         let conn = Connection::open(path).map_err(cannot)?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT).map_err(cannot)?;
@@ -221,11 +239,8 @@ impl SqliteStore {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn in_memory() -> Result<SqliteStore, StoreError> {
-        let cannot = |e: rusqlite::Error| {
-            StoreError::new(format!(
-                "an in-memory customer database could not be created: {e}"
-            ))
-        };
+        let cannot =
+            |e: rusqlite::Error| db_error(e, "an in-memory customer database could not be created");
         let conn = Connection::open_in_memory().map_err(cannot)?;
         SqliteStore::setup(conn).map_err(cannot)
     }
@@ -276,11 +291,9 @@ impl SqliteStore {
     /// # Ok::<(), intake::StoreError>(())
     /// ```
     pub fn busy_timeout(self, timeout: Duration) -> Result<SqliteStore, StoreError> {
-        self.conn.busy_timeout(timeout).map_err(|e| {
-            StoreError::new(format!(
-                "the customer database's busy timeout could not be set: {e}"
-            ))
-        })?;
+        self.conn
+            .busy_timeout(timeout)
+            .map_err(|e| db_error(e, "the customer database's busy timeout could not be set"))?;
         Ok(self)
     }
 
@@ -502,11 +515,8 @@ impl SqliteStore {
 
     /// One write, in its own savepoint.
     fn write_one(&self, write: &Write) -> Result<CustomerId, WriteFailure> {
-        let batch = |e: rusqlite::Error| {
-            WriteFailure::Batch(StoreError::new(format!(
-                "the customer database failed: {e}"
-            )))
-        };
+        let batch =
+            |e: rusqlite::Error| WriteFailure::Batch(db_error(e, "the customer database failed"));
         self.control("SAVEPOINT intake_write").map_err(batch)?;
         match self.write_inner(write) {
             Ok(id) => {
@@ -625,11 +635,8 @@ impl Store for SqliteStore {
         } else {
             "BEGIN IMMEDIATE"
         };
-        self.control(start).map_err(|e| {
-            StoreError::new(format!(
-                "the customer database could not start writing: {e}"
-            ))
-        })?;
+        self.control(start)
+            .map_err(|e| db_error(e, "the customer database could not start writing"))?;
         let mut results = Vec::with_capacity(writes.len());
         for write in &writes {
             match self.write_one(write) {
@@ -648,9 +655,10 @@ impl Store for SqliteStore {
         };
         if let Err(e) = self.control(end) {
             self.abandon_batch();
-            return Err(StoreError::new(format!(
-                "the customer database could not save the batch: {e}"
-            )));
+            return Err(db_error(
+                e,
+                "the customer database could not save the batch",
+            ));
         }
         Ok(results)
     }
@@ -661,11 +669,8 @@ impl Store for SqliteStore {
                 "an all-or-nothing import is already running on this store",
             ));
         }
-        self.control("BEGIN IMMEDIATE").map_err(|e| {
-            StoreError::new(format!(
-                "the customer database could not start a transaction: {e}"
-            ))
-        })?;
+        self.control("BEGIN IMMEDIATE")
+            .map_err(|e| db_error(e, "the customer database could not start a transaction"))?;
         self.in_transaction = true;
         Ok(())
     }
@@ -675,11 +680,8 @@ impl Store for SqliteStore {
             return Err(StoreError::new("no transaction to commit"));
         }
         self.check_transaction()?;
-        self.control("COMMIT").map_err(|e| {
-            StoreError::new(format!(
-                "the customer database could not commit the import: {e}"
-            ))
-        })?;
+        self.control("COMMIT")
+            .map_err(|e| db_error(e, "the customer database could not commit the import"))?;
         self.in_transaction = false;
         Ok(())
     }
@@ -693,11 +695,8 @@ impl Store for SqliteStore {
             // SQLite already rolled it back.
             return Ok(());
         }
-        self.control("ROLLBACK").map_err(|e| {
-            StoreError::new(format!(
-                "the customer database could not roll the import back: {e}"
-            ))
-        })
+        self.control("ROLLBACK")
+            .map_err(|e| db_error(e, "the customer database could not roll the import back"))
     }
 }
 
@@ -726,9 +725,7 @@ fn retry_while_busy<T>(
 /// anything else, the batch.
 fn classify(e: rusqlite::Error, email: Option<&str>, phone: Option<&str>) -> WriteFailure {
     if e.sqlite_error_code() != Some(ErrorCode::ConstraintViolation) {
-        return WriteFailure::Batch(StoreError::new(format!(
-            "the customer database failed: {e}"
-        )));
+        return WriteFailure::Batch(db_error(e, "the customer database failed"));
     }
     let text = e.to_string();
     let key = if text.contains("customers.email") {
@@ -738,10 +735,10 @@ fn classify(e: rusqlite::Error, email: Option<&str>, phone: Option<&str>) -> Wri
     } else {
         None
     };
-    WriteFailure::Row(StoreError::new(match key {
-        Some(key) => format!("{key} already belongs to another customer"),
-        None => format!("the customer database refused the write: {text}"),
-    }))
+    WriteFailure::Row(match key {
+        Some(key) => db_error(e, format!("{key} already belongs to another customer")).conflict(),
+        None => db_error(e, "the customer database refused the write"),
+    })
 }
 
 /// How a value is kept: its kind and text.

@@ -224,3 +224,31 @@ impl Store for ScriptedStore {
         self.inner.rollback()
     }
 }
+
+/// The field id each column of `header` feeds under the contacts preset.
+///
+/// A header with no name, email or phone column is refused
+/// (`missing_columns`), so a column named for one of those fields that no
+/// column of `header` means is added at the end: it competes with no
+/// column, and is left out of the answer.
+pub fn contacts_fields(header: &[&str]) -> Vec<Option<String>> {
+    let schema = intake::presets::contacts();
+    let named: Vec<&str> = header
+        .iter()
+        .filter_map(|h| schema.field_for_header(h))
+        .map(|f| f.id())
+        .collect();
+    let free = ["first_name", "last_name", "email", "phone"]
+        .into_iter()
+        .find(|id| !named.contains(id));
+    let file: Vec<&str> = header.iter().copied().chain(free).collect();
+    let map = schema
+        .map_header(&file)
+        .unwrap_or_else(|e| panic!("{}: {}", e.code(), e.message()));
+    (0..header.len())
+        .map(|col| {
+            map.field_of(col)
+                .map(|f| schema.fields()[f].id().to_string())
+        })
+        .collect()
+}

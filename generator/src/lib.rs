@@ -16,9 +16,8 @@
 //! never sit in memory. Emails and phones are unique per customer (phones
 //! up to 1,000,000 customers), so the only matches are the planted repeats.
 //!
-//! Used by `tests/generated.rs`, the benches and `examples/generate.rs`
-//! (through `#[path]`), so each uses part of it.
-#![allow(dead_code)]
+//! A dev-only crate of the workspace, used by `tests/generated.rs`, the
+//! benches and `examples/generate.rs`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -1,0 +1,138 @@
+//! Zipped spreadsheets (`.xlsx`, `.xlsb`, `.ods`): every entry unzipped
+//! within a budget, the parts calamine would trust checked, the format
+//! told apart.
+
+use std::io::{self, BufReader, Read};
+
+use super::{broken, ods, password_protected, too_large, xlsx, Format, Scan};
+use crate::error::{Error, ErrorKind};
+use crate::read::size;
+use crate::{Limit, Limits};
+
+fn unzipped_too_large(limits: &Limits) -> Error {
+    too_large(
+        limits,
+        Limit::UnzippedBytes,
+        &format!(
+            "it holds more than {} once unpacked",
+            size(limits.unzipped_bytes())
+        ),
+    )
+}
+
+/// The unzipped bytes left to read, shared by every entry of the archive.
+struct Budget {
+    left: u64,
+    exceeded: bool,
+}
+
+/// Reads an entry, failing once the archive's budget is spent.
+struct Counted<'b, R> {
+    inner: R,
+    budget: &'b mut Budget,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match self.budget.left.checked_sub(n as u64) {
+            Some(left) => {
+                self.budget.left = left;
+                Ok(n)
+            }
+            None => {
+                self.budget.exceeded = true;
+                Err(io::Error::other("unzipped size limit"))
+            }
+        }
+    }
+}
+
+/// Reads an entry to its end, counting it.
+fn drain<R: Read>(entry: &mut R) -> io::Result<()> {
+    let mut buf = [0u8; 16 * 1024];
+    while entry.read(&mut buf)? > 0 {}
+    Ok(())
+}
+
+/// What the entries of a zip say about the file.
+#[derive(Default)]
+struct Parts {
+    xlsx: bool,
+    xlsb: bool,
+    ods: bool,
+}
+
+/// Unzips every entry within the budget (without keeping it), checks the
+/// parts calamine would trust, and tells xlsx, xlsb and ods apart.
+pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
+    let not_a_zip = |e: zip::result::ZipError| broken("a zipped spreadsheet (.xlsx, .ods)", e);
+    let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(not_a_zip)?;
+    let mut budget = Budget {
+        left: limits.unzipped_bytes(),
+        exceeded: false,
+    };
+    let mut parts = Parts::default();
+    for i in 0..archive.len() {
+        let entry = match archive.by_index(i) {
+            Ok(entry) => entry,
+            Err(zip::result::ZipError::UnsupportedArchive(msg)) if msg.contains("assword") => {
+                return Err(password_protected())
+            }
+            Err(e) => return Err(not_a_zip(e)),
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        // calamine finds parts ignoring case.
+        let name = entry.name().to_ascii_lowercase();
+        let mut counted = Counted {
+            inner: entry,
+            budget: &mut budget,
+        };
+        let checked = match name.as_str() {
+            "xl/workbook.xml" => {
+                parts.xlsx = true;
+                Ok(())
+            }
+            "xl/workbook.bin" => {
+                parts.xlsb = true;
+                Ok(())
+            }
+            "mimetype" => {
+                let mut head = Vec::new();
+                let read = counted.by_ref().take(128).read_to_end(&mut head);
+                parts.ods = head.starts_with(b"application/vnd.oasis.opendocument.spreadsheet");
+                read.map(|_| ()).map_err(Scan::Io)
+            }
+            "xl/sharedstrings.xml" => {
+                xlsx::check_shared_strings(BufReader::new(&mut counted), limits)
+            }
+            "content.xml" => ods::check_content(BufReader::new(&mut counted), limits),
+            _ => Ok(()),
+        };
+        let drained = drain(&mut counted);
+        if budget.exceeded {
+            return Err(unzipped_too_large(limits));
+        }
+        match checked {
+            Err(Scan::Refused(e)) => return Err(e),
+            Err(Scan::Io(e)) => return Err(broken("a zipped spreadsheet (.xlsx, .ods)", e)),
+            Err(Scan::Xml(e)) => return Err(broken("a spreadsheet", e)),
+            Ok(()) => {}
+        }
+        drained.map_err(|e| broken("a zipped spreadsheet (.xlsx, .ods)", e))?;
+    }
+    if parts.xlsb {
+        Ok(Format::Xlsb)
+    } else if parts.xlsx {
+        Ok(Format::Xlsx)
+    } else if parts.ods {
+        Ok(Format::Ods)
+    } else {
+        Err(Error::new(
+            ErrorKind::Unreadable,
+            "This file is a zip archive (such as a Word document or a zipped folder), not a spreadsheet. Upload the customer list as CSV, .xlsx, .xls or .ods.",
+        ))
+    }
+}
