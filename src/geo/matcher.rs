@@ -570,36 +570,3 @@ fn refused_country(text: &str, suggestions: &[String], ambiguous: bool) -> Inval
     err.suggestions = suggestions;
     err
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Where the data gives one key to two subdivisions of a country at the
-    /// same strength, that text is refused as ambiguous; list them to see
-    /// that each is genuinely ambiguous.
-    #[test]
-    #[ignore = "prints the data's ambiguous names"]
-    fn print_ambiguous_names() {
-        let idx = index();
-        for c in &idx.countries {
-            for (key, hits) in &c.names {
-                if let Found::Ambiguous(ids) = exact(&c.names, key) {
-                    let codes: Vec<&str> = ids
-                        .iter()
-                        .filter_map(|&i| c.subs.get(i))
-                        .map(|s| s.code.as_str())
-                        .collect();
-                    eprintln!("{} {key}: {codes:?} {hits:?}", c.alpha2);
-                }
-            }
-            for (key, ids) in &c.codes {
-                if let Found::One(i) = exact(&c.names, key) {
-                    if !ids.contains(&i) {
-                        eprintln!("{} code/name clash {key}: {ids:?} vs {i}", c.alpha2);
-                    }
-                }
-            }
-        }
-    }
-}
