@@ -480,3 +480,40 @@ fn failed_rows_details_list_every_problem_of_every_row() {
     assert_eq!(text.lines().count(), 3);
     assert!(text.lines().next().unwrap().ends_with(",errors"));
 }
+
+/// A hasher that always fails, with text that is the app's business.
+#[derive(Debug)]
+struct BrokenHasher;
+
+impl PasswordHasher for BrokenHasher {
+    fn hash(&self, _plain: &str) -> Result<String, String> {
+        Err("HSM at 10.0.0.7 refused: token expired".to_string())
+    }
+    fn verify(&self, _plain: &str, _hash: &str) -> bool {
+        false
+    }
+}
+
+#[test]
+fn a_failing_hasher_fails_the_row_without_showing_its_text() {
+    let csv =
+        "first_name,last_name,email,city,password\nAnn,Lee,ann@example.com,Denver,s3cret pass\n";
+    let report = importer()
+        .password_hasher(BrokenHasher)
+        .import(csv.as_bytes(), &mut MemoryStore::new())
+        .unwrap();
+    let failure = &report.failures[0];
+    assert_eq!(failure.problems[0].code, ProblemCode::StoreFailed);
+    let message = &failure.problems[0].message;
+    assert!(
+        message.starts_with("The password could not be saved"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("HSM") && !message.contains("10.0.0.7"),
+        "{message}"
+    );
+    let mut file = Vec::new();
+    report.write_failed_rows(&mut file).unwrap();
+    assert!(!String::from_utf8(file).unwrap().contains("HSM"));
+}

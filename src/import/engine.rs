@@ -787,10 +787,12 @@ impl<'a, S: Store + ?Sized> Engine<'a, S> {
                     Ok(hash) => {
                         record.insert(field.clone(), Value::PasswordHash(hash.into()));
                     }
-                    Err(message) => {
+                    // The hasher's own text is the app's, not the person's
+                    // (like a store's): it is not shown.
+                    Err(_) => {
                         problems.push(Problem::new(
                             ProblemCode::StoreFailed,
-                            format!("The password could not be saved: {message}"),
+                            "The password could not be saved: the password could not be hashed. Upload this row again later; if it fails again, contact support.",
                         ));
                     }
                 }
