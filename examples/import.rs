@@ -473,7 +473,9 @@ fn write_template(schema: &Schema, path: &str) -> Result<(), Failure> {
     }
     #[cfg(feature = "spreadsheet")]
     {
-        let xlsx = template.to_xlsx().map_err(Failure::import)?;
+        let xlsx = template
+            .to_xlsx()
+            .map_err(|e| Failure::io(format!("--template {path}"), &e))?;
         write_file(path, |w| w.write_all(&xlsx))
     }
     #[cfg(not(feature = "spreadsheet"))]

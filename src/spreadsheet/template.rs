@@ -2,7 +2,6 @@
 
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
 
-use crate::error::{Error, ErrorKind};
 use crate::template::Template;
 
 /// Column widths, in characters: wide enough for the header and samples.
@@ -25,15 +24,11 @@ impl Template<'_> {
     /// let xlsx = Template::new(&presets::contacts()).to_xlsx()?;
     /// let report = Importer::new(presets::contacts()).import(&xlsx[..], &mut MemoryStore::new())?;
     /// assert_eq!(report.failed, 0);
-    /// # Ok::<(), intake::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn to_xlsx(&self) -> Result<Vec<u8>, Error> {
-        self.xlsx().map_err(|e| {
-            Error::new(
-                ErrorKind::Unreadable,
-                format!("the template could not be written: {e}"),
-            )
-        })
+    pub fn to_xlsx(&self) -> std::io::Result<Vec<u8>> {
+        // As the CSV template: writing is I/O, its cause kept.
+        self.xlsx().map_err(std::io::Error::other)
     }
 
     fn xlsx(&self) -> Result<Vec<u8>, XlsxError> {
