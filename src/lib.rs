@@ -232,6 +232,7 @@
 mod error;
 pub mod geo;
 mod import;
+mod invalid;
 mod password;
 pub mod policy;
 pub mod presets;

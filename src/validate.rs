@@ -12,8 +12,6 @@
 //! assert_eq!(validate::email("ann@localhost").unwrap_err().code.as_str(), "invalid_email");
 //! ```
 
-use std::fmt;
-
 use chrono::{Datelike, NaiveDate};
 use rlibphonenumber::enums::Region;
 use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
@@ -24,53 +22,10 @@ use crate::report::ProblemCode;
 use crate::schema::{Choices, DateFormat};
 
 mod postal;
+pub(crate) use crate::invalid::quote;
+pub use crate::invalid::Invalid;
 pub(crate) use postal::PostalCache;
 pub use postal::{postal_code, PostalCode};
-
-/// Why a cell's value was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Invalid {
-    /// The stable problem code.
-    pub code: ProblemCode,
-    /// What is wrong and what to do.
-    pub message: String,
-    /// Close allowed values, best first.
-    pub suggestions: Vec<String>,
-}
-
-impl Invalid {
-    pub(crate) fn new(code: ProblemCode, message: String) -> Invalid {
-        Invalid {
-            code,
-            message,
-            suggestions: Vec::new(),
-        }
-    }
-}
-
-impl fmt::Display for Invalid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Invalid {}
-
-/// How much of a refused value a message quotes, so one huge cell cannot
-/// make the report huge.
-const QUOTE_LIMIT: usize = 40;
-
-/// The value quoted for a message, shortened if long.
-pub(crate) fn quote(value: &str) -> String {
-    let mut chars = value.chars();
-    let head: String = chars.by_ref().take(QUOTE_LIMIT).collect();
-    if chars.next().is_some() {
-        format!("'{head}…'")
-    } else {
-        format!("'{head}'")
-    }
-}
 
 /// Free text: trimmed, at most `max_chars` characters.
 ///

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use intake::{presets, MatchKind, MemoryStore, Schema};
+use intake::{presets, MatchKind, MemoryStore};
 
 const TOOLS: &[&str] = &[
     "outlook_com",
@@ -66,19 +66,6 @@ fn expected_in(dir: &Path) -> BTreeMap<String, Vec<(String, Option<String>)>> {
         ));
     }
     out
-}
-
-/// The field id each column of `header` feeds under `schema`.
-fn mapped(schema: &Schema, header: &[String]) -> Vec<Option<String>> {
-    let map = schema
-        .map_header(header)
-        .unwrap_or_else(|e| panic!("{}: {}", e.code(), e.message()));
-    (0..header.len())
-        .map(|col| {
-            map.field_of(col)
-                .map(|f| schema.fields()[f].id().to_string())
-        })
-        .collect()
 }
 
 #[derive(Default)]

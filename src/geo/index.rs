@@ -12,8 +12,8 @@ use super::tables::{
     COUNTRY_DISPLAY_NAMES, EXTRA_COUNTRY_NAMES, EXTRA_STATES, EXTRA_STATE_NAMES, FORMER_CODES,
     FORMER_NAMES, RENAMED_STATES, SAME_PLACES, STATE_DISPLAY_NAMES, WITHDRAWN_STATES,
 };
+use crate::invalid::Invalid;
 use crate::report::ProblemCode;
-use crate::validate::Invalid;
 
 /// A subdivision.
 pub(super) struct Sub {

@@ -57,9 +57,9 @@ use foldhash::{HashMap, HashSet, HashSetExt};
 use super::fold::{canonical, inverted, variants, words};
 use super::index::{index, CountryData};
 use super::spelling::{fuzzy, suggest, MAX_SUGGESTIONS};
+use crate::invalid::{quote, Invalid};
 use crate::record::Text;
 use crate::report::ProblemCode;
-use crate::validate::{quote, Invalid};
 
 /// Longer text is no place name (the longest are about 60 characters).
 const MAX_INPUT_CHARS: usize = 100;

@@ -204,30 +204,10 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
 
     // Missing trailing cells read as empty (spreadsheets drop them).
     if empty_fields {
-        for col in raw.len()..map.width() {
-            if let Some(f) = map.field_of(col) {
-                empty.push(f);
-            }
-        }
+        empty.extend((raw.len()..map.width()).filter_map(|col| map.field_of(col)));
     }
 
-    let extra = raw
-        .cells()
-        .skip(map.width())
-        .filter(|c| !c.trim().is_empty())
-        .count();
-    if extra > 0 {
-        out.problems.push(Problem::new(
-            ProblemCode::ExtraCells,
-            format!(
-                "The row has {extra} filled cell{} beyond the header's {} columns: move {} into a named column or remove {}.",
-                if extra == 1 { "" } else { "s" },
-                map.width(),
-                if extra == 1 { "it" } else { "them" },
-                if extra == 1 { "it" } else { "them" },
-            ),
-        ));
-    }
+    out.problems.extend(extra_cells(&raw, map));
 
     let column_name = |f: usize| -> String {
         map.column_of(f)
@@ -274,6 +254,27 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
         notes,
         corrections,
     }
+}
+
+/// The problem of a row with filled cells beyond the header's columns.
+fn extra_cells(raw: &RawRow, map: &HeaderMap) -> Option<Problem> {
+    let extra = raw
+        .cells()
+        .skip(map.width())
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    let (s, them) = match extra {
+        0 => return None,
+        1 => ("", "it"),
+        _ => ("s", "them"),
+    };
+    Some(Problem::new(
+        ProblemCode::ExtraCells,
+        format!(
+            "The row has {extra} filled cell{s} beyond the header's {} columns: move {them} into a named column or remove {them}.",
+            map.width(),
+        ),
+    ))
 }
 
 /// What checking a row's cells gives besides its values.

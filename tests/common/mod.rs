@@ -242,8 +242,16 @@ pub fn contacts_fields(header: &[&str]) -> Vec<Option<String>> {
         .into_iter()
         .find(|id| !named.contains(id));
     let file: Vec<&str> = header.iter().copied().chain(free).collect();
+    let mut fields = mapped(&schema, &file);
+    fields.truncate(header.len());
+    fields
+}
+
+/// The field id each column of `header` feeds under `schema`; the header
+/// must map.
+pub fn mapped<S: AsRef<str>>(schema: &intake::Schema, header: &[S]) -> Vec<Option<String>> {
     let map = schema
-        .map_header(&file)
+        .map_header(header)
         .unwrap_or_else(|e| panic!("{}: {}", e.code(), e.message()));
     (0..header.len())
         .map(|col| {
