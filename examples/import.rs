@@ -547,6 +547,15 @@ fn print_summary(
         }
     }
 
+    if report.corrected > 0 {
+        // The corrections are listed with the preview only (it keeps every
+        // row's values, too much to hold for a large file by default).
+        writeln!(
+            out,
+            "\nCorrections: run with --json --preview to see each corrected value with what was changed."
+        )?;
+    }
+
     if let Some(path) = failed_rows {
         writeln!(out, "\nFailed rows written to {path}.")?;
     }
