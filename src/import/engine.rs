@@ -4,11 +4,15 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
+use super::batch::{BatchWork, Decided, PendingWrite};
+use super::crew::{
+    workers, Chunks, Crew, Slot, CHUNK_ROWS, MAX_CHECKING_THREADS, MIN_ROWS_PER_WORKER,
+};
 use super::known::{Known, Owner, Target};
 use super::row::{self, CheckState, CheckedRow};
 use super::{BlankRows, Importer, Progress};
@@ -19,8 +23,8 @@ use crate::policy::{Found, Mode, Update};
 use crate::read::{Cells, RawRow};
 use crate::record::{Record, Value};
 use crate::report::{
-    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure,
-    StopReason, Stopped, Warning, WarningCode, ERRORS_COLUMN,
+    Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, StopReason, Stopped,
+    Warning, WarningCode, ERRORS_COLUMN,
 };
 use crate::schema::HeaderMap;
 use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
@@ -28,27 +32,6 @@ use crate::store::{CustomerId, MatchKey, Store, StoreError, Write};
 /// A row's match keys: as many as the schema has identifiers, two for
 /// the presets, kept inline.
 type Keys = smallvec::SmallVec<[MatchKey; 2]>;
-
-/// Below this many rows per worker, a batch is checked on one thread:
-/// handing it to other threads would cost more than it saves.
-const MIN_ROWS_PER_WORKER: usize = 64;
-
-/// Rows a checking thread takes at a time: small enough that the threads
-/// finish a batch together.
-const CHUNK_ROWS: usize = 32;
-
-/// How many threads check rows besides the engine's own: one core fewer
-/// than there are, up to seven. The engine's thread reads, matches and
-/// writes in file order, and helps check when it has nothing else to do;
-/// a worker for every core would take turns with it on its core and slow
-/// the one part that cannot be spread.
-fn workers() -> usize {
-    std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1).min(7))
-}
-
-/// The most checking threads an import starts, whatever it is asked:
-/// the engine's one thread in file order could not keep more busy.
-const MAX_CHECKING_THREADS: usize = 64;
 
 /// How many unrecognised values get a warning each.
 const MAX_NOTES: u64 = 50;
@@ -131,156 +114,6 @@ enum Work {
     Done(Vec<CheckedRow>),
     /// Being checked by the crew and, once it is free, this thread.
     Running(Arc<Chunks>),
-}
-
-/// A batch's rows in small chunks, each checked by whichever thread takes
-/// it first: the workers, and the engine's own thread once it is free. No
-/// core waits while another still has a long share to do.
-///
-/// A chunk's rows are checked in place: the engine's thread allocates the
-/// chunks and frees them, so no thread frees memory another allocated
-/// (which would make them take turns on the allocator's locks).
-struct Chunks {
-    chunks: Vec<Mutex<Vec<Slot>>>,
-    /// The next chunk to take.
-    next: AtomicUsize,
-}
-
-/// One row of a chunk.
-enum Slot {
-    Raw(RawRow),
-    Checked(CheckedRow),
-    /// Being checked.
-    Taken,
-}
-
-impl Chunks {
-    /// Takes chunks and checks them until none is left.
-    fn check(&self, check: impl Fn(&mut CheckState, RawRow) -> CheckedRow, state: &mut CheckState) {
-        while let Some(chunk) = self.chunks.get(self.next.fetch_add(1, Ordering::Relaxed)) {
-            let mut slots = chunk.lock().unwrap_or_else(PoisonError::into_inner);
-            for slot in slots.iter_mut() {
-                if let Slot::Raw(raw) = std::mem::replace(slot, Slot::Taken) {
-                    *slot = Slot::Checked(check(state, raw));
-                }
-            }
-        }
-    }
-}
-
-/// The threads that check rows beside the engine's own, started at the
-/// first batch large enough to share and kept for the whole import: no
-/// thread is started per batch, and each keeps its place caches (and its
-/// allocator's and regular expressions' per-thread caches) warm.
-struct Crew {
-    /// How many threads to start.
-    size: usize,
-    started: bool,
-    /// Hands each thread the batches to check; dropping them ends the
-    /// threads.
-    jobs: Vec<mpsc::Sender<Arc<Chunks>>>,
-}
-
-impl Crew {
-    fn new(size: usize) -> Crew {
-        Crew {
-            size,
-            started: false,
-            jobs: Vec::new(),
-        }
-    }
-
-    /// Hands `chunks` to every thread, starting them the first time.
-    fn share<'scope, C>(
-        &mut self,
-        scope: &'scope std::thread::Scope<'scope, '_>,
-        check: C,
-        chunks: &Arc<Chunks>,
-    ) where
-        C: Fn(&mut CheckState, RawRow) -> CheckedRow + Copy + Send + 'scope,
-    {
-        if !self.started {
-            self.started = true;
-            for _ in 0..self.size {
-                let (jobs, batches) = mpsc::channel::<Arc<Chunks>>();
-                scope.spawn(move || {
-                    let mut state = CheckState::default();
-                    for chunks in batches {
-                        chunks.check(check, &mut state);
-                    }
-                });
-                self.jobs.push(jobs);
-            }
-        }
-        // A thread that is gone (it panicked) leaves its share to the
-        // others and the engine's thread.
-        self.jobs
-            .retain(|jobs| jobs.send(Arc::clone(chunks)).is_ok());
-    }
-}
-
-/// What one row comes to before the store has answered.
-struct Decided {
-    row: u64,
-    action: Action,
-    /// The row's values, for the preview (`None` without one).
-    values: Option<Record>,
-    city_filled: bool,
-    /// How many of the row's values were corrected.
-    corrected: usize,
-    /// Those corrections, for the preview (empty without one).
-    corrections: Vec<Correction>,
-}
-
-/// The decided rows and pending writes of a batch, not yet written.
-#[derive(Default)]
-struct BatchWork {
-    /// (index in the batch, decision), in file order.
-    decided: Vec<(usize, Decided)>,
-    pending: Vec<PendingWrite>,
-    /// The pending write of each customer, while it may still absorb
-    /// later changes.
-    pending_of: HashMap<Target, usize>,
-}
-
-impl BatchWork {
-    /// Records a decided row and, unless unchanged, its write (folded into
-    /// the customer's pending write when there is one). An unchanged row
-    /// rides on the customer's pending write too: it is unchanged only if
-    /// that write is saved.
-    fn add(&mut self, i: usize, decided: Decided, target: Target, record: Record) {
-        let index = self.decided.len();
-        let action = decided.action;
-        self.decided.push((i, decided));
-        if let Some(write) = self
-            .pending_of
-            .get(&target)
-            .and_then(|&p| self.pending.get_mut(p))
-        {
-            if action != Action::Unchanged {
-                write.record = record;
-            }
-            write.rows.push(index);
-            return;
-        }
-        if action == Action::Unchanged {
-            return;
-        }
-        self.pending_of.insert(target, self.pending.len());
-        self.pending.push(PendingWrite {
-            target,
-            record,
-            rows: smallvec::smallvec![index],
-        });
-    }
-}
-
-/// A write waiting for the batch's `apply`, with every row it carries.
-struct PendingWrite {
-    target: Target,
-    record: Record,
-    /// Indexes into the batch's decided rows: most writes carry one.
-    rows: smallvec::SmallVec<[usize; 1]>,
 }
 
 pub(super) struct Engine<'a, S: Store + ?Sized> {

@@ -1,5 +1,7 @@
 //! The [`Importer`]: drives rows through the pipeline into a [`Store`].
 
+mod batch;
+mod crew;
 mod date_order;
 mod engine;
 mod known;
