@@ -24,12 +24,17 @@ use std::sync::OnceLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{quote, Invalid};
+use super::{quote, Corrected, Invalid};
 use crate::geo::PlaceMatcher;
 use crate::record::Text;
 use crate::report::ProblemCode;
 
-/// A postal code accepted for its country.
+/// A postal code accepted for its country: its `value` normalized
+/// (upper-cased, the country's own spacing: `K1A 0B1`, `SW1A 1AA`,
+/// `1234 AB`, `02134-1234`, `100-0001`), and its `correction` when it was
+/// changed beyond that ("the leading zero a spreadsheet drops was
+/// restored"). The same [`Corrected`] value every correcting validator
+/// gives.
 ///
 /// ```
 /// use intake::validate::postal_code;
@@ -39,18 +44,7 @@ use crate::report::ProblemCode;
 /// assert!(code.correction.is_some());
 /// assert_eq!(postal_code("k1a0b1", "CA", None).unwrap().correction, None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PostalCode {
-    /// The code, normalized for its country: upper-cased, with the
-    /// country's own spacing (`K1A 0B1`, `SW1A 1AA`, `1234 AB`,
-    /// `02134-1234`, `100-0001`).
-    pub value: Text,
-    /// What was changed beyond normalization, as a short sentence for the
-    /// person who uploaded the file ("the leading zero a spreadsheet drops
-    /// was restored"); `None` when the code was only normalized.
-    pub correction: Option<String>,
-}
+pub type PostalCode = Corrected<Text>;
 
 /// The longest value looked at, in bytes once trimmed. No country's codes
 /// come near it (the longest example in the data has 11 characters, and a
