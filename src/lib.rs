@@ -253,7 +253,7 @@ pub use error::{Error, ErrorKind, Position};
 #[cfg(feature = "cities")]
 pub use geo::SeatDirectory;
 pub use geo::{CityDirectory, MemoryCityDirectory};
-pub use import::{Context, Importer, Progress};
+pub use import::{Context, ImportSession, Importer, Progress, Step};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};

@@ -113,35 +113,3 @@ impl fmt::Debug for Plain {
         f.write_str("Plain(<redacted>)")
     }
 }
-
-/// Hashes every password of a batch, spread over the machine's cores.
-/// Returns one result per input, in order.
-pub(crate) fn hash_all(
-    hasher: &dyn PasswordHasher,
-    plains: &[&Plain],
-) -> Vec<Result<String, String>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if plains.len() < 2 || cores < 2 {
-        return plains.iter().map(|p| hasher.hash(&p.0)).collect();
-    }
-    let chunk = plains.len().div_ceil(cores);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = plains
-            .chunks(chunk)
-            .map(|part| {
-                let handle =
-                    scope.spawn(move || part.iter().map(|p| hasher.hash(&p.0)).collect::<Vec<_>>());
-                (part.len(), handle)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(len, handle)| {
-                // A panicking hasher fails its passwords, never the import.
-                handle
-                    .join()
-                    .unwrap_or_else(|_| vec![Err("the password hasher failed".to_string()); len])
-            })
-            .collect()
-    })
-}

@@ -1,13 +1,19 @@
-//! A batch's decided rows and the writes they come to: a customer's later
-//! changes in the batch fold into its pending write, and each write
-//! carries the rows it answers for (one result per write fails exactly
-//! those rows).
+//! The writes of one `apply` call, and the decided rows they answer for.
+//!
+//! A store may run one call's writes as one set-based statement, in any
+//! order, so a call holds at most one write per customer (a customer's
+//! later changes fold into its write) and no write in it depends on
+//! another: a key freed by one customer's write and taken by another's
+//! waits for the next call. Each write carries the rows it answers for,
+//! so one result per write fails exactly those rows.
 
 use foldhash::HashMap;
 
+use super::decide::Decision;
 use super::known::Target;
 use crate::record::Record;
 use crate::report::{Action, Correction};
+use crate::store::MatchKey;
 
 /// What one row comes to before the store has answered.
 pub(super) struct Decided {
@@ -22,26 +28,53 @@ pub(super) struct Decided {
     pub(super) corrections: Vec<Correction>,
 }
 
-/// The decided rows and pending writes of a batch, not yet written.
+/// The decided rows and pending writes of one call, not yet written.
 #[derive(Default)]
-pub(super) struct BatchWork {
+pub(super) struct CallWork {
     /// (index in the batch, decision), in file order.
     pub(super) decided: Vec<(usize, Decided)>,
     pub(super) pending: Vec<PendingWrite>,
-    /// The pending write of each customer, while it may still absorb
-    /// later changes.
-    pub(super) pending_of: HashMap<Target, usize>,
+    /// The pending write of each customer.
+    pending_of: HashMap<Target, usize>,
+    /// The keys this call's writes free, and whose write frees each.
+    freed: HashMap<MatchKey, Target>,
 }
 
-impl BatchWork {
+impl CallWork {
+    /// Whether `decision`'s write must wait for the next call: it takes a
+    /// key that another customer's write in this call frees (a store
+    /// running the call in another order would refuse it).
+    pub(super) fn must_wait(&self, decision: &Decision) -> bool {
+        !self.freed.is_empty()
+            && decision
+                .claimed
+                .iter()
+                .any(|k| self.freed.get(k).is_some_and(|t| *t != decision.target))
+    }
+
+    /// Whether the call has nothing to write (its rows, if any, are all
+    /// unchanged).
+    pub(super) fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
     /// Records a decided row and, unless unchanged, its write (folded into
-    /// the customer's pending write when there is one). An unchanged row
-    /// rides on the customer's pending write too: it is unchanged only if
-    /// that write is saved.
-    pub(super) fn add(&mut self, i: usize, decided: Decided, target: Target, record: Record) {
+    /// the customer's write when the call has one). An unchanged row
+    /// rides on the customer's write too: it is unchanged only if that
+    /// write is saved.
+    pub(super) fn add(&mut self, i: usize, decided: Decided, decision: Decision) {
+        let Decision {
+            target,
+            record,
+            freed,
+            ..
+        } = decision;
         let index = self.decided.len();
         let action = decided.action;
         self.decided.push((i, decided));
+        for key in freed {
+            self.freed.insert(key, target);
+        }
         if let Some(write) = self
             .pending_of
             .get(&target)
@@ -62,6 +95,16 @@ impl BatchWork {
             record,
             rows: smallvec::smallvec![index],
         });
+    }
+
+    /// Takes the call's writes and rows, leaving it empty for the next.
+    pub(super) fn take(&mut self) -> (Vec<PendingWrite>, Vec<(usize, Decided)>) {
+        self.pending_of.clear();
+        self.freed.clear();
+        (
+            std::mem::take(&mut self.pending),
+            std::mem::take(&mut self.decided),
+        )
     }
 }
 

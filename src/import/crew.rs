@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
+use super::checker::Checker;
 use super::row::{CheckState, CheckedRow};
 use crate::read::RawRow;
 
@@ -15,8 +16,8 @@ pub(super) const MIN_ROWS_PER_WORKER: usize = 64;
 /// finish a batch together.
 pub(super) const CHUNK_ROWS: usize = 32;
 
-/// How many threads check rows besides the engine's own: one core fewer
-/// than there are, up to seven. The engine's thread reads, matches and
+/// How many threads check rows besides the session's own: one core fewer
+/// than there are, up to seven. The session's thread reads, matches and
 /// writes in file order, and helps check when it has nothing else to do;
 /// a worker for every core would take turns with it on its core and slow
 /// the one part that cannot be spread.
@@ -25,14 +26,14 @@ pub(super) fn workers() -> usize {
 }
 
 /// The most checking threads an import starts, whatever it is asked:
-/// the engine's one thread in file order could not keep more busy.
+/// the session's one thread in file order could not keep more busy.
 pub(super) const MAX_CHECKING_THREADS: usize = 64;
 
 /// A batch's rows in small chunks, each checked by whichever thread takes
-/// it first: the workers, and the engine's own thread once it is free. No
+/// it first: the workers, and the session's own thread once it is free. No
 /// core waits while another still has a long share to do.
 ///
-/// A chunk's rows are checked in place: the engine's thread allocates the
+/// A chunk's rows are checked in place: the session's thread allocates the
 /// chunks and frees them, so no thread frees memory another allocated
 /// (which would make them take turns on the allocator's locks).
 pub(super) struct Chunks {
@@ -67,53 +68,70 @@ impl Chunks {
     }
 }
 
-/// The threads that check rows beside the engine's own, started at the
+/// The threads that check rows beside the session's own, started at the
 /// first batch large enough to share and kept for the whole import: no
 /// thread is started per batch, and each keeps its place caches (and its
-/// allocator's and regular expressions' per-thread caches) warm.
+/// allocator's and regular expressions' per-thread caches) warm. They own
+/// what they read (the [`Checker`]), so the session that hands them work
+/// can live between an app's calls; dropping the crew ends and joins them.
 pub(super) struct Crew {
     /// How many threads to start.
     pub(super) size: usize,
-    started: bool,
+    checker: Arc<Checker>,
     /// Hands each thread the batches to check; dropping them ends the
     /// threads.
     jobs: Vec<mpsc::Sender<Arc<Chunks>>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    started: bool,
 }
 
 impl Crew {
-    pub(super) fn new(size: usize) -> Crew {
+    pub(super) fn new(size: usize, checker: Arc<Checker>) -> Crew {
         Crew {
             size,
-            started: false,
+            checker,
             jobs: Vec::new(),
+            threads: Vec::new(),
+            started: false,
         }
     }
 
     /// Hands `chunks` to every thread, starting them the first time.
-    pub(super) fn share<'scope, C>(
-        &mut self,
-        scope: &'scope std::thread::Scope<'scope, '_>,
-        check: C,
-        chunks: &Arc<Chunks>,
-    ) where
-        C: Fn(&mut CheckState, RawRow) -> CheckedRow + Copy + Send + 'scope,
-    {
+    pub(super) fn share(&mut self, chunks: &Arc<Chunks>) {
         if !self.started {
             self.started = true;
             for _ in 0..self.size {
                 let (jobs, batches) = mpsc::channel::<Arc<Chunks>>();
-                scope.spawn(move || {
-                    let mut state = CheckState::default();
-                    for chunks in batches {
-                        chunks.check(check, &mut state);
-                    }
-                });
-                self.jobs.push(jobs);
+                let checker = Arc::clone(&self.checker);
+                let spawned = std::thread::Builder::new()
+                    .name("intake-check".to_string())
+                    .spawn(move || {
+                        let mut state = CheckState::default();
+                        for chunks in batches {
+                            chunks.check(|state, raw| checker.check(state, raw), &mut state);
+                        }
+                    });
+                // A thread the system refuses leaves its share to the
+                // others and the session's thread.
+                if let Ok(thread) = spawned {
+                    self.jobs.push(jobs);
+                    self.threads.push(thread);
+                }
             }
         }
         // A thread that is gone (it panicked) leaves its share to the
-        // others and the engine's thread.
+        // others and the session's thread.
         self.jobs
             .retain(|jobs| jobs.send(Arc::clone(chunks)).is_ok());
+    }
+}
+
+impl Drop for Crew {
+    fn drop(&mut self) {
+        self.jobs.clear();
+        for thread in self.threads.drain(..) {
+            // A thread that panicked has nothing left to give back.
+            let _ = thread.join();
+        }
     }
 }

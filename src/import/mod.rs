@@ -1,12 +1,16 @@
 //! The [`Importer`]: drives rows through the pipeline into a [`Store`].
 
 mod batch;
+mod checker;
 mod crew;
 mod date_order;
-mod engine;
+mod decide;
+mod input;
 mod known;
 mod progress;
 mod row;
+mod session;
+mod tally;
 
 use std::cell::Cell;
 use std::io;
@@ -16,8 +20,9 @@ use std::sync::Arc;
 
 pub use progress::Progress;
 use progress::{CountingReader, ProgressFn};
+pub use session::{ImportSession, Step};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::geo::CityDirectory;
 use crate::password::{Argon2Hasher, PasswordHasher};
 use crate::policy::Policy;
@@ -598,6 +603,26 @@ impl Importer {
         self.run(header, rows, None, store)
     }
 
+    /// A session for a file with this header: the import's I/O-free
+    /// core, for apps that hand it the rows and call their store
+    /// themselves (see [`Step`] for the loop). The header is mapped now:
+    /// `Err` is the file-level failure [`import`](Importer::import) would
+    /// return for it.
+    ///
+    /// ```
+    /// use intake::{presets, Importer};
+    ///
+    /// let err = Importer::new(presets::contacts())
+    ///     .session(vec!["favourite colour".to_string()])
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "missing_columns");
+    /// ```
+    pub fn session(&self, header: Vec<String>) -> Result<ImportSession, Error> {
+        ImportSession::new(self, header)
+    }
+
+    /// Drives a session over `rows` and `store`: the synchronous driver
+    /// under every import.
     fn run<I, S>(
         &self,
         header: Vec<String>,
@@ -609,55 +634,33 @@ impl Importer {
         I: Iterator<Item = Result<RawRow, Error>>,
         S: Store + ?Sized,
     {
-        if let Some(code) = self.context.country() {
-            if self.context.phone_region.is_none() {
-                return Err(Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!("'{code}' is not an ISO 3166-1 alpha-2 country code"),
-                ));
-            }
-        }
-        let map = self.schema.map_header_with(&header, &self.columns)?;
-        let mut rows = rows;
-        let mut buffered = Vec::new();
-        if let Some(limit) = self.max_rows {
-            // The limit refuses the file whole, so count before writing.
-            let mut count = 0u64;
-            let mut early_error = None;
-            for next in rows.by_ref() {
-                match next {
-                    Ok(raw) if raw.is_blank() => {
-                        if self.blank_rows == BlankRows::EndData {
-                            buffered.push(Ok(raw));
-                            break;
-                        }
+        let mut session = self.session(header)?;
+        let mut rows = rows.fuse();
+        loop {
+            match session.step() {
+                Step::Input => {
+                    match rows.next() {
+                        Some(Ok(raw)) => session.push_raw(raw),
+                        Some(Err(e)) => session.end_input(Some(e)),
+                        None => session.end_input(None),
                     }
-                    Ok(raw) => {
-                        count += 1;
-                        if count <= limit {
-                            buffered.push(Ok(raw));
-                        }
-                    }
-                    Err(e) => {
-                        early_error = Some(e);
-                        break;
+                    if let Some(bytes) = &bytes {
+                        session.bytes_read(bytes.get());
                     }
                 }
-            }
-            if count > limit {
-                return Err(Error::new(
-                    ErrorKind::TooManyRows { rows: count, limit },
-                    format!(
-                        "The file has {count} rows; at most {limit} can be imported at once. Split it into files of {limit} rows or fewer and upload each."
-                    ),
-                ));
-            }
-            if let Some(e) = early_error {
-                buffered.push(Err(e));
+                Step::Begin => session.began(store.begin()),
+                Step::Lookup(keys) => {
+                    let found = store.lookup(keys);
+                    session.looked_up(found);
+                }
+                Step::Apply(writes) => {
+                    let results = store.apply(writes);
+                    session.applied(results);
+                }
+                Step::Commit => session.ended(store.commit()),
+                Step::Rollback => session.ended(store.rollback()),
+                Step::Done(result) => return result,
             }
         }
-        let all = buffered.into_iter().chain(rows);
-        let date_orders = date_order::DateOrders::new(&self.schema, &map);
-        engine::Engine::new(self, &header, &map, &date_orders, store).run(all, bytes)
     }
 }

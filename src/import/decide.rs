@@ -1,0 +1,163 @@
+//! Match & decide: which customer a valid row is, and what becomes of
+//! it, against what the import knows (the store's answers and its own
+//! earlier rows). The policy's rules are `policy`'s pure functions; this
+//! module finds what they are applied to and keeps [`Known`] as if every
+//! decision were written.
+
+use super::known::{Known, Owner, Target};
+use super::row::CheckedRow;
+use super::Importer;
+use crate::policy::{Found, Mode, Update};
+use crate::record::{Record, Value};
+use crate::report::{Action, Problem};
+use crate::store::MatchKey;
+
+/// A row's match keys: as many as the schema has identifiers, two for
+/// the presets, kept inline.
+pub(super) type Keys = smallvec::SmallVec<[MatchKey; 2]>;
+
+/// What a row comes to.
+pub(super) struct Decision {
+    pub(super) target: Target,
+    pub(super) action: Action,
+    /// The customer's values afterwards, complete.
+    pub(super) record: Record,
+    /// Keys the customer has now and did not have before.
+    pub(super) claimed: Keys,
+    /// Keys the customer had before and no longer has.
+    pub(super) freed: Keys,
+}
+
+/// The match keys of a record, from the schema's identifier fields.
+pub(super) fn keys(identifiers: &[String], record: &Record) -> Keys {
+    let mut keys: Keys = identifiers
+        .iter()
+        .filter_map(|f| match record.get(f) {
+            Some(Value::Email(v)) => Some(MatchKey::Email(v.clone())),
+            Some(Value::Phone(v)) => Some(MatchKey::Phone(v.clone())),
+            _ => None,
+        })
+        .collect();
+    keys.dedup();
+    keys
+}
+
+/// Decides one row: which customer, what action, the customer's values
+/// afterwards. Updates `known` as if it were written. Every key of the
+/// row is known (the batch's lookup asked the store about the others).
+pub(super) fn decide(
+    importer: &Importer,
+    identifiers: &[String],
+    known: &mut Known,
+    checked: &CheckedRow,
+    record: Record,
+    keys: Keys,
+) -> Result<Decision, Problem> {
+    let policy = importer.policy;
+    let mut matched: Vec<(Target, &MatchKey)> = Vec::new();
+    for key in &keys {
+        if let Owner::Of(target) = known.owner(key) {
+            if !matched.iter().any(|(t, _)| *t == target) {
+                matched.push((target, key));
+            }
+        }
+    }
+    // The keys of several customers, only when there are several (most
+    // rows match one or none: no allocation for them).
+    let several: Vec<&str> = if matched.len() > 1 {
+        matched.iter().map(|(_, k)| k.value()).collect()
+    } else {
+        Vec::new()
+    };
+    let found = match matched.len() {
+        0 => Found::Nobody,
+        1 => Found::One,
+        _ => Found::Several(&several),
+    };
+    let matched = matched.first().map(|(t, _)| *t);
+    let row = checked.raw.row;
+    // Only insert-only imports remember the first row of each key.
+    let insert_only = policy.mode() == Mode::InsertOnly;
+    let repeat = insert_only
+        .then(|| {
+            keys.iter()
+                .find_map(|k| known.first_row(k).map(|r| (r, k.value())))
+        })
+        .flatten();
+    if let Some(problem) = policy.refusal(found, repeat) {
+        return Err(problem);
+    }
+
+    let decision = match matched {
+        None => Decision {
+            target: known.new_target(row),
+            action: Action::Insert,
+            record,
+            claimed: keys,
+            freed: Keys::new(),
+        },
+        Some(target) => {
+            let existing = known.record(target);
+            let fields = importer.schema.fields();
+            let empty: Vec<&str> = checked
+                .empty
+                .iter()
+                .filter_map(|&f| fields.get(f).map(|f| f.id()))
+                .collect();
+            // A password that is the one already stored keeps its hash
+            // (a new salt would make every re-import an update).
+            let mut record = record;
+            for (field, plain) in &checked.secrets {
+                if let Some(Value::PasswordHash(old)) = existing.get(field) {
+                    if importer.hasher.verify(&plain.0, old) {
+                        record.insert(field.clone(), Value::PasswordHash(old.clone()));
+                    }
+                }
+            }
+            let merged = match policy.update(&existing, &record, &empty) {
+                Update::Unchanged(merged) => {
+                    return Ok(Decision {
+                        target,
+                        action: Action::Unchanged,
+                        record: merged,
+                        claimed: Keys::new(),
+                        freed: Keys::new(),
+                    })
+                }
+                Update::Changed(merged) => merged,
+            };
+            let before = self::keys(identifiers, &existing);
+            let after = self::keys(identifiers, &merged);
+            let freed: Keys = before
+                .iter()
+                .filter(|k| !after.contains(k))
+                .cloned()
+                .collect();
+            let claimed: Keys = after
+                .iter()
+                .filter(|k| !before.contains(k))
+                .cloned()
+                .collect();
+            for old in freed.iter() {
+                known.free(old.clone());
+            }
+            Decision {
+                target,
+                action: Action::Update,
+                record: merged,
+                claimed,
+                freed,
+            }
+        }
+    };
+    for key in &decision.claimed {
+        // Only insert-only imports name the first row of a repeat; the
+        // index costs memory for every key of the file.
+        if insert_only {
+            known.remember_first_row(key, row);
+        }
+        known.claim(key.clone(), decision.target);
+    }
+    known.set_record(decision.target, &decision.record);
+    Ok(decision)
+}

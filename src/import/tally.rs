@@ -1,0 +1,222 @@
+//! The report as an import makes it: the columns' warnings at the start,
+//! each row counted or failed as its batch is settled, the closing
+//! warnings at the end.
+
+use std::collections::BTreeMap;
+
+use super::batch::Decided;
+use super::checker::Checker;
+use super::row::CheckedRow;
+use crate::read::{Cells, RawRow};
+use crate::record::Value;
+use crate::report::{
+    Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Warning, WarningCode,
+    ERRORS_COLUMN,
+};
+use crate::store::StoreError;
+
+/// How many unrecognised values get a warning each.
+const MAX_NOTES: u64 = 50;
+
+/// The report being made, and what making it needs to remember.
+pub(super) struct Tally {
+    pub(super) report: Report,
+    /// How many values were kept as written although not recognised.
+    notes: u64,
+    /// How many failures the report lists; the rest are only counted.
+    listed_failures: u64,
+}
+
+impl Tally {
+    /// A report for the file `checker` imports: its columns, and a warning
+    /// for each column not imported or read as a likely typo.
+    pub(super) fn new(checker: &Checker) -> Tally {
+        let importer = &checker.importer;
+        let (header, map) = (&checker.header, &checker.map);
+        let fields = importer.schema.fields();
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(col, name)| ColumnMapping {
+                column: name.clone(),
+                field: map
+                    .field_of(col)
+                    .and_then(|f| fields.get(f))
+                    .map(|f| f.id().to_string()),
+            })
+            .collect::<Vec<_>>();
+        let mut warnings = Vec::new();
+        for (col, mapping) in columns.iter().enumerate() {
+            let note = map.note(col).map(str::to_string);
+            // Our own failed-rows file, uploaded again once fixed: its last
+            // column explains the failures and is no data to warn about.
+            if mapping.field.is_none() && col + 1 == header.len() && mapping.column == ERRORS_COLUMN
+            {
+                continue;
+            }
+            if mapping.field.is_none() {
+                let message = note.unwrap_or_else(|| {
+                    if mapping.column.trim().is_empty() {
+                        "A column without a name was not imported.".to_string()
+                    } else {
+                        format!(
+                            "Column '{}' matches no field and was not imported.",
+                            mapping.column
+                        )
+                    }
+                });
+                warnings.push(Warning::new(WarningCode::IgnoredColumn, message));
+            } else if let Some(message) = note {
+                // Read as the closest field name: the person should check it.
+                warnings.push(Warning::new(WarningCode::GuessedColumn, message));
+            }
+        }
+        let mut report = Report::new(header.clone(), columns, importer.dry_run);
+        report.warnings = warnings;
+        if importer.preview {
+            report.changes = Some(Vec::new());
+        }
+        Tally {
+            report,
+            notes: 0,
+            listed_failures: importer.read.limits.listed_failures(),
+        }
+    }
+
+    /// Warns about what a row's values need the person to know; after
+    /// [`MAX_NOTES`], only counts.
+    pub(super) fn note(&mut self, checked: &CheckedRow) {
+        for (code, note) in &checked.notes {
+            self.notes += 1;
+            if self.notes <= MAX_NOTES {
+                self.report.warnings.push(Warning::new(
+                    *code,
+                    format!("Row {}: {note}", checked.raw.row),
+                ));
+            }
+        }
+    }
+
+    /// Fails a row with `problems`; listed up to the limit, counted always.
+    pub(super) fn fail(&mut self, checker: &Checker, raw: &RawRow, problems: Vec<Problem>) {
+        self.report.failed += 1;
+        if self.report.failures.len() as u64 >= self.listed_failures {
+            self.report.failures_not_listed += 1;
+            return;
+        }
+        let (cells, removed) = failed_cells(checker, raw);
+        let note = removed.then(|| {
+            "The password was removed from this file to keep it safe: enter it again.".to_string()
+        });
+        self.report
+            .failures
+            .push(RowFailure::new(raw.row, raw.line, problems, note, cells));
+    }
+
+    /// Fails a row because the store failed it: the person reads
+    /// `message`, the app gets the store's error from the failure.
+    pub(super) fn fail_in_store(
+        &mut self,
+        checker: &Checker,
+        raw: &RawRow,
+        message: String,
+        error: &StoreError,
+    ) {
+        let listed = self.report.failures.len();
+        self.fail(
+            checker,
+            raw,
+            vec![Problem::new(ProblemCode::StoreFailed, message)],
+        );
+        if self.report.failures.len() > listed {
+            if let Some(failure) = self.report.failures.pop() {
+                self.report
+                    .failures
+                    .push(failure.with_store_error(error.clone()));
+            }
+        }
+    }
+
+    /// Counts a row whose write (if it had one) was saved, and lists it in
+    /// the preview.
+    pub(super) fn count(&mut self, decided: Decided) {
+        let report = &mut self.report;
+        match decided.action {
+            Action::Insert => report.inserted += 1,
+            Action::Update => report.updated += 1,
+            Action::Unchanged => report.unchanged += 1,
+        }
+        if decided.city_filled {
+            report.cities_filled += 1;
+        }
+        report.corrected += decided.corrected as u64;
+        if let (Some(changes), Some(values)) = (report.changes.as_mut(), &decided.values) {
+            let values: BTreeMap<String, String> = values
+                .iter()
+                .filter(|(_, v)| !matches!(v, Value::PasswordHash(_)))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            changes.push(Change {
+                row: decided.row,
+                action: decided.action,
+                values,
+                corrections: decided.corrections,
+            });
+        }
+    }
+
+    /// The report, with the warnings only the end can give and its lists
+    /// in file order (a row retried after a conflict is settled after the
+    /// rows that follow it).
+    pub(super) fn finish(mut self) -> Report {
+        if self.notes > MAX_NOTES {
+            self.report.warnings.push(Warning::new(
+                WarningCode::Unrecognized,
+                format!(
+                    "{} more values were kept as written although not recognised or written like a formula or a shortened number.",
+                    self.notes - MAX_NOTES
+                ),
+            ));
+        }
+        self.report.failures.sort_by_key(|f| f.row);
+        if let Some(changes) = self.report.changes.as_mut() {
+            changes.sort_by_key(|c| c.row);
+        }
+        if self.report.failures_not_listed > 0 {
+            self.report.warnings.push(Warning::new(
+                WarningCode::TooManyFailures,
+                format!(
+                    "{} more rows failed than are listed here: fix the rows listed, upload the file again, and the next report lists the rest.",
+                    self.report.failures_not_listed
+                ),
+            ));
+        }
+        self.report
+    }
+}
+
+/// A failed row's cells for the failed-rows file, secrets blanked; and
+/// whether a secret was removed.
+fn failed_cells(checker: &Checker, raw: &RawRow) -> (Cells, bool) {
+    let fields = checker.importer.schema.fields();
+    let secret = |col: usize| {
+        checker
+            .map
+            .field_of(col)
+            .and_then(|f| fields.get(f))
+            .is_some_and(|f| f.is_secret())
+    };
+    let removed = raw
+        .cells()
+        .enumerate()
+        .any(|(col, cell)| secret(col) && !cell.trim().is_empty());
+    if !removed {
+        return (raw.cells.clone(), false);
+    }
+    let cells = raw
+        .cells()
+        .enumerate()
+        .map(|(col, cell)| if secret(col) { "" } else { cell })
+        .collect();
+    (cells, true)
+}
