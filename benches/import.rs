@@ -87,7 +87,7 @@ fn describe(what: &str, rows: u64, bytes: &[u8], importer: &Importer) {
 fn contacts(c: &mut Criterion) {
     let importer = Importer::new(presets::contacts())
         .policy(Policy::upsert())
-        .context(Context::new().default_country("US"));
+        .context(Context::new().default_country("US").unwrap());
     let dry_run = importer.clone().dry_run(true);
     let mut sizes = vec![10_000u64, 100_000];
     if std::env::var_os("INTAKE_BENCH_1M").is_some_and(|v| v == "1") {
@@ -115,6 +115,7 @@ fn field_service(c: &mut Criterion) {
     let city_context = || {
         Context::new()
             .default_country("US")
+            .unwrap()
             .company_city("Denver")
             .city_directory(generator::city_directory())
     };
@@ -167,6 +168,7 @@ fn password_hashing(c: &mut Criterion) {
     let importer = Importer::new(presets::field_service()).context(
         Context::new()
             .default_country("US")
+            .unwrap()
             .company_city("Denver")
             .city_directory(generator::city_directory()),
     );

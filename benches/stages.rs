@@ -232,7 +232,7 @@ fn update_path(c: &mut Criterion) {
     const ROWS: u64 = 10_000;
     let importer = Importer::new(presets::contacts())
         .policy(Policy::upsert())
-        .context(Context::new().default_country("US"));
+        .context(Context::new().default_country("US").unwrap());
     let (bytes, _) = Generator::new(Flavour::Contacts, 7)
         .invalid_share(0.0)
         .repeat_share(0.0)
@@ -401,7 +401,7 @@ fn report_building(c: &mut Criterion) {
         .invalid_share(0.3)
         .to_vec(10_000);
     let importer = Importer::new(presets::contacts())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
         .dry_run(true);
     let report: Report = match importer.import(bytes.as_slice(), &mut MemoryStore::new()) {
         Ok(report) => report,

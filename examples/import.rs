@@ -302,7 +302,9 @@ fn run(opts: &Options) -> Result<(), Failure> {
         return Ok(());
     }
     let mut store = open_store(opts.store.as_deref())?;
-    let mut context = Context::new().default_country(&opts.default_country);
+    let mut context = Context::new()
+        .default_country(&opts.default_country)
+        .map_err(Failure::import)?;
     if let Some(city) = &opts.company_city {
         let uses_it = schema
             .rules()

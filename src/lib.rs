@@ -25,7 +25,7 @@
 //! let mut store = MemoryStore::new();
 //! let report = Importer::new(presets::contacts())
 //!     .policy(Policy::upsert())
-//!     .context(Context::new().default_country("US"))
+//!     .context(Context::new().default_country("US")?)
 //!     .import(upload.as_bytes(), &mut store)?;
 //!
 //! // Row 4 repeats Ann (same email and phone once normalized): nothing new.
@@ -64,7 +64,7 @@
 //!     .password_hasher(Argon2Hasher::with_cost(64, 1, 1).unwrap()) // cheap: an example
 //!     .context(
 //!         Context::new()
-//!             .default_country("US")
+//!             .default_country("US")?
 //!             .company_city("Denver")
 //!             .city_directory(MemoryCityDirectory::new().city(Some("US"), "TX", "Austin")),
 //!     )
@@ -213,7 +213,7 @@
 //! ";
 //! let mut store = MemoryStore::new();
 //! let report = Importer::new(presets::contacts())
-//!     .context(Context::new().default_country("US"))
+//!     .context(Context::new().default_country("US")?)
 //!     .preview(true)
 //!     .import(upload.as_bytes(), &mut store)?;
 //! assert_eq!((report.inserted, report.corrected), (2, 4));

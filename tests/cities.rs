@@ -44,7 +44,11 @@ fn import(context: Context, country: &str, states: &[&str]) -> (Report, Vec<Opti
 /// context.
 fn assert_seats(country: &str, expected: &[(&str, &str)]) {
     let states: Vec<&str> = expected.iter().map(|&(state, _)| state).collect();
-    let (report, cities) = import(Context::new().default_country("US"), country, &states);
+    let (report, cities) = import(
+        Context::new().default_country("US").unwrap(),
+        country,
+        &states,
+    );
     let failures: Vec<String> = report.failures.iter().map(|f| f.describe()).collect();
     assert!(failures.is_empty(), "{country}: {failures:?}");
     assert_eq!(report.cities_filled, expected.len() as u64);
@@ -263,7 +267,7 @@ fn a_new_users_australian_file_imports_with_cities_filled() {
                Bob,Ray,bob@example.com,Geelong,Vic,Australia\n\
                Cai,Wu,cai@example.com,,Queensland,AU\n";
     let mut store = MemoryStore::new();
-    let report = importer(Context::new().default_country("AU"))
+    let report = importer(Context::new().default_country("AU").unwrap())
         .import(csv.as_bytes(), &mut store)
         .expect("file-level success");
     assert_eq!(
@@ -289,7 +293,10 @@ fn a_new_users_australian_file_imports_with_cities_filled() {
 #[test]
 fn the_apps_own_directory_comes_first_and_the_seats_fill_the_rest() {
     let apps = MemoryCityDirectory::new().city(Some("US"), "TX", "Houston");
-    let context = Context::new().default_country("US").city_directory(apps);
+    let context = Context::new()
+        .default_country("US")
+        .unwrap()
+        .city_directory(apps);
     let (report, cities) = import(context, "US", &["Texas", "Oregon"]);
     assert_eq!(report.cities_filled, 2, "{:?}", report.failures);
     assert_eq!(
@@ -303,6 +310,7 @@ fn turned_off_only_the_apps_directory_answers() {
     let apps = MemoryCityDirectory::new().city(Some("US"), "TX", "Houston");
     let context = Context::new()
         .default_country("US")
+        .unwrap()
         .city_directory(apps)
         .embedded_cities(false);
     let (report, cities) = import(context, "US", &["Texas", "Oregon"]);

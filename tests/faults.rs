@@ -164,7 +164,7 @@ fn expected(before: &Snapshot, report: &Report) -> Snapshot {
 fn importer(batch: usize, atomic: bool) -> Importer {
     Importer::new(presets::contacts())
         .policy(Policy::upsert())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
         .batch_size(batch)
         .atomic(atomic)
         .preview(true)

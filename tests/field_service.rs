@@ -19,6 +19,7 @@ fn importer() -> Importer {
         .context(
             Context::new()
                 .default_country("US")
+                .unwrap()
                 .company_city("Denver")
                 .city_directory(
                     MemoryCityDirectory::new()

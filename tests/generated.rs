@@ -18,7 +18,7 @@ use intake::{
 fn contacts_importer(home: &str) -> Importer {
     Importer::new(presets::contacts())
         .policy(Policy::upsert())
-        .context(Context::new().default_country(home))
+        .context(Context::new().default_country(home).unwrap())
 }
 
 fn service_importer() -> Importer {
@@ -27,6 +27,7 @@ fn service_importer() -> Importer {
         .context(
             Context::new()
                 .default_country("US")
+                .unwrap()
                 .company_city("Denver")
                 .city_directory(generator::city_directory()),
         )

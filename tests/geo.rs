@@ -573,7 +573,7 @@ fn a_contacts_import_stores_navarra_spain_as_its_one_code() {
 
     let mut store = MemoryStore::new();
     let report = Importer::new(presets::contacts())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
         .import(
             "email,state,country\n\
              ann@example.com,Navarra,Spain\n\

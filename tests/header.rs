@@ -844,7 +844,7 @@ fn field_service_without_its_required_columns_still_names_the_required_ones() {
 fn field_service_with_its_required_columns_imports() {
     let mut store = MemoryStore::new();
     let report = Importer::new(intake::presets::field_service())
-        .context(intake::Context::new().default_country("US"))
+        .context(intake::Context::new().default_country("US").unwrap())
         .import(
             "first_name,last_name,email,city\nAl,Li,al@example.com,Austin\n".as_bytes(),
             &mut store,

@@ -4,7 +4,7 @@ use intake::{presets, Context, Importer, MemoryStore, WarningCode};
 
 fn contacts(csv: &str, store: &mut MemoryStore) -> intake::Report {
     Importer::new(presets::contacts())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
         .import(csv.as_bytes(), store)
         .expect("file-level success")
 }

@@ -530,7 +530,7 @@ proptest! {
     ) {
         let policy = [Policy::upsert(), Policy::insert_only(), Policy::update_only()][mode];
         let importer = Importer::new(presets::contacts())
-            .context(intake::Context::new().default_country("US"))
+            .context(intake::Context::new().default_country("US").unwrap())
             .policy(policy)
             .batch_size(size);
         let file = format!("first_name,email,phone,birthday,company\n{body}");

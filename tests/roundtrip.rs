@@ -139,7 +139,7 @@ fn csv_of(rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 fn importer() -> Importer {
-    Importer::new(presets::contacts()).context(Context::new().default_country("US"))
+    Importer::new(presets::contacts()).context(Context::new().default_country("US").unwrap())
 }
 
 fn import(file: &[u8], store: &mut MemoryStore) -> Report {

@@ -128,7 +128,7 @@ fn date_cell_takes_the_format_of_the_field_it_maps_to() {
     // 05/12/2018, Bob's is the text 2018/06/01.
     let importer = Importer::new(presets::field_service())
         .sheet("Field service")
-        .context(Context::new().default_country("US"));
+        .context(Context::new().default_country("US").unwrap());
     for file in FORMATS {
         let (report, store) = import_file(&importer, file);
         assert_eq!(
@@ -147,7 +147,7 @@ fn date_cell_takes_the_format_of_the_field_it_maps_to() {
 fn empty_row_in_a_sheet_ends_field_service_data() {
     let importer = Importer::new(presets::field_service())
         .sheet("Field service")
-        .context(Context::new().default_country("US"));
+        .context(Context::new().default_country("US").unwrap());
     for file in FORMATS {
         let (report, store) = import_file(&importer, file);
         assert_eq!(report.rows, 2, "{file}");
@@ -214,7 +214,7 @@ fn trailing_empty_and_formatted_rows_are_not_rows() {
 fn named_sheet_is_found_ignoring_case() {
     let importer = Importer::new(presets::field_service())
         .sheet("FIELD SERVICE")
-        .context(Context::new().default_country("US"));
+        .context(Context::new().default_country("US").unwrap());
     let (report, _) = import_file(&importer, "customers.xlsx");
     assert_eq!(report.inserted, 2);
 }
@@ -374,7 +374,7 @@ fn csv_upload_is_still_read_as_csv() {
 fn field_service() -> Importer {
     Importer::new(presets::field_service())
         .password_hasher(intake::Argon2Hasher::with_cost(64, 1, 1).unwrap())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
 }
 
 #[test]

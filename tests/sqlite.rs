@@ -93,7 +93,7 @@ fn dump(path: &Path) -> Vec<Row> {
 }
 
 fn contacts() -> Importer {
-    Importer::new(presets::contacts()).context(Context::new().default_country("US"))
+    Importer::new(presets::contacts()).context(Context::new().default_country("US").unwrap())
 }
 
 fn import(importer: &Importer, csv: &str, store: &mut impl Store) -> Report {
@@ -554,7 +554,7 @@ fn field_service() -> Importer {
         .unwrap();
     Importer::new(schema)
         .password_hasher(cheap_hasher())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
 }
 
 #[test]

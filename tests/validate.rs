@@ -183,7 +183,7 @@ fn international_phone_needs_no_region() {
 fn import_context_default_country_reads_national_numbers() {
     let mut store = MemoryStore::new();
     let report = Importer::new(intake::presets::contacts())
-        .context(Context::new().default_country("GB"))
+        .context(Context::new().default_country("GB").unwrap())
         .import("phone\n020 7946 0958\n".as_bytes(), &mut store)
         .unwrap();
     assert_eq!(report.inserted, 1);
@@ -216,12 +216,11 @@ fn invalid_phone_message_quotes_the_value_and_says_what_is_wrong() {
 }
 
 #[test]
-fn unknown_default_country_is_invalid_config() {
-    let err = Importer::new(intake::presets::contacts())
-        .context(Context::new().default_country("ZZ"))
-        .import("phone\n415 555 0101\n".as_bytes(), &mut MemoryStore::new())
-        .unwrap_err();
-    assert_eq!(err.code(), "invalid_config");
+fn unknown_default_country_is_refused_when_set() {
+    for code in ["ZZ", "UK", "USA", ""] {
+        let err = Context::new().default_country(code).unwrap_err();
+        assert_eq!(err.code(), "invalid_config", "{code}");
+    }
 }
 
 // ---- date ----

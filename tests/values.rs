@@ -181,7 +181,7 @@ fn secondary_contacts_phones_are_read_in_the_rows_country() {
                Ann,Lee,ann@example.com,Sydney,Australia,0412 345 678,(02) 9374 4000\n";
     let mut store = MemoryStore::new();
     let report = Importer::new(presets::field_service())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
         .import(csv.as_bytes(), &mut store)
         .unwrap();
     assert_eq!(report.inserted, 1, "{:?}", report.failures);
@@ -469,7 +469,7 @@ fn with_member_since() -> Importer {
                 .day_or_month_first()],
         )
         .unwrap();
-    Importer::new(schema).context(Context::new().default_country("US"))
+    Importer::new(schema).context(Context::new().default_country("US").unwrap())
 }
 
 #[test]
@@ -601,7 +601,7 @@ fn field_service_fails_an_invalid_postal_code() {
     let csv = "first_name,last_name,email,city,postal_code,country\n\
                Ann,Lee,ann@example.com,Toronto,ABC-123,Canada\n";
     let report = Importer::new(presets::field_service())
-        .context(Context::new().default_country("US"))
+        .context(Context::new().default_country("US").unwrap())
         .import(csv.as_bytes(), &mut MemoryStore::new())
         .unwrap();
     let failure = failure_of(&report, 2);

@@ -22,7 +22,7 @@ pub use progress::Progress;
 use progress::{CountingReader, ProgressFn};
 pub use session::{ImportSession, Step};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::geo::CityDirectory;
 use crate::password::{Argon2Hasher, PasswordHasher};
 use crate::policy::Policy;
@@ -36,8 +36,9 @@ use crate::store::Store;
 ///
 /// ```
 /// use intake::Context;
-/// let ctx = Context::new().default_country("GB");
+/// let ctx = Context::new().default_country("GB")?;
 /// assert_eq!(ctx.country(), Some("GB"));
+/// # Ok::<(), intake::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Context {
@@ -88,16 +89,33 @@ impl Context {
     }
 
     /// The ISO 3166-1 alpha-2 country of the account: phone numbers without
-    /// a country code are read as numbers of this country. An unknown code
-    /// makes [`Importer::import`] fail with `invalid_config`.
-    pub fn default_country(mut self, code: &str) -> Context {
+    /// a country code are read as numbers of this country, and rows
+    /// without a country are in it. A code that is no country is refused
+    /// here, as `invalid_config`.
+    ///
+    /// ```
+    /// use intake::Context;
+    ///
+    /// let ctx = Context::new().default_country("gb")?;
+    /// assert_eq!(ctx.country(), Some("GB"));
+    /// let err = Context::new().default_country("UK").unwrap_err();
+    /// assert_eq!(err.code(), "invalid_config");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn default_country(mut self, code: &str) -> Result<Context, Error> {
         let code = code.trim().to_ascii_uppercase();
         // Only a real country: libphonenumber also knows "ZZ" (unknown) and
         // non-geographic entities.
         let real = keshvar::Alpha2::try_from(code.as_str()).is_ok();
-        self.phone_region = code.parse().ok().filter(|_| real);
+        let Some(region) = code.parse().ok().filter(|_| real) else {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                format!("'{code}' is not an ISO 3166-1 alpha-2 country code"),
+            ));
+        };
+        self.phone_region = Some(region);
         self.default_country = Some(code);
-        self
+        Ok(self)
     }
 
     /// The default country, upper-cased.
@@ -180,7 +198,7 @@ impl Context {
 /// let mut store = MemoryStore::new();
 /// let report = Importer::new(presets::contacts())
 ///     .policy(Policy::upsert())
-///     .context(Context::new().default_country("US"))
+///     .context(Context::new().default_country("US")?)
 ///     .import(csv.as_bytes(), &mut store)?;
 /// assert_eq!(report.inserted, 1);
 /// assert_eq!(store.len(), 1);

@@ -70,6 +70,16 @@ impl SchemaBuilder {
                     field.id
                 ));
             }
+            if let FieldKind::Choice(choices) = &field.kind {
+                if let Some((alias, value)) = choices.stray_alias() {
+                    let values: Vec<&str> = choices.values().collect();
+                    return bad(format!(
+                        "field '{}': the alias '{alias}' is for '{value}', which is not one of its values ({})",
+                        field.id,
+                        values.join(", ")
+                    ));
+                }
+            }
             let names_of_field = [
                 (&field.id, Rank::Name, None),
                 (&field.label, Rank::Name, None),

@@ -190,6 +190,9 @@ pub struct Choices {
     values: Vec<String>,
     /// Normalized spelling (value or alias) → index into `values`.
     lookup: Vec<(String, usize)>,
+    /// Aliases given for a value that is not one of `values`: the schema
+    /// refuses them when it is built.
+    strays: Vec<(String, String)>,
 }
 
 impl Choices {
@@ -208,13 +211,36 @@ impl Choices {
         choices
     }
 
-    /// Accepts `alias` as another spelling of `value` (which must be one of
-    /// the values; otherwise the alias is ignored).
+    /// Accepts `alias` as another spelling of `value`, which must be one
+    /// of the values: a schema with an alias for anything else is refused
+    /// by [`SchemaBuilder::build`](crate::SchemaBuilder::build) as
+    /// `invalid_config`.
+    ///
+    /// ```
+    /// use intake::{Choices, Field, Schema};
+    ///
+    /// let types = Choices::new(["Personal", "Business"]).alias("Firm", "Busines");
+    /// let err = Schema::builder("customers")
+    ///     .field(Field::email("email").identifier())
+    ///     .field(Field::choice("type", types))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "invalid_config");
+    /// ```
     pub fn alias(mut self, alias: &str, value: &str) -> Choices {
-        if let Some(i) = self.values.iter().position(|v| v == value) {
-            self.lookup.push((choice_key(alias), i));
+        match self.values.iter().position(|v| v == value) {
+            Some(i) => self.lookup.push((choice_key(alias), i)),
+            None => self.strays.push((alias.to_string(), value.to_string())),
         }
         self
+    }
+
+    /// The first alias given for a value that is not a choice, as
+    /// (alias, value).
+    pub(crate) fn stray_alias(&self) -> Option<(&str, &str)> {
+        self.strays
+            .first()
+            .map(|(alias, value)| (alias.as_str(), value.as_str()))
     }
 
     /// The canonical values.

@@ -17,7 +17,7 @@
 //! let upload = std::fs::read("tests/data/sheets/customers.xlsx").unwrap();
 //! let mut store = MemoryStore::new();
 //! let report = Importer::new(presets::contacts())
-//!     .context(Context::new().default_country("US"))
+//!     .context(Context::new().default_country("US")?)
 //!     .sheet("Customers") // optional: the first visible sheet otherwise
 //!     .import(&upload[..], &mut store)?;
 //! assert_eq!((report.inserted, report.failed), (3, 1));

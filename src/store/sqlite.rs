@@ -125,7 +125,7 @@ ORDER BY c.id, v.field";
 ///
 /// # let path = std::env::temp_dir().join(format!("intake-doc-{}.db", std::process::id()));
 /// # let _ = std::fs::remove_file(&path);
-/// let importer = Importer::new(presets::contacts()).context(Context::new().default_country("US"));
+/// let importer = Importer::new(presets::contacts()).context(Context::new().default_country("US")?);
 /// let csv = "first_name,email,phone\nAnn,ann@example.com,(415) 555-0101\n";
 ///
 /// let mut store = SqliteStore::open(&path)?;

@@ -11,7 +11,7 @@ use intake::{
 
 /// The contacts preset with a US account context.
 pub fn contacts() -> Importer {
-    Importer::new(presets::contacts()).context(Context::new().default_country("US"))
+    Importer::new(presets::contacts()).context(Context::new().default_country("US").unwrap())
 }
 
 /// Imports `csv` with `importer` into `store`; the import must not fail
