@@ -268,5 +268,7 @@ pub use schema::{
 };
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
+#[cfg(feature = "async")]
+pub use store::{AsAsync, AsyncStore, Blocking};
 pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};
 pub use template::Template;

@@ -208,10 +208,12 @@ impl Policy {
     }
 
     /// What a row does to the customer it matched: `existing` with the
-    /// row's values laid over it ([`Policy::merge`]), or unchanged.
+    /// row's values laid over it ([`Policy::merge`]), or unchanged when
+    /// that holds the same text ([`Record::eq_as_text`]).
     pub(crate) fn update(&self, existing: &Record, row: &Record, empty: &[&str]) -> Update {
         let merged = self.merge(existing, row, empty);
-        if merged == *existing {
+        // Compared as text: a store may keep every value as text.
+        if merged.eq_as_text(existing) {
             Update::Unchanged(merged)
         } else {
             Update::Changed(merged)
@@ -234,6 +236,34 @@ mod tests {
 
     fn code(problem: Option<Problem>) -> Option<&'static str> {
         problem.map(|p| p.code.as_str())
+    }
+
+    #[test]
+    fn a_customer_kept_as_text_is_unchanged_by_the_row_that_wrote_it() {
+        let row: Record = [
+            ("email", Value::Email("ann@example.com".into())),
+            ("state", Value::State("US-CA".into())),
+            ("region", Value::Text("Narnia".into())),
+        ]
+        .into_iter()
+        .collect();
+        let kept_as_text = record(&[
+            ("email", "ann@example.com"),
+            ("state", "US-CA"),
+            ("region", "Narnia"),
+        ]);
+        let update = Policy::upsert().update(&kept_as_text, &row, &[]);
+        assert!(matches!(update, Update::Unchanged(_)), "{update:?}");
+    }
+
+    #[test]
+    fn a_row_with_other_text_changes_a_customer_kept_as_text() {
+        let row: Record = [("state", Value::State("US-NY".into()))]
+            .into_iter()
+            .collect();
+        let kept_as_text = record(&[("state", "US-CA")]);
+        let update = Policy::upsert().update(&kept_as_text, &row, &[]);
+        assert!(matches!(update, Update::Changed(_)), "{update:?}");
     }
 
     #[test]

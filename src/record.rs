@@ -375,6 +375,34 @@ impl Record {
         removed
     }
 
+    /// Whether the two records hold the same fields with the same text,
+    /// whatever their values' variants: how the importer tells an
+    /// unchanged customer, so that a store that keeps every value as
+    /// text (and gives back [`Value::Text`]) gets the decisions a store
+    /// that keeps the variants gets.
+    ///
+    /// ```
+    /// use intake::{Record, Value};
+    ///
+    /// let written: Record = [("state", Value::State("US-CA".into()))].into_iter().collect();
+    /// let read_back: Record = [("state", Value::Text("US-CA".into()))].into_iter().collect();
+    /// assert!(written.eq_as_text(&read_back));
+    /// assert_ne!(written, read_back);
+    /// ```
+    pub fn eq_as_text(&self, other: &Record) -> bool {
+        // Equal records (most often one shared allocation) are equal text.
+        self == other
+            || self.len() == other.len()
+                && self.iter().zip(other.iter()).all(|((a, x), (b, y))| {
+                    a == b
+                        && match (x.as_str(), y.as_str()) {
+                            (Some(x), Some(y)) => x == y,
+                            // A date kept as text is its ISO spelling.
+                            _ => x.to_string() == y.to_string(),
+                        }
+                })
+    }
+
     /// Whether `field` has a value.
     pub fn contains(&self, field: &str) -> bool {
         self.position(field).is_ok()

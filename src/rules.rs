@@ -126,7 +126,7 @@ fn required(fields: &[Field], row: &RuleRow<'_>, city: &CityOutcome, problems: &
         if !field.is_required() || row.filled.get(f).copied().unwrap_or(false) {
             continue;
         }
-        let name = field.label_text();
+        let name = field.get_label();
         let message = match &city.unknown {
             Some((c, state)) if *c == f => format!(
                 "{name} is required, and no city is known for the state '{state}': fill it in."

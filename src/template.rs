@@ -99,7 +99,7 @@ impl<'a> Template<'a> {
 }
 
 fn column_name(field: &Field) -> String {
-    let mut name = field.label_text().to_string();
+    let mut name = field.get_label().to_string();
     if field.is_required() {
         name.push('*');
     }

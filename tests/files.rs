@@ -427,10 +427,10 @@ fn tricky_but_valid_quoting_is_not_malformed() {
 #[test]
 fn default_limits_fit_any_spreadsheet_file() {
     let limits = Limits::default();
-    assert_eq!(limits.file_bytes(), 1 << 30);
-    assert_eq!(limits.columns(), 1_000);
-    assert_eq!(limits.cell_bytes(), 128 * 1024);
-    assert_eq!(limits.row_bytes(), 1 << 20);
+    assert_eq!(limits.get_max_file_bytes(), 1 << 30);
+    assert_eq!(limits.get_max_columns(), 1_000);
+    assert_eq!(limits.get_max_cell_bytes(), 128 * 1024);
+    assert_eq!(limits.get_max_row_bytes(), 1 << 20);
     // Excel's longest cell, 32,767 characters of three-byte text, fits.
     let cell = "€".repeat(32_767);
     let csv = format!("email,other\nann@example.com,{cell}\n");

@@ -495,3 +495,83 @@ fn concurrent_imports_of_one_file_into_one_sqlite_file_leave_what_one_import_lea
         contents(alone.customers())
     );
 }
+
+/// A store that keeps every value as text, as a table of TEXT columns
+/// would: what it gives back has no variants.
+#[derive(Default)]
+struct TextColumns(MemoryStore);
+
+impl Store for TextColumns {
+    fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+        Ok(self
+            .0
+            .lookup(keys)?
+            .into_iter()
+            .map(|found| {
+                found.map(|c| Customer {
+                    id: c.id,
+                    record: c
+                        .record
+                        .iter()
+                        .map(|(f, v)| (f, Value::Text(v.to_string().into())))
+                        .collect(),
+                })
+            })
+            .collect())
+    }
+
+    fn apply(
+        &mut self,
+        writes: Vec<Write>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        self.0.apply(writes)
+    }
+}
+
+#[test]
+fn a_store_that_keeps_text_gets_the_decisions_of_one_that_keeps_variants() {
+    // Unrecognised places, dates, choices: every kind of value.
+    let (_, _, bytes) = generated(5_000, 21);
+    let importer = contacts().policy(Policy::upsert());
+    let mut typed = MemoryStore::new();
+    let mut text = TextColumns::default();
+    for pass in ["first import", "re-import"] {
+        let expected = importer.import(&bytes[..], &mut typed).expect("imported");
+        let report = importer.import(&bytes[..], &mut text).expect("imported");
+        assert_eq!(
+            (
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                report.failed
+            ),
+            (
+                expected.inserted,
+                expected.updated,
+                expected.unchanged,
+                expected.failed
+            ),
+            "{pass}"
+        );
+    }
+    assert_eq!(text.0.customers(), typed.customers());
+}
+
+#[test]
+fn a_customer_kept_as_text_with_an_unrecognised_state_is_unchanged_on_re_import() {
+    let csv = "email,phone,state,country\nann@example.com,(415) 555-0101,Narnia,US\nbo@example.com,,CA,US\n";
+    let mut store = TextColumns::default();
+    let first = contacts()
+        .import(csv.as_bytes(), &mut store)
+        .expect("imported");
+    assert_eq!(first.inserted, 2);
+    let again = contacts()
+        .import(csv.as_bytes(), &mut store)
+        .expect("imported");
+    assert_eq!(
+        (again.unchanged, again.updated),
+        (2, 0),
+        "{:?}",
+        again.failures
+    );
+}

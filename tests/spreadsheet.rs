@@ -352,7 +352,7 @@ fn truncated_spreadsheet_is_unreadable() {
 fn upload_beyond_the_byte_limit_is_refused() {
     let huge = b"PK\x03\x04"
         .chain(std::io::repeat(0))
-        .take(Limits::default().spreadsheet_bytes() + 10);
+        .take(Limits::default().get_max_spreadsheet_bytes() + 10);
     let err = contacts()
         .import(huge, &mut MemoryStore::new())
         .unwrap_err();

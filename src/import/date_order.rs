@@ -118,7 +118,7 @@ impl DateOrders {
             let column = header
                 .get(col)
                 .cloned()
-                .or_else(|| fields.get(f).map(|x| x.label_text().to_string()))
+                .or_else(|| fields.get(f).map(|x| x.get_label().to_string()))
                 .unwrap_or_default();
             warnings.push(Warning::new(
                 WarningCode::DateOrder,

@@ -8,8 +8,9 @@ use super::known::{Known, Owner, Target};
 use super::row::CheckedRow;
 use super::Importer;
 use crate::policy::{Found, Mode, Update};
-use crate::record::{Record, Value};
+use crate::record::{Record, Text, Value};
 use crate::report::{Action, Problem};
+use crate::schema::{FieldKind, Schema};
 use crate::store::MatchKey;
 
 /// A row's match keys: as many as the schema has identifiers, two for
@@ -42,13 +43,43 @@ pub(super) fn keys(identifiers: &[String], record: &Record) -> Keys {
     keys
 }
 
+/// `record` with its identifiers' values as emails and phones, as the
+/// schema's fields say: a store that keeps every value as text gives them
+/// back as [`Value::Text`], and keys are read from the variants. Most
+/// stores keep the variants, and their records are returned as they are.
+pub(super) fn typed_keys(schema: &Schema, identifiers: &[String], record: Record) -> Record {
+    let untyped = |id: &String| {
+        matches!(
+            record.get(id),
+            Some(v) if !matches!(v, Value::Email(_) | Value::Phone(_))
+        )
+    };
+    if !identifiers.iter().any(untyped) {
+        return record;
+    }
+    let mut record = record;
+    for field in schema.fields().iter().filter(|f| f.is_identifier()) {
+        let Some(text) = record.get(field.id()).and_then(Value::as_str) else {
+            continue;
+        };
+        let text: Text = text.into();
+        let typed = match field.kind() {
+            FieldKind::Email => Value::Email(text),
+            FieldKind::Phone => Value::Phone(text),
+            _ => continue,
+        };
+        record.insert(field.id(), typed);
+    }
+    record
+}
+
 /// Decides one row: which customer, what action, the customer's values
 /// afterwards. Updates `known` as if it were written. Every key of the
 /// row is known (the batch's lookup asked the store about the others).
 pub(super) fn decide(
     importer: &Importer,
     identifiers: &[String],
-    known: &mut Known,
+    known: &mut dyn Known,
     checked: &CheckedRow,
     record: Record,
     keys: Keys,

@@ -1,5 +1,7 @@
 //! The [`Importer`]: drives rows through the pipeline into a [`Store`].
 
+#[cfg(feature = "async")]
+mod async_import;
 mod batch;
 mod checker;
 mod crew;

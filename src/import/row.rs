@@ -212,7 +212,7 @@ pub(crate) fn check(rules: &Rules<'_>, state: &mut CheckState, raw: RawRow) -> C
     let column_name = |f: usize| -> String {
         map.column_of(f)
             .and_then(|c| header.get(c).cloned())
-            .or_else(|| fields.get(f).map(|x| x.label_text().to_string()))
+            .or_else(|| fields.get(f).map(|x| x.get_label().to_string()))
             .unwrap_or_default()
     };
     let cities = rules::CityDefaults {
@@ -379,7 +379,7 @@ fn check_cell(
                     format!("{column}: {}", validate::scientific_notation_advice(value)),
                 );
             }
-            plain(validate::text(value, field.max_len()).map(Value::Text))
+            plain(validate::text(value, field.get_max_chars()).map(Value::Text))
         }
         FieldKind::Email => validate::email_as_pasted(value).map(|c| Corrected {
             value: Value::Email(c.value),
@@ -514,7 +514,7 @@ fn check_local(
         FieldKind::PostalCode => {
             let Some(country) = country_of(state, state.country_field) else {
                 // Without a country there is no format to check against.
-                return validate::text(value, field.max_len())
+                return validate::text(value, field.get_max_chars())
                     .map(|t| Corrected::plain(Value::Text(t)));
             };
             let state_code = state.state_field.and_then(|s| match state.value(s) {

@@ -79,7 +79,7 @@ impl Tally {
         Tally {
             report,
             notes: 0,
-            listed_failures: importer.read.limits.listed_failures(),
+            listed_failures: importer.read.limits.get_max_listed_failures(),
         }
     }
 

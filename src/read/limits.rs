@@ -227,27 +227,27 @@ impl Limits {
     }
 
     /// The limit on listed failures.
-    pub fn listed_failures(&self) -> u64 {
+    pub fn get_max_listed_failures(&self) -> u64 {
         self.listed_failures
     }
 
     /// The spreadsheet limit, in bytes.
-    pub fn spreadsheet_bytes(&self) -> u64 {
+    pub fn get_max_spreadsheet_bytes(&self) -> u64 {
         self.spreadsheet_bytes
     }
 
     /// The limit on a zipped spreadsheet once unzipped, in bytes.
-    pub fn unzipped_bytes(&self) -> u64 {
+    pub fn get_max_unzipped_bytes(&self) -> u64 {
         self.unzipped_bytes
     }
 
     /// The limit on a spreadsheet's cells.
-    pub fn cells(&self) -> u64 {
+    pub fn get_max_cells(&self) -> u64 {
         self.cells
     }
 
     /// The limit on the text of an `.ods` or `.xls` file's sheets, in bytes.
-    pub fn sheet_text_bytes(&self) -> u64 {
+    pub fn get_max_sheet_text_bytes(&self) -> u64 {
         self.sheet_text_bytes
     }
 
@@ -266,22 +266,22 @@ impl Limits {
     }
 
     /// The file limit, in bytes.
-    pub fn file_bytes(&self) -> u64 {
+    pub fn get_max_file_bytes(&self) -> u64 {
         self.file_bytes
     }
 
     /// The column limit.
-    pub fn columns(&self) -> u64 {
+    pub fn get_max_columns(&self) -> u64 {
         self.columns
     }
 
     /// The cell limit, in bytes.
-    pub fn cell_bytes(&self) -> u64 {
+    pub fn get_max_cell_bytes(&self) -> u64 {
         self.cell_bytes
     }
 
     /// The row limit, in bytes.
-    pub fn row_bytes(&self) -> u64 {
+    pub fn get_max_row_bytes(&self) -> u64 {
         self.row_bytes
     }
 }
@@ -407,10 +407,10 @@ mod tests {
     #[test]
     fn spreadsheet_limits_default_to_the_old_caps() {
         let limits = Limits::default();
-        assert_eq!(limits.spreadsheet_bytes(), 32 * 1024 * 1024);
-        assert_eq!(limits.unzipped_bytes(), 256 * 1024 * 1024);
-        assert_eq!(limits.cells(), 2_000_000);
-        assert_eq!(limits.sheet_text_bytes(), 256 * 1024 * 1024);
+        assert_eq!(limits.get_max_spreadsheet_bytes(), 32 * 1024 * 1024);
+        assert_eq!(limits.get_max_unzipped_bytes(), 256 * 1024 * 1024);
+        assert_eq!(limits.get_max_cells(), 2_000_000);
+        assert_eq!(limits.get_max_sheet_text_bytes(), 256 * 1024 * 1024);
         assert_eq!(limits.of(Limit::Cells), 2_000_000);
     }
 

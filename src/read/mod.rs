@@ -60,7 +60,7 @@ impl<R: io::Read> Text<R> {
     /// Starts decoding `input` and reads the prefix; a failure is kept for
     /// when the bytes before it have been used.
     fn open(input: R, options: &ReadOptions) -> (Text<R>, bool) {
-        let counted = Counted::new(input, options.limits.file_bytes());
+        let counted = Counted::new(input, options.limits.get_max_file_bytes());
         let mut decoder = Decoder::new(counted, options.encoding);
         let mut prefix = Vec::new();
         let mut deferred = None;

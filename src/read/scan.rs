@@ -210,7 +210,8 @@ impl<R> Scanner<R> {
     /// Whether one more cell of one more byte keeps the record within the
     /// limits (else `take` counts it and fails).
     fn room_for_a_cell(&self) -> bool {
-        self.cells < self.limits.columns() && self.record_bytes < self.limits.row_bytes()
+        self.cells < self.limits.get_max_columns()
+            && self.record_bytes < self.limits.get_max_row_bytes()
     }
 
     /// Counts one byte passed on; a failure when it takes the record past
@@ -249,13 +250,13 @@ impl<R> Scanner<R> {
             Token::Delimiter => {
                 self.cell_bytes = 0;
                 self.cells += 1;
-                if self.cells > self.limits.columns() {
+                if self.cells > self.limits.get_max_columns() {
                     return Some(self.too_large(
                         Limit::Columns,
                         format!(
                             "Line {} has more than {} columns, the most a file can have. Check that the file is a CSV file of customers, or split its columns, and upload it again.",
                             self.record_line,
-                            self.limits.columns()
+                            self.limits.get_max_columns()
                         ),
                     ));
                 }
@@ -265,14 +266,14 @@ impl<R> Scanner<R> {
                     self.quote_line = line;
                 }
                 self.cell_bytes += 1;
-                if self.cell_bytes > self.limits.cell_bytes() {
+                if self.cell_bytes > self.limits.get_max_cell_bytes() {
                     return Some(self.runaway_quote().unwrap_or_else(|| {
                         self.too_large(
                             Limit::CellBytes,
                             format!(
                                 "Line {} has a cell longer than {}, the most one cell can hold. Shorten it and upload the file again.",
                                 self.record_line,
-                                size(self.limits.cell_bytes())
+                                size(self.limits.get_max_cell_bytes())
                             ),
                         )
                     }));
@@ -280,14 +281,14 @@ impl<R> Scanner<R> {
             }
             Token::Terminator => {}
         }
-        if self.record_bytes > self.limits.row_bytes() {
+        if self.record_bytes > self.limits.get_max_row_bytes() {
             return Some(self.runaway_quote().unwrap_or_else(|| {
                 self.too_large(
                     Limit::RowBytes,
                     format!(
                         "The row that starts on line {} is longer than {}, the most one row can hold. Shorten its cells and upload the file again.",
                         self.record_line,
-                        size(self.limits.row_bytes())
+                        size(self.limits.get_max_row_bytes())
                     ),
                 )
             }));
@@ -398,8 +399,15 @@ impl<R: io::Read> io::Read for Scanner<R> {
                 // the counts; up to what the limits allow.
                 let rest = bytes.get(i..).unwrap_or(&[]);
                 let run = self.quotes.plain_run(rest) as u64;
-                let room = (self.limits.cell_bytes().saturating_sub(self.cell_bytes))
-                    .min(self.limits.row_bytes().saturating_sub(self.record_bytes));
+                let room = (self
+                    .limits
+                    .get_max_cell_bytes()
+                    .saturating_sub(self.cell_bytes))
+                .min(
+                    self.limits
+                        .get_max_row_bytes()
+                        .saturating_sub(self.record_bytes),
+                );
                 let run = run.min(room);
                 if run > 0 {
                     self.cell_bytes += run;

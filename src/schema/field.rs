@@ -243,7 +243,7 @@ impl Field {
     }
 
     /// The label.
-    pub fn label_text(&self) -> &str {
+    pub fn get_label(&self) -> &str {
         &self.label
     }
 
@@ -263,7 +263,7 @@ impl Field {
     }
 
     /// The length limit in characters.
-    pub fn max_len(&self) -> usize {
+    pub fn get_max_chars(&self) -> usize {
         self.max_chars
     }
 

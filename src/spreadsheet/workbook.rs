@@ -44,7 +44,7 @@ pub(crate) fn open<R: Read>(
 
 /// Reads the whole upload, refusing more than the spreadsheet limit.
 fn read_all<R: Read>(input: R, limits: &Limits) -> Result<Vec<u8>, Error> {
-    let most = limits.spreadsheet_bytes();
+    let most = limits.get_max_spreadsheet_bytes();
     let mut bytes = Vec::new();
     input
         .take(most.saturating_add(1))
@@ -260,7 +260,7 @@ impl<'l> Collector<'l> {
         self.first_col = self.first_col.min(col);
         self.last_col = self.last_col.max(col);
         let width = u64::from(self.last_col - self.first_col) + 1;
-        let most = self.limits.columns();
+        let most = self.limits.get_max_columns();
         if width > most {
             return Err(Error::new(
                 ErrorKind::TooLarge {
@@ -275,13 +275,13 @@ impl<'l> Collector<'l> {
                 ),
             ));
         }
-        if self.cells.len() as u64 >= self.limits.cells() {
+        if self.cells.len() as u64 >= self.limits.get_max_cells() {
             return Err(guard::too_many_cells(
                 self.limits,
                 &format!(
                     "the sheet '{}' holds more than {} filled cells",
                     self.sheet,
-                    grouped(self.limits.cells())
+                    grouped(self.limits.get_max_cells())
                 ),
             ));
         }

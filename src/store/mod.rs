@@ -8,6 +8,9 @@
 //! batch, [`Store::apply`] every write, and each write has its own result so
 //! one bad write fails one row, never the batch.
 
+#[cfg(feature = "async")]
+mod async_store;
+pub mod conformance;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -15,6 +18,8 @@ mod sqlite;
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "async")]
+pub use async_store::{AsAsync, AsyncStore, Blocking};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
@@ -346,24 +351,24 @@ pub trait Store {
     /// Starts a transaction for an all-or-nothing import. The default
     /// refuses: a store without transactions cannot do atomic imports.
     fn begin(&mut self) -> Result<(), StoreError> {
-        Err(StoreError::new(
-            "this store does not support all-or-nothing imports",
-        ))
+        Err(no_transactions())
     }
 
     /// Makes everything since [`begin`](Store::begin) permanent.
     fn commit(&mut self) -> Result<(), StoreError> {
-        Err(StoreError::new(
-            "this store does not support all-or-nothing imports",
-        ))
+        Err(no_transactions())
     }
 
     /// Undoes everything since [`begin`](Store::begin).
     fn rollback(&mut self) -> Result<(), StoreError> {
-        Err(StoreError::new(
-            "this store does not support all-or-nothing imports",
-        ))
+        Err(no_transactions())
     }
+}
+
+/// What a store without transactions answers to `begin`, `commit` and
+/// `rollback`.
+fn no_transactions() -> StoreError {
+    StoreError::new("this store does not support all-or-nothing imports")
 }
 
 impl<S: Store + ?Sized> Store for &mut S {

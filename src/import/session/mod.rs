@@ -20,7 +20,7 @@ use super::checker::Checker;
 use super::crew::{workers, Chunks, Crew, MAX_CHECKING_THREADS};
 use super::decide::{Decision, Keys};
 use super::input::Input;
-use super::known::{Known, Target};
+use super::known::{self, Known, Target};
 use super::row::{CheckState, CheckedRow};
 use super::tally::Tally;
 use super::Importer;
@@ -122,7 +122,7 @@ pub struct ImportSession {
     /// Whose each key is and the customers' values, as this import has
     /// changed them: overrides the store, which has not seen the pending
     /// writes (or, in a dry run, any).
-    known: Known,
+    known: Box<dyn Known>,
     /// The ids of the schema's identifier fields.
     identifiers: Vec<String>,
     input: Input,
@@ -255,12 +255,12 @@ impl ImportSession {
             .map(|f| f.id().to_string())
             .collect();
         let known = if importer.dry_run {
-            Known::whole_file(
+            known::whole_file(
                 identifiers.clone(),
                 importer.policy.mode() == Mode::InsertOnly,
             )
         } else {
-            Known::per_batch()
+            known::per_batch()
         };
         let threads = importer.checking_threads.unwrap_or_else(workers);
         let mut session = ImportSession {

@@ -149,7 +149,12 @@ impl ImportSession {
         let asked = std::mem::take(&mut self.asked);
         match result {
             Ok(found) if found.len() == asked.len() => {
+                let schema = &self.checker.importer.schema;
                 for (key, customer) in asked.into_iter().zip(found) {
+                    let customer = customer.map(|mut c| {
+                        c.record = decide::typed_keys(schema, &self.identifiers, c.record);
+                        c
+                    });
                     self.known.looked_up(key, customer);
                 }
                 Ok(())
@@ -222,7 +227,7 @@ impl ImportSession {
             let decision = match decide::decide(
                 importer,
                 &self.identifiers,
-                &mut self.known,
+                &mut *self.known,
                 checked,
                 record,
                 keys,

@@ -109,16 +109,16 @@ fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), Error> {
                 "its sheets overlap each other",
             ));
         }
-        if tally.cells > limits.cells() {
+        if tally.cells > limits.get_max_cells() {
             return Err(too_many_cells(
                 limits,
                 &format!(
                     "its sheets hold more than {} cells together, counting the empty cells between filled ones",
-                    grouped(limits.cells())
+                    grouped(limits.get_max_cells())
                 ),
             ));
         }
-        if tally.text > limits.sheet_text_bytes() {
+        if tally.text > limits.get_max_sheet_text_bytes() {
             return Err(too_much_text(limits));
         }
     }

@@ -85,7 +85,7 @@ pub(super) fn too_much_text(limits: &Limits) -> Error {
         Limit::SheetTextBytes,
         &format!(
             "its cells hold more than {} of text",
-            size(limits.sheet_text_bytes())
+            size(limits.get_max_sheet_text_bytes())
         ),
     )
 }

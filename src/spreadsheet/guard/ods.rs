@@ -90,16 +90,16 @@ pub(super) fn check_content<R: BufRead>(input: R, limits: &Limits) -> Result<(),
             Event::Eof => break,
             _ => {}
         }
-        if tally.read_cells > limits.cells() || tally.range_cells > limits.cells() {
+        if tally.read_cells > limits.get_max_cells() || tally.range_cells > limits.get_max_cells() {
             return Err(Scan::Refused(too_many_cells(
                 limits,
                 &format!(
                     "its sheets hold more than {} cells together, counting the empty cells between filled ones",
-                    grouped(limits.cells())
+                    grouped(limits.get_max_cells())
                 ),
             )));
         }
-        if tally.text > limits.sheet_text_bytes() {
+        if tally.text > limits.get_max_sheet_text_bytes() {
             return Err(Scan::Refused(too_much_text(limits)));
         }
     }

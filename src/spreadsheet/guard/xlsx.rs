@@ -19,7 +19,7 @@ pub(super) fn check_shared_strings<R: BufRead>(input: R, limits: &Limits) -> Res
         match reader.read_event_into(&mut buf)? {
             Event::Start(e) if e.local_name().as_ref() == b"sst" => {
                 if let Some(count) = number_attribute(&reader, &e, b"uniqueCount")? {
-                    if count > limits.cells() {
+                    if count > limits.get_max_cells() {
                         return Err(Scan::Refused(too_many_cells(
                             limits,
                             &format!("it holds {} different texts", grouped(count)),

@@ -15,7 +15,7 @@ fn unzipped_too_large(limits: &Limits) -> Error {
         Limit::UnzippedBytes,
         &format!(
             "it holds more than {} once unpacked",
-            size(limits.unzipped_bytes())
+            size(limits.get_max_unzipped_bytes())
         ),
     )
 }
@@ -69,7 +69,7 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
     let not_a_zip = |e: zip::result::ZipError| broken("a zipped spreadsheet (.xlsx, .ods)", e);
     let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(not_a_zip)?;
     let mut budget = Budget {
-        left: limits.unzipped_bytes(),
+        left: limits.get_max_unzipped_bytes(),
         exceeded: false,
     };
     let mut parts = Parts::default();

@@ -1,0 +1,254 @@
+//! The async driver (feature `async`): [`Importer::import_async`].
+//!
+//! The import runs on a thread of its own, the same synchronous import as
+//! [`Importer::import`], reading the upload from a channel and calling
+//! the store through one. The app's task only moves the upload's bytes
+//! into that channel and awaits the store's futures: parsing, checking
+//! and deciding never run on the app's runtime.
+
+use std::io;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::sync::{mpsc as channel, oneshot};
+
+use super::Importer;
+use crate::error::Error;
+use crate::report::Report;
+use crate::store::{AsyncStore, Customer, CustomerId, MatchKey, Store, StoreError, Write};
+
+/// How much of the upload one message carries.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// How many chunks may wait for the import: the most of the upload held
+/// in memory at once, besides the reader's own buffer.
+const CHUNKS_AHEAD: usize = 4;
+
+/// What became of the upload in one turn of the driver's loop.
+enum Read {
+    /// A chunk went to the import; `last` when no more will.
+    Handed { last: bool },
+    /// The upload ended, or the import reads no more of it.
+    Ended,
+}
+
+/// What the import's thread asks the app's task for.
+enum Request {
+    Lookup(
+        Vec<MatchKey>,
+        oneshot::Sender<Result<Vec<Option<Customer>>, StoreError>>,
+    ),
+    Apply(
+        Vec<Write>,
+        oneshot::Sender<Result<Vec<Result<CustomerId, StoreError>>, StoreError>>,
+    ),
+    Begin(oneshot::Sender<Result<(), StoreError>>),
+    Commit(oneshot::Sender<Result<(), StoreError>>),
+    Rollback(oneshot::Sender<Result<(), StoreError>>),
+    Done(Box<Result<Report, Error>>),
+}
+
+/// A piece of the upload, or why reading it failed.
+type Chunk = io::Result<Vec<u8>>;
+
+/// The upload as the import's thread reads it: chunks from the app's task.
+struct ChannelReader {
+    chunks: channel::Receiver<Chunk>,
+    current: io::Cursor<Vec<u8>>,
+}
+
+impl io::Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = io::Read::read(&mut self.current, buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            match self.chunks.blocking_recv() {
+                Some(Ok(chunk)) => self.current = io::Cursor::new(chunk),
+                Some(Err(e)) => return Err(e),
+                // The upload has ended.
+                None => return Ok(0),
+            }
+        }
+    }
+}
+
+/// The store as the import's thread calls it: each call a request to the
+/// app's task, answered when its future is done.
+struct ChannelStore {
+    requests: channel::Sender<Request>,
+}
+
+impl ChannelStore {
+    fn ask<T>(&self, request: impl FnOnce(oneshot::Sender<T>) -> Request) -> Result<T, StoreError> {
+        let (answer, answered) = oneshot::channel();
+        let gone = || StoreError::new("the import's task stopped before the store answered");
+        self.requests
+            .blocking_send(request(answer))
+            .map_err(|_| gone())?;
+        answered.blocking_recv().map_err(|_| gone())
+    }
+}
+
+impl Store for ChannelStore {
+    fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+        self.ask(|a| Request::Lookup(keys.to_vec(), a))?
+    }
+
+    fn apply(
+        &mut self,
+        writes: Vec<Write>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        self.ask(|a| Request::Apply(writes, a))?
+    }
+
+    fn begin(&mut self) -> Result<(), StoreError> {
+        self.ask(Request::Begin)?
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.ask(Request::Commit)?
+    }
+
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.ask(Request::Rollback)?
+    }
+}
+
+impl Importer {
+    /// [`import`](Importer::import) for async apps (feature `async`):
+    /// reads `input` as it arrives (at most a few chunks of 64 KiB held
+    /// ahead of the import, never the whole body) into `store`.
+    ///
+    /// The reading, checking and deciding run on the import's own
+    /// threads; this future only hands the upload's bytes over and awaits
+    /// the store's calls, so it never blocks the runtime for longer than
+    /// copying a chunk. It needs no particular runtime (a current-thread
+    /// tokio runtime will do). A panic inside the import is resumed here.
+    ///
+    /// See [`AsyncStore`] for an example.
+    pub async fn import_async<R, S>(&self, input: R, store: &mut S) -> Result<Report, Error>
+    where
+        R: AsyncRead + Unpin,
+        S: AsyncStore + ?Sized,
+    {
+        let (chunks, chunks_in) = channel::channel::<Chunk>(CHUNKS_AHEAD);
+        let (requests, mut asked) = channel::channel::<Request>(1);
+        let importer = self.clone();
+        let thread = std::thread::Builder::new()
+            .name("intake-import".to_string())
+            .spawn(move || {
+                let reader = ChannelReader {
+                    chunks: chunks_in,
+                    current: io::Cursor::new(Vec::new()),
+                };
+                let mut store = ChannelStore { requests };
+                let result = importer.import(reader, &mut store);
+                let _ = store.requests.blocking_send(Request::Done(Box::new(result)));
+            })
+            .map_err(|e| {
+                Error::new(
+                    crate::ErrorKind::StoreFailed,
+                    "The import could not start: the system has no thread to spare. Try again later.",
+                )
+                .with_source(e)
+            })?;
+        let mut input = input;
+        let mut chunks = Some(chunks);
+        // A chunk read but not yet taken by the import.
+        let mut waiting: Option<Chunk> = None;
+        let mut buffer = vec![0u8; CHUNK_BYTES];
+        // Whether the upload may have more to read (not ended, not failed).
+        let mut more = true;
+        let outcome = loop {
+            let reading = more && chunks.is_some() && waiting.is_none();
+            // What happened, acted on once the select's borrows end.
+            let event = tokio::select! {
+                // The store's calls first: the import waits on them.
+                biased;
+                request = asked.recv() => match request {
+                    Some(Request::Done(result)) => break Some(*result),
+                    Some(request) => {
+                        answer(request, store).await;
+                        continue;
+                    }
+                    None => break None,
+                },
+                permit = room(chunks.as_ref()), if waiting.is_some() => match (permit, waiting.take()) {
+                    (Some(permit), Some(chunk)) => {
+                        permit.send(chunk);
+                        // After a failure the import reads no more.
+                        Read::Handed { last: !more }
+                    }
+                    // The import has read all it wants.
+                    _ => Read::Ended,
+                },
+                read = input.read(&mut buffer), if reading => match read {
+                    Ok(0) => Read::Ended,
+                    Ok(n) => {
+                        waiting = Some(Ok(buffer.get(..n).unwrap_or_default().to_vec()));
+                        continue;
+                    }
+                    Err(e) => {
+                        waiting = Some(Err(e));
+                        more = false;
+                        continue;
+                    }
+                },
+            };
+            match event {
+                Read::Handed { last: false } => {}
+                Read::Handed { last: true } | Read::Ended => chunks = None,
+            }
+        };
+        drop(chunks);
+        drop(asked);
+        match outcome {
+            Some(result) => {
+                // The thread ends right after sending its result.
+                let _ = thread.join();
+                result
+            }
+            // The thread ended without a result: it panicked.
+            None => match thread.join() {
+                Err(panic) => std::panic::resume_unwind(panic),
+                Ok(()) => Err(Error::new(
+                    crate::ErrorKind::StoreFailed,
+                    "The import stopped before it finished; nothing more was written. Try again.",
+                )),
+            },
+        }
+    }
+}
+
+/// Room for one more chunk in the import's channel; `None` once the
+/// import reads no more. Without a channel, never ready.
+async fn room(chunks: Option<&channel::Sender<Chunk>>) -> Option<channel::Permit<'_, Chunk>> {
+    match chunks {
+        Some(chunks) => chunks.reserve().await.ok(),
+        None => std::future::pending().await,
+    }
+}
+
+/// Runs one of the import's requests on `store`, and answers it.
+async fn answer<S: AsyncStore + ?Sized>(request: Request, store: &mut S) {
+    // A request whose asker is gone (the import panicked) needs no answer.
+    match request {
+        Request::Lookup(keys, reply) => {
+            let _ = reply.send(store.lookup(&keys).await);
+        }
+        Request::Apply(writes, reply) => {
+            let _ = reply.send(store.apply(writes).await);
+        }
+        Request::Begin(reply) => {
+            let _ = reply.send(store.begin().await);
+        }
+        Request::Commit(reply) => {
+            let _ = reply.send(store.commit().await);
+        }
+        Request::Rollback(reply) => {
+            let _ = reply.send(store.rollback().await);
+        }
+        Request::Done(_) => {}
+    }
+}
