@@ -414,7 +414,7 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Store>, Failure> {
     };
     #[cfg(feature = "sqlite")]
     {
-        match intake::store::SqliteStore::open(path) {
+        match intake::SqliteStore::open(path) {
             Ok(store) => Ok(Box::new(store)),
             Err(e) => Err(Failure::Other {
                 code: "store_failed",

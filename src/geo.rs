@@ -52,7 +52,7 @@ pub trait CityDirectory: fmt::Debug + Send + Sync {
 /// matches in any country.
 ///
 /// ```
-/// use intake::{CityDirectory, MemoryCityDirectory};
+/// use intake::geo::{CityDirectory, MemoryCityDirectory};
 ///
 /// let cities = MemoryCityDirectory::new()
 ///     .city(Some("US"), "California", "Sacramento")

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::report::ProblemCode;
+use crate::problem::ProblemCode;
 
 /// Why a cell's value was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,7 +51,8 @@
 //! the [`Template`] people download:
 //!
 //! ```
-//! use intake::{presets, Argon2Hasher, Context, Field, Importer, MemoryCityDirectory, MemoryStore, Template};
+//! use intake::{presets, Argon2Hasher, Context, Field, Importer, MemoryStore, Template};
+//! use intake::geo::MemoryCityDirectory;
 //!
 //! let schema = presets::field_service()
 //!     .with_fields([Field::number("loyalty_points").label("Loyalty points")])?;
@@ -173,6 +174,43 @@
 //! bytes or fewer (most names, phones, codes and emails) inline in it
 //! ([`Text`]).
 //!
+//! # The core and its drivers
+//!
+//! Under every import is an [`ImportSession`] ([`Importer::session`]), a
+//! core that does no I/O: handed rows, it answers with a [`Step`]: the
+//! keys to look up, the writes to apply, a transaction to begin or end,
+//! or the finished report. [`Importer::import`] and
+//! [`Importer::import_rows`] are short drivers over it for a [`Store`];
+//! with the feature `async`, `Importer::import_async` drives an
+//! `AsyncStore` from an async app, the import on threads of its own.
+//!
+//! The store contract ([`Store`]) is built for databases: one lookup and
+//! one apply per batch in the common case; the writes of one apply call
+//! are a set (each customer once, no write depending on another); a write
+//! refused as a [`StoreError::conflict`] is looked up and decided again;
+//! values may be kept as text ([`Record::eq_as_text`]). The
+//! [`store::conformance`] suite checks an implementation against it.
+//!
+//! # Where things are
+//!
+//! The modules follow the pipeline, each using only those before it:
+//!
+//! | layer | modules | what it holds |
+//! |---|---|---|
+//! | errors | `error`, `problem` | [`Error`] and [`Position`]; [`Problem`] and [`ProblemCode`] |
+//! | values | `record` | [`Record`], [`Value`], [`Text`] |
+//! | reading | `read` (`scan`, `encoding`, `delimiter`, `limits`, `metered`), [`spreadsheet`] | bytes to rows, bounded by [`Limits`] |
+//! | schema | `schema` (`field`, `kinds`, `builder`, `header`, `fuzzy`, `rule`), [`presets`] | fields, header mapping, rules compiled to field indexes |
+//! | values checked | [`validate`] (`postal`), [`geo`] (`matcher`, `fold`, `names`, `index`, `tables`, `seats`) | a cell to a [`Value`] or a [`Problem`] |
+//! | rows | `rules`, `policy` | the schema's row rules; the decision's pure rules (refusal, merge) |
+//! | import | `import` (`session`, `checker`, `crew`, `input`, `decide`, `batch`, `known`, `tally`, `date_order`, `row`, `async_import`) | the I/O-free session and its drivers |
+//! | store | [`store`] (`contract`, `memory`, `sqlite`, `async_store`, [`store::conformance`]) | the contract and the crate's stores |
+//! | output | `report`, `template` | the [`Report`], the failed-rows file, templates |
+//!
+//! Types are re-exported at the root, each with one path; [`geo`],
+//! [`validate`], [`presets`], [`spreadsheet`] and [`store::conformance`]
+//! are namespaces of their own.
+//!
 //! # Problem codes
 //!
 //! Stable snake_case codes ([`ProblemCode`], [`Error::code`]); messages are
@@ -234,13 +272,14 @@ pub mod geo;
 mod import;
 mod invalid;
 mod password;
-pub mod policy;
+mod policy;
 pub mod presets;
+mod problem;
 mod read;
 mod record;
-pub mod report;
+mod report;
 mod rules;
-pub mod schema;
+mod schema;
 #[cfg(feature = "spreadsheet")]
 pub mod spreadsheet;
 #[cfg(not(feature = "spreadsheet"))]
@@ -250,25 +289,24 @@ mod template;
 pub mod validate;
 
 pub use error::{Error, ErrorKind, Position};
-#[cfg(feature = "cities")]
-pub use geo::SeatDirectory;
-pub use geo::{CityDirectory, MemoryCityDirectory};
 pub use import::{Context, ImportSession, Importer, Progress, Step};
 pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy};
+pub use problem::{Problem, ProblemCode};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
-    Action, Change, ColumnMapping, Correction, Problem, ProblemCode, Report, RowFailure,
-    StopReason, Stopped, Warning, WarningCode,
+    Action, Change, ColumnMapping, Correction, Report, RowFailure, StopReason, Stopped, Warning,
+    WarningCode,
 };
 pub use schema::{
-    Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Rule, Schema,
-    SchemaBuilder,
+    header_key, Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Rule,
+    Schema, SchemaBuilder, DEFAULT_MAX_CHARS,
 };
-#[cfg(feature = "sqlite")]
-pub use store::SqliteStore;
 #[cfg(feature = "async")]
-pub use store::{AsAsync, AsyncStore, Blocking};
-pub use store::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Write};
+pub use store::async_store::{AsAsync, AsyncStore, Blocking};
+pub use store::contract::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+pub use store::memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use store::sqlite::SqliteStore;
 pub use template::Template;

@@ -1,7 +1,7 @@
 //! What to do with a row whose customer may already exist.
 
+use crate::problem::{Problem, ProblemCode};
 use crate::record::Record;
-use crate::report::{Problem, ProblemCode};
 
 /// How rows are matched to existing customers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

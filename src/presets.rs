@@ -157,7 +157,7 @@ pub fn contacts() -> Schema {
 /// [`Schema::with_fields`].
 ///
 /// City is required, but an empty city is filled in: the first city of the
-/// row's state from the context's [`CityDirectory`](crate::CityDirectory),
+/// row's state from the context's [`CityDirectory`](crate::geo::CityDirectory),
 /// or, with no state, the company's own city.
 ///
 /// Defaults: insert-only (a customer that exists fails as

@@ -6,8 +6,8 @@
 //! order. Every failed rule adds its problem: a row reports all of them.
 
 use crate::geo::CityDirectory;
+use crate::problem::{Problem, ProblemCode};
 use crate::record::{Record, Value};
-use crate::report::{Problem, ProblemCode};
 use crate::schema::{CompiledRule, Field};
 
 /// Where an empty city comes from (see
@@ -197,8 +197,8 @@ fn required_if(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo::MemoryCityDirectory;
     use crate::schema::Rule;
-    use crate::MemoryCityDirectory;
 
     fn fields() -> Vec<Field> {
         vec![

@@ -17,8 +17,8 @@ use rlibphonenumber::enums::Region;
 use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::problem::ProblemCode;
 use crate::record::Text;
-use crate::report::ProblemCode;
 use crate::schema::{Choices, DateFormat};
 
 mod postal;

@@ -5,10 +5,8 @@
 #![cfg(feature = "cities")]
 
 use intake::geo::PlaceMatcher;
-use intake::{
-    presets, Argon2Hasher, CityDirectory, Context, Importer, MemoryCityDirectory, MemoryStore,
-    Report, SeatDirectory,
-};
+use intake::geo::{CityDirectory, MemoryCityDirectory, SeatDirectory};
+use intake::{presets, Argon2Hasher, Context, Importer, MemoryStore, Report};
 
 fn importer(context: Context) -> Importer {
     Importer::new(presets::field_service())

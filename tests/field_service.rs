@@ -2,9 +2,10 @@
 //! choices, dates, passwords, secondary contacts, custom fields, city
 //! defaults, the row limit and blank rows.
 
+use intake::geo::MemoryCityDirectory;
 use intake::{
-    presets, Argon2Hasher, BlankRows, Context, ErrorKind, Field, Importer, MemoryCityDirectory,
-    MemoryStore, PasswordHasher, ProblemCode, Report, Template, Value,
+    presets, Argon2Hasher, BlankRows, Context, ErrorKind, Field, Importer, MemoryStore,
+    PasswordHasher, ProblemCode, Report, Template, Value,
 };
 
 const HEADER: &str = "Customer title,first_name*,last_name*,email*,mobile,phone,password,Customer type,Business name,Date joined,street1,street2,city*,state,postal_code,country";

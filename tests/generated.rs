@@ -9,10 +9,10 @@ use std::sync::mpsc;
 use std::thread;
 
 use generator::{CheapHasher, Flavour, Generator, Planted, Rng};
+use intake::geo::CityDirectory;
 use intake::geo::PlaceMatcher;
 use intake::{
-    presets, validate, CityDirectory, Context, FieldKind, Importer, MemoryStore, Policy, Report,
-    Schema,
+    presets, validate, Context, FieldKind, Importer, MemoryStore, Policy, Report, Schema,
 };
 
 fn contacts_importer(home: &str) -> Importer {

@@ -575,3 +575,80 @@ fn a_customer_kept_as_text_with_an_unrecognised_state_is_unchanged_on_re_import(
         again.failures
     );
 }
+
+/// A store whose first `failures` calls of each kind fail as a whole,
+/// temporarily (a database restarting).
+struct Restarting {
+    inner: MemoryStore,
+    failures: u32,
+    lookups: u32,
+    applies: u32,
+}
+
+impl Restarting {
+    fn new(failures: u32) -> Restarting {
+        Restarting {
+            inner: MemoryStore::new(),
+            failures,
+            lookups: 0,
+            applies: 0,
+        }
+    }
+}
+
+impl Store for Restarting {
+    fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+        self.lookups += 1;
+        if self.lookups <= self.failures {
+            return Err(
+                StoreError::new("terminating connection due to administrator command").temporary(),
+            );
+        }
+        self.inner.lookup(keys)
+    }
+
+    fn apply(
+        &mut self,
+        writes: Vec<Write>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        self.applies += 1;
+        if self.applies <= self.failures {
+            return Err(
+                StoreError::new("terminating connection due to administrator command").temporary(),
+            );
+        }
+        self.inner.apply(writes)
+    }
+}
+
+#[test]
+fn a_passing_store_failure_is_tried_again_and_the_rows_saved_once() {
+    let mut store = Restarting::new(2);
+    let report = contacts()
+        .import(ANN.as_bytes(), &mut store)
+        .expect("imported");
+    assert_eq!(
+        (report.inserted, report.failed),
+        (2, 0),
+        "{:?}",
+        report.failures
+    );
+    assert_eq!((store.lookups, store.applies), (3, 3));
+    assert_eq!(store.inner.len(), 2);
+}
+
+#[test]
+fn a_store_failure_that_outlasts_the_retries_fails_the_rows_without_the_stores_words() {
+    let mut store = Restarting::new(3);
+    let report = contacts()
+        .import(ANN.as_bytes(), &mut store)
+        .expect("imported");
+    assert_eq!(report.failed, 2);
+    assert_eq!(store.lookups, 3, "the first try and two retries");
+    for failure in &report.failures {
+        let message = &failure.problems[0].message;
+        assert!(message.contains("Upload it again later"), "{message}");
+        assert!(!message.contains("administrator"), "{message}");
+    }
+    assert!(store.inner.is_empty());
+}

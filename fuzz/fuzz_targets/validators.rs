@@ -3,7 +3,7 @@
 #![no_main]
 
 use intake::geo::PlaceMatcher;
-use intake::schema::{Choices, DateFormat};
+use intake::{Choices, DateFormat};
 use intake::validate;
 use libfuzzer_sys::fuzz_target;
 

@@ -22,7 +22,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use intake::{MemoryCityDirectory, PasswordHasher};
+use intake::geo::MemoryCityDirectory;
+use intake::PasswordHasher;
 
 /// A password hasher that costs next to nothing, so Argon2 does not hide
 /// the rest of an import of generated field-service files. Never use it for

@@ -13,7 +13,7 @@ use super::tables::{
     FORMER_NAMES, RENAMED_STATES, SAME_PLACES, STATE_DISPLAY_NAMES, WITHDRAWN_STATES,
 };
 use crate::invalid::Invalid;
-use crate::report::ProblemCode;
+use crate::problem::ProblemCode;
 
 /// A subdivision.
 pub(super) struct Sub {

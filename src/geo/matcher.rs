@@ -58,8 +58,8 @@ use super::fold::{canonical, inverted, variants, words};
 use super::index::{index, CountryData};
 use super::spelling::{fuzzy, suggest, MAX_SUGGESTIONS};
 use crate::invalid::{quote, Invalid};
+use crate::problem::ProblemCode;
 use crate::record::Text;
-use crate::report::ProblemCode;
 
 /// Longer text is no place name (the longest are about 60 characters).
 const MAX_INPUT_CHARS: usize = 100;

@@ -24,7 +24,7 @@ const DATA: &str = include_str!("seats.tsv");
 /// `Sevilla`).
 ///
 /// ```
-/// use intake::{CityDirectory, SeatDirectory};
+/// use intake::geo::{CityDirectory, SeatDirectory};
 ///
 /// let seats = SeatDirectory::new();
 /// assert_eq!(seats.seat("AU-NSW"), Some("Sydney"));
@@ -46,7 +46,7 @@ impl SeatDirectory {
     /// (under a millisecond).
     ///
     /// ```
-    /// use intake::SeatDirectory;
+    /// use intake::geo::SeatDirectory;
     /// assert_eq!(SeatDirectory::new().seat("CA-BC"), Some("Victoria"));
     /// ```
     pub fn new() -> SeatDirectory {
@@ -57,7 +57,7 @@ impl SeatDirectory {
     /// (`AU-NSW`, any case), if the data has one.
     ///
     /// ```
-    /// use intake::SeatDirectory;
+    /// use intake::geo::SeatDirectory;
     /// assert_eq!(SeatDirectory::new().seat("gb-wls"), Some("Cardiff"));
     /// assert_eq!(SeatDirectory::new().seat("XX-YY"), None);
     /// ```
@@ -75,7 +75,7 @@ impl SeatDirectory {
     /// for an app that copies them into its own directory, or shows them.
     ///
     /// ```
-    /// use intake::SeatDirectory;
+    /// use intake::geo::SeatDirectory;
     /// let australia: Vec<_> = SeatDirectory::new()
     ///     .iter()
     ///     .filter(|(code, _)| code.starts_with("AU-"))

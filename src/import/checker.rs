@@ -4,9 +4,9 @@
 use super::date_order::DateOrders;
 use super::row::{self, CheckState, CheckedRow};
 use super::Importer;
+use crate::problem::{Problem, ProblemCode};
 use crate::read::RawRow;
 use crate::record::Value;
-use crate::report::{Problem, ProblemCode};
 use crate::schema::HeaderMap;
 
 /// The importer's settings, the file's header and how it maps: all a row's

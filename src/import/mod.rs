@@ -10,6 +10,7 @@ mod decide;
 mod input;
 mod known;
 mod progress;
+mod retry;
 mod row;
 mod session;
 mod tally;
@@ -21,7 +22,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 pub use progress::Progress;
-use progress::{CountingReader, ProgressFn};
+use progress::ProgressFn;
 pub use session::{ImportSession, Step};
 
 use crate::error::{Error, ErrorKind};
@@ -139,7 +140,8 @@ impl Context {
     /// [`embedded_cities`](Context::embedded_cities)).
     ///
     /// ```
-    /// use intake::{Context, MemoryCityDirectory};
+    /// use intake::Context;
+    /// use intake::geo::MemoryCityDirectory;
     /// let ctx = Context::new()
     ///     .company_city("Denver")
     ///     .city_directory(MemoryCityDirectory::new().city(Some("US"), "Texas", "Austin"));
@@ -221,6 +223,7 @@ pub struct Importer {
     progress: Option<ProgressFn>,
     input_len: Option<u64>,
     stop_on_store_failure: bool,
+    store_retries: u32,
     refuse_formulas: bool,
     checking_threads: Option<usize>,
     columns: ColumnOverrides,
@@ -250,6 +253,7 @@ impl Importer {
             progress: None,
             input_len: None,
             stop_on_store_failure: false,
+            store_retries: 2,
             refuse_formulas: false,
             checking_threads: None,
             columns: ColumnOverrides::new(),
@@ -324,6 +328,46 @@ impl Importer {
     /// [`Report::stopped`] says so and the rest of the file is not read.
     pub fn stop_on_store_failure(mut self, stop: bool) -> Importer {
         self.stop_on_store_failure = stop;
+        self
+    }
+
+    /// How many times a lookup or an apply that failed as a whole with a
+    /// [`temporary`](crate::StoreError::temporary) error is tried again
+    /// before its rows fail (default: 2), after pauses of 50 ms, 100 ms,
+    /// 200 ms, … up to 2 s. A failure of one write among others is that
+    /// write's row's (`store_failed`, "upload it again later"), not tried
+    /// again: the call it was in has succeeded.
+    ///
+    /// ```
+    /// use intake::{presets, Customer, CustomerId, Importer, MatchKey, MemoryStore, Store, StoreError, Write};
+    ///
+    /// /// A database that is busy the first time it is asked.
+    /// struct BusyOnce(MemoryStore, bool);
+    ///
+    /// impl Store for BusyOnce {
+    ///     fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+    ///         if !std::mem::replace(&mut self.1, true) {
+    ///             return Err(StoreError::new("database is locked").temporary());
+    ///         }
+    ///         self.0.lookup(keys)
+    ///     }
+    ///     fn apply(&mut self, writes: Vec<Write>) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+    ///         self.0.apply(writes)
+    ///     }
+    /// }
+    ///
+    /// let csv = "email\nann@example.com\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .import(csv.as_bytes(), &mut BusyOnce(MemoryStore::new(), false))?;
+    /// assert_eq!(report.inserted, 1);
+    /// let report = Importer::new(presets::contacts())
+    ///     .store_retries(0)
+    ///     .import(csv.as_bytes(), &mut BusyOnce(MemoryStore::new(), false))?;
+    /// assert_eq!(report.failures[0].problems[0].code.as_str(), "store_failed");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn store_retries(mut self, retries: u32) -> Importer {
+        self.store_retries = retries;
         self
     }
 
@@ -554,7 +598,10 @@ impl Importer {
         if let Some(container) = spreadsheet::detect(&first) {
             return self.import_spreadsheet(container, input, store);
         }
-        let (input, bytes) = CountingReader::new(input);
+        // Counted for progress reports; the file limit counts on its own,
+        // inside `CsvRows`.
+        let input = crate::read::Metered::new(input);
+        let bytes = input.counter();
         let (header, mut rows) = CsvRows::open(input, &self.read)?;
         let mut report = self.run(header, &mut rows, Some(bytes), store)?;
         report.encoding = rows.encoding();
@@ -656,6 +703,10 @@ impl Importer {
     {
         let mut session = self.session(header)?;
         let mut rows = rows.fuse();
+        let mut store = retry::Retrying {
+            store,
+            retries: self.store_retries,
+        };
         loop {
             match session.step() {
                 Step::Input => {

@@ -1,10 +1,7 @@
 //! Progress reports to the app, and cancellation.
 
-use std::cell::Cell;
 use std::fmt;
-use std::io;
 use std::ops::ControlFlow;
-use std::rc::Rc;
 use std::sync::Arc;
 
 /// How far an import has got, passed to the callback set with
@@ -57,33 +54,5 @@ pub(crate) struct ProgressFn(pub Arc<Callback>);
 impl fmt::Debug for ProgressFn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ProgressFn")
-    }
-}
-
-/// Counts the bytes read from the upload, for [`Progress::bytes`].
-pub(crate) struct CountingReader<R> {
-    inner: R,
-    count: Rc<Cell<u64>>,
-}
-
-impl<R> CountingReader<R> {
-    /// Wraps `inner`; the returned counter follows the bytes read.
-    pub fn new(inner: R) -> (CountingReader<R>, Rc<Cell<u64>>) {
-        let count = Rc::new(Cell::new(0));
-        (
-            CountingReader {
-                inner,
-                count: Rc::clone(&count),
-            },
-            count,
-        )
-    }
-}
-
-impl<R: io::Read> io::Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
-        Ok(n)
     }
 }

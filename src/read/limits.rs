@@ -1,10 +1,6 @@
 //! Bounds on what one file may hold, so that memory and time stay bounded
 //! whatever is uploaded.
 
-use std::io;
-
-use super::encoding::Fault;
-
 /// Bounds on what one file may hold: a hostile or broken upload (a 1 GB
 /// cell, a million columns) ends in a clear `too_large` error instead of
 /// taking the server's memory.
@@ -337,55 +333,9 @@ pub(crate) fn size(bytes: u64) -> String {
     }
 }
 
-/// Passes at most `limit` bytes of the input on, then fails.
-pub(super) struct Counted<R> {
-    inner: R,
-    limit: u64,
-    read: u64,
-    over: bool,
-}
-
-impl<R> Counted<R> {
-    pub fn new(inner: R, limit: u64) -> Counted<R> {
-        Counted {
-            inner,
-            limit,
-            read: 0,
-            over: false,
-        }
-    }
-}
-
-impl<R: io::Read> io::Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let fault = || io::Error::other(Fault::FileTooLarge { limit: self.limit });
-        if self.over {
-            return Err(fault());
-        }
-        let room = self.limit.saturating_sub(self.read);
-        // One byte more than the room tells whether the input goes past.
-        let want = usize::try_from(room.saturating_add(1))
-            .unwrap_or(usize::MAX)
-            .min(buf.len());
-        let n = self.inner.read(buf.get_mut(..want).unwrap_or(&mut []))?;
-        if n as u64 > room {
-            self.over = true;
-            self.read = self.limit;
-            return match room {
-                0 => Err(fault()),
-                // The bytes within the limit first, then the failure.
-                _ => Ok(usize::try_from(room).unwrap_or(n)),
-            };
-        }
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
 
     #[test]
     fn sizes_read_as_people_write_them() {
@@ -412,22 +362,5 @@ mod tests {
         assert_eq!(limits.get_max_cells(), 2_000_000);
         assert_eq!(limits.get_max_sheet_text_bytes(), 256 * 1024 * 1024);
         assert_eq!(limits.of(Limit::Cells), 2_000_000);
-    }
-
-    #[test]
-    fn counted_passes_the_limit_then_fails() {
-        let mut c = Counted::new(&b"abcdef"[..], 4);
-        let mut out = Vec::new();
-        let err = c.read_to_end(&mut out).unwrap_err();
-        assert_eq!(out, b"abcd");
-        assert!(err.get_ref().unwrap().downcast_ref::<Fault>().is_some());
-    }
-
-    #[test]
-    fn counted_input_of_exactly_the_limit_is_read_whole() {
-        let mut c = Counted::new(&b"abcd"[..], 4);
-        let mut out = Vec::new();
-        c.read_to_end(&mut out).unwrap();
-        assert_eq!(out, b"abcd");
     }
 }

@@ -6,6 +6,7 @@
 mod delimiter;
 mod encoding;
 mod limits;
+mod metered;
 mod scan;
 
 use std::io::{self, Read};
@@ -15,10 +16,10 @@ pub use encoding::Encoding;
 #[cfg(feature = "spreadsheet")]
 pub(crate) use limits::{grouped, size};
 pub use limits::{Limit, Limits};
+pub(crate) use metered::Metered;
 
 use crate::error::{Error, ErrorKind};
-use encoding::Decoder;
-use limits::Counted;
+use encoding::{Decoder, Fault};
 use scan::Scanner;
 
 /// How the bytes are read: what the app set, the rest detected.
@@ -53,15 +54,17 @@ struct Text<R> {
     pos: usize,
     /// A failure met while reading the prefix, due after it.
     deferred: Option<io::Error>,
-    decoder: Decoder<Counted<R>>,
+    decoder: Decoder<Metered<R>>,
 }
 
 impl<R: io::Read> Text<R> {
     /// Starts decoding `input` and reads the prefix; a failure is kept for
     /// when the bytes before it have been used.
     fn open(input: R, options: &ReadOptions) -> (Text<R>, bool) {
-        let counted = Counted::new(input, options.limits.get_max_file_bytes());
-        let mut decoder = Decoder::new(counted, options.encoding);
+        let metered = Metered::new(input).limit(options.limits.get_max_file_bytes(), |limit| {
+            io::Error::other(Fault::FileTooLarge { limit })
+        });
+        let mut decoder = Decoder::new(metered, options.encoding);
         let mut prefix = Vec::new();
         let mut deferred = None;
         let mut end = false;

@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind};
 /// `E-mail address*` are one name, and `Téléphone` is `telephone`.
 ///
 /// ```
-/// use intake::schema::header_key;
+/// use intake::header_key;
 /// assert_eq!(header_key(" First Name* "), "firstname");
 /// assert_eq!(header_key("first-name"), "firstname");
 /// assert_eq!(header_key("*ContactName"), "contactname");

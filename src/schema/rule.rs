@@ -39,7 +39,7 @@ pub enum Rule {
         equals: Option<String>,
     },
     /// When `city` is empty: the first city of the row's `state` from the
-    /// importer's [`CityDirectory`](crate::CityDirectory) if `state` has a
+    /// importer's [`CityDirectory`](crate::geo::CityDirectory) if `state` has a
     /// value, else the company's own city from the
     /// [`Context`](crate::Context). When neither gives a city, the row
     /// fails as `required` on `city`. The report counts the cities filled.

@@ -63,17 +63,17 @@ pub trait AsyncStore: Send {
 
     /// [`Store::begin`]; the default refuses.
     fn begin(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Err(super::no_transactions()) }
+        async { Err(super::contract::no_transactions()) }
     }
 
     /// [`Store::commit`]; the default refuses.
     fn commit(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Err(super::no_transactions()) }
+        async { Err(super::contract::no_transactions()) }
     }
 
     /// [`Store::rollback`]; the default refuses.
     fn rollback(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Err(super::no_transactions()) }
+        async { Err(super::contract::no_transactions()) }
     }
 }
 

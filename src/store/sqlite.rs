@@ -120,7 +120,7 @@ ORDER BY c.id, v.field";
 /// # Example
 ///
 /// ```
-/// use intake::store::SqliteStore;
+/// use intake::SqliteStore;
 /// use intake::{presets, Context, Importer, MatchKey};
 ///
 /// # let path = std::env::temp_dir().join(format!("intake-doc-{}.db", std::process::id()));
@@ -187,7 +187,7 @@ impl SqliteStore {
     /// and `phone` fields.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     ///
     /// let path = std::env::temp_dir().join(format!("intake-open-{}.db", std::process::id()));
     /// let store = SqliteStore::open(&path)?;
@@ -228,7 +228,7 @@ impl SqliteStore {
     /// and previews.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     /// use intake::{presets, Importer};
     ///
     /// let mut store = SqliteStore::in_memory()?;
@@ -266,7 +266,7 @@ impl SqliteStore {
     /// `phone`).
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     ///
     /// let store = SqliteStore::in_memory()?.key_fields(["work_email", "work_phone"]);
     /// # Ok::<(), intake::StoreError>(())
@@ -285,7 +285,7 @@ impl SqliteStore {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     ///
     /// let store = SqliteStore::in_memory()?.busy_timeout(Duration::from_secs(5))?;
     /// # Ok::<(), intake::StoreError>(())
@@ -300,7 +300,7 @@ impl SqliteStore {
     /// How many customers the store holds.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     /// assert_eq!(SqliteStore::in_memory()?.len()?, 0);
     /// # Ok::<(), intake::StoreError>(())
     /// ```
@@ -315,7 +315,7 @@ impl SqliteStore {
     /// Whether the store holds no customer.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     /// assert!(SqliteStore::in_memory()?.is_empty()?);
     /// # Ok::<(), intake::StoreError>(())
     /// ```
@@ -326,7 +326,7 @@ impl SqliteStore {
     /// The customer `key` belongs to.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     /// use intake::{presets, Importer, MatchKey};
     ///
     /// let mut store = SqliteStore::in_memory()?;
@@ -347,7 +347,7 @@ impl SqliteStore {
     /// The customer with id `id`.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     /// use intake::{CustomerId, Record, Store, Value, Write};
     ///
     /// let mut store = SqliteStore::in_memory()?;
@@ -372,7 +372,7 @@ impl SqliteStore {
     /// Every customer, in id order.
     ///
     /// ```
-    /// use intake::store::SqliteStore;
+    /// use intake::SqliteStore;
     /// use intake::{presets, Importer};
     ///
     /// let mut store = SqliteStore::in_memory()?;

@@ -26,8 +26,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{quote, Corrected, Invalid};
 use crate::geo::PlaceMatcher;
+use crate::problem::ProblemCode;
 use crate::record::Text;
-use crate::report::ProblemCode;
 
 /// A postal code accepted for its country: its `value` normalized
 /// (upper-cased, the country's own spacing: `K1A 0B1`, `SW1A 1AA`,

@@ -353,7 +353,7 @@ impl ImportSession {
     }
 
     /// How many bytes of the upload have been read, for
-    /// [`Progress::bytes`].
+    /// [`Progress::bytes`](crate::Progress::bytes).
     pub fn bytes_read(&mut self, bytes: u64) {
         self.input.bytes = bytes;
     }

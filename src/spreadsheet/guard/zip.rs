@@ -2,13 +2,16 @@
 //! within a budget, the parts calamine would trust checked, the format
 //! told apart.
 
+use std::cell::Cell;
 use std::io::{self, BufReader, Read};
+use std::rc::Rc;
 
 use super::{broken, ods, password_protected, too_large, xlsx, Format, Scan};
 use crate::error::{Error, ErrorKind};
-use crate::read::size;
+use crate::read::{size, Metered};
 use crate::{Limit, Limits};
 
+/// The archive holds more than the unzipped limit (`too_large`).
 fn unzipped_too_large(limits: &Limits) -> Error {
     too_large(
         limits,
@@ -18,34 +21,6 @@ fn unzipped_too_large(limits: &Limits) -> Error {
             size(limits.get_max_unzipped_bytes())
         ),
     )
-}
-
-/// The unzipped bytes left to read, shared by every entry of the archive.
-struct Budget {
-    left: u64,
-    exceeded: bool,
-}
-
-/// Reads an entry, failing once the archive's budget is spent.
-struct Counted<'b, R> {
-    inner: R,
-    budget: &'b mut Budget,
-}
-
-impl<R: Read> Read for Counted<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        match self.budget.left.checked_sub(n as u64) {
-            Some(left) => {
-                self.budget.left = left;
-                Ok(n)
-            }
-            None => {
-                self.budget.exceeded = true;
-                Err(io::Error::other("unzipped size limit"))
-            }
-        }
-    }
 }
 
 /// Reads an entry to its end, counting it.
@@ -68,10 +43,9 @@ struct Parts {
 pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
     let not_a_zip = |e: zip::result::ZipError| broken("a zipped spreadsheet (.xlsx, .ods)", e);
     let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(not_a_zip)?;
-    let mut budget = Budget {
-        left: limits.get_max_unzipped_bytes(),
-        exceeded: false,
-    };
+    // The unzipped bytes, counted across every entry of the archive: the
+    // limit is on all its parts together.
+    let unzipped = Rc::new(Cell::new(0));
     let mut parts = Parts::default();
     for i in 0..archive.len() {
         let entry = match archive.by_index(i) {
@@ -86,10 +60,13 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
         }
         // calamine finds parts ignoring case.
         let name = entry.name().to_ascii_lowercase();
-        let mut counted = Counted {
-            inner: entry,
-            budget: &mut budget,
-        };
+        // Past the budget, its error only stops the reading: `over` tells
+        // the error to report.
+        let mut counted = Metered::new(entry)
+            .sharing(Rc::clone(&unzipped))
+            .limit(limits.get_max_unzipped_bytes(), |_| {
+                io::Error::other("unzipped size limit")
+            });
         let checked = match name.as_str() {
             "xl/workbook.xml" => {
                 parts.xlsx = true;
@@ -112,7 +89,7 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
             _ => Ok(()),
         };
         let drained = drain(&mut counted);
-        if budget.exceeded {
+        if counted.over() {
             return Err(unzipped_too_large(limits));
         }
         match checked {
