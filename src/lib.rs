@@ -271,6 +271,7 @@ mod error;
 pub mod geo;
 mod import;
 mod invalid;
+mod messages;
 mod password;
 mod policy;
 pub mod presets;

@@ -7,6 +7,7 @@ use std::io;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Position};
+use crate::messages::plural;
 pub(crate) use crate::problem::{Problem, ProblemCode};
 use crate::read::{Cells, Delimiter, Encoding};
 use crate::store::StoreError;
@@ -710,14 +711,6 @@ impl Report {
             out.write_record(&row)?;
         }
         out.flush()
-    }
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

@@ -4,6 +4,7 @@
 use super::date_order::DateOrders;
 use super::row::{self, CheckState, CheckedRow};
 use super::Importer;
+use crate::messages;
 use crate::problem::{Problem, ProblemCode};
 use crate::read::RawRow;
 use crate::record::Value;
@@ -77,7 +78,7 @@ impl Checker {
                 // (like a store's): it is not shown.
                 Ok(Err(_)) | Err(_) => problems.push(Problem::new(
                     ProblemCode::StoreFailed,
-                    "The password could not be saved: the password could not be hashed. Upload this row again later; if it fails again, contact support.",
+                    messages::PASSWORD_NOT_HASHED,
                 )),
             }
         }

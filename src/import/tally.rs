@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::batch::Decided;
 use super::checker::Checker;
 use super::row::CheckedRow;
+use crate::messages;
 use crate::read::{Cells, RawRow};
 use crate::record::Value;
 use crate::report::{
@@ -105,9 +106,7 @@ impl Tally {
             return;
         }
         let (cells, removed) = failed_cells(checker, raw);
-        let note = removed.then(|| {
-            "The password was removed from this file to keep it safe: enter it again.".to_string()
-        });
+        let note = removed.then(|| messages::PASSWORD_REMOVED.to_string());
         self.report
             .failures
             .push(RowFailure::new(raw.row, raw.line, problems, note, cells));
@@ -172,10 +171,7 @@ impl Tally {
         if self.notes > MAX_NOTES {
             self.report.warnings.push(Warning::new(
                 WarningCode::Unrecognized,
-                format!(
-                    "{} more values were kept as written although not recognised or written like a formula or a shortened number.",
-                    self.notes - MAX_NOTES
-                ),
+                messages::more_unrecognized(self.notes - MAX_NOTES),
             ));
         }
         self.report.failures.sort_by_key(|f| f.row);
@@ -185,10 +181,7 @@ impl Tally {
         if self.report.failures_not_listed > 0 {
             self.report.warnings.push(Warning::new(
                 WarningCode::TooManyFailures,
-                format!(
-                    "{} more rows failed than are listed here: fix the rows listed, upload the file again, and the next report lists the rest.",
-                    self.report.failures_not_listed
-                ),
+                messages::more_failures(self.report.failures_not_listed),
             ));
         }
         self.report

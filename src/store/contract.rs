@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::messages;
 use crate::record::{Record, Text};
 
 #[cfg(doc)]
@@ -197,31 +198,12 @@ impl StoreError {
     /// What the person who uploaded the file reads when a row could not
     /// be saved because of this error: never the store's own text.
     pub(crate) fn not_saved(&self) -> String {
-        if self.conflict {
-            "The customer could not be saved: its email or phone already belongs to another customer. Correct the email or phone, or update that customer instead.".to_string()
-        } else {
-            format!(
-                "The customer could not be saved because of a problem with the customer database, not with this row. {}",
-                self.retry_hint()
-            )
-        }
+        messages::not_saved(self.conflict, self.temporary)
     }
 
     /// What the person reads when a row's customer could not be looked up.
     pub(crate) fn not_looked_up(&self) -> String {
-        format!(
-            "The customer could not be looked up because of a problem with the customer database, not with this row. {}",
-            self.retry_hint()
-        )
-    }
-
-    /// Whether trying again later may help, for people.
-    pub(crate) fn retry_hint(&self) -> &'static str {
-        if self.temporary {
-            "Upload it again later."
-        } else {
-            "Trying again later may not help: if it fails again, contact support."
-        }
+        messages::not_looked_up(self.temporary)
     }
 }
 

@@ -8,6 +8,7 @@ use super::{Checking, ImportSession, Phase, Step, Work};
 use crate::import::crew::{Chunks, Slot, CHUNK_ROWS, MIN_ROWS_PER_WORKER};
 use crate::import::input::Gathered;
 use crate::import::row::{CheckState, CheckedRow};
+use crate::messages;
 use crate::read::RawRow;
 use crate::report::{StopReason, Stopped, Warning, WarningCode};
 
@@ -52,12 +53,7 @@ impl ImportSession {
         if let Some(count) = self.input.after_blank.filter(|c| *c > 0) {
             self.tally.report.warnings.push(Warning::new(
                 WarningCode::RowsAfterBlank,
-                format!(
-                    "A blank row ends the data: {count} non-empty row{} after it {} not imported. Remove the blank row to import {}.",
-                    if count == 1 { "" } else { "s" },
-                    if count == 1 { "was" } else { "were" },
-                    if count == 1 { "it" } else { "them" },
-                ),
+                messages::rows_after_blank(count),
             ));
         }
         self.phase = Phase::Finish;

@@ -25,6 +25,7 @@ use super::row::{CheckState, CheckedRow};
 use super::tally::Tally;
 use super::Importer;
 use crate::error::{Error, ErrorKind};
+use crate::messages;
 use crate::policy::Mode;
 use crate::read::{Cells, RawRow};
 use crate::record::Record;
@@ -399,10 +400,7 @@ impl ImportSession {
                         self.phase = Phase::Reading;
                     }
                     Some(Answer::Began(Err(e))) => {
-                        let message = format!(
-                            "The customer database could not start an all-or-nothing import, so nothing was written. {}",
-                            e.retry_hint()
-                        );
+                        let message = messages::begin_failed(e.is_temporary());
                         return Step::Done(Err(
                             Error::new(ErrorKind::StoreFailed, message).with_source(e)
                         ));
@@ -472,10 +470,7 @@ impl ImportSession {
                         // A commit that failed is undone; its answer is
                         // not waited for: the import has failed either way.
                         self.in_transaction = false;
-                        let message = format!(
-                            "The customer database could not finish the import, so nothing was written. {}",
-                            e.retry_hint()
-                        );
+                        let message = messages::end_failed(e.is_temporary());
                         let error = Error::new(ErrorKind::StoreFailed, message).with_source(e);
                         if rolled_back {
                             return Step::Done(Err(error));
@@ -497,7 +492,7 @@ impl ImportSession {
                     let error = self.failing.take().unwrap_or_else(|| {
                         Error::new(
                             ErrorKind::StoreFailed,
-                            "The customer database failed, so nothing was written.",
+                            messages::failed_nothing_written(true),
                         )
                     });
                     return Step::Done(Err(error));

@@ -12,6 +12,7 @@ use crate::import::decide::{self, Decision};
 use crate::import::known::{Owner, Target};
 use crate::import::row::CheckedRow;
 use crate::import::Progress;
+use crate::messages;
 use crate::record::Record;
 use crate::report::{Action, Problem, ProblemCode, StopReason, Stopped};
 use crate::store::{Customer, CustomerId, StoreError, Write};
@@ -27,16 +28,11 @@ impl Halt {
     /// what they are. The store's own text stays out of it.
     fn stopped(self, position: Option<Position>, rest: String) -> Stopped {
         match self {
-            Halt::Cancelled => Stopped::new(
-                StopReason::Cancelled,
-                format!("The import was cancelled: {rest}."),
-                position,
-            ),
+            Halt::Cancelled => {
+                Stopped::new(StopReason::Cancelled, messages::cancelled(&rest), position)
+            }
             Halt::StoreFailed(e) => {
-                let message = format!(
-                    "The customer database failed, so the import stopped: {rest}. {}",
-                    e.retry_hint()
-                );
+                let message = messages::store_stopped(&rest, e.is_temporary());
                 let error = Error::new(ErrorKind::StoreFailed, message.clone()).with_source(e);
                 let error = match position {
                     Some(at) => error.at(at),
@@ -76,7 +72,7 @@ impl ImportSession {
                             &checked.raw,
                             vec![Problem::new(
                                 ProblemCode::StoreFailed,
-                                "The customer could not be saved because the earlier row that creates it failed.",
+                                messages::CREATOR_FAILED,
                             )],
                         );
                     }
@@ -172,10 +168,7 @@ impl ImportSession {
     /// import it ends the import; otherwise the batch's rows fail.
     pub(super) fn store_trouble(&mut self, error: StoreError) -> Result<(), Error> {
         if self.in_transaction {
-            let message = format!(
-                "The customer database failed, so nothing was written. {}",
-                error.retry_hint()
-            );
+            let message = messages::failed_nothing_written(error.is_temporary());
             return Err(Error::new(ErrorKind::StoreFailed, message).with_source(error));
         }
         self.lookup_error = Some(error.clone());
@@ -429,11 +422,7 @@ impl ImportSession {
         }
         if let Some(e) = self.known.take_failure() {
             self.fail_with(
-                Error::new(
-                    ErrorKind::StoreFailed,
-                    "The dry run could not read back its temporary file; try again.",
-                )
-                .with_source(e),
+                Error::new(ErrorKind::StoreFailed, messages::SPILL_FAILED).with_source(e),
             );
             return;
         }
@@ -466,10 +455,7 @@ impl ImportSession {
         match (halt, self.checking.take()) {
             (Some(reason), Some(next)) => {
                 let at = Position::line_at(next.first_line).with_row(next.first_row);
-                let rest = format!(
-                    "row {} and the rows after it were not imported",
-                    next.first_row
-                );
+                let rest = messages::rest_not_imported(next.first_row);
                 self.tally.report.stopped = Some(reason.stopped(Some(at), rest));
                 // The rows read ahead were not imported: that is the stop,
                 // whatever came after them.

@@ -1,0 +1,162 @@
+//! The sentences people read about an import as a whole and about the
+//! customer database, and their plurals: one place, so that they read
+//! alike (and can one day be translated together).
+//!
+//! A sentence about one cell stays beside the rule that finds its problem
+//! (the validators, the header mapping), where the values it names are.
+//! None of these sentences ever quotes a store's or a hasher's own text.
+
+/// `n` with the singular or the plural: `1 row`, `2 rows`.
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Whether trying again later may help, after a store failure.
+pub(crate) fn retry_hint(temporary: bool) -> &'static str {
+    if temporary {
+        "Upload it again later."
+    } else {
+        "Trying again later may not help: if it fails again, contact support."
+    }
+}
+
+/// A row whose write the store refused.
+pub(crate) fn not_saved(conflict: bool, temporary: bool) -> String {
+    if conflict {
+        "The customer could not be saved: its email or phone already belongs to another customer. Correct the email or phone, or update that customer instead.".to_string()
+    } else {
+        format!(
+            "The customer could not be saved because of a problem with the customer database, not with this row. {}",
+            retry_hint(temporary)
+        )
+    }
+}
+
+/// A row whose customer the store could not look up.
+pub(crate) fn not_looked_up(temporary: bool) -> String {
+    format!(
+        "The customer could not be looked up because of a problem with the customer database, not with this row. {}",
+        retry_hint(temporary)
+    )
+}
+
+/// An all-or-nothing import whose transaction could not start.
+pub(crate) fn begin_failed(temporary: bool) -> String {
+    format!(
+        "The customer database could not start an all-or-nothing import, so nothing was written. {}",
+        retry_hint(temporary)
+    )
+}
+
+/// An all-or-nothing import whose transaction could not be ended.
+pub(crate) fn end_failed(temporary: bool) -> String {
+    format!(
+        "The customer database could not finish the import, so nothing was written. {}",
+        retry_hint(temporary)
+    )
+}
+
+/// An all-or-nothing import the store failed.
+pub(crate) fn failed_nothing_written(temporary: bool) -> String {
+    format!(
+        "The customer database failed, so nothing was written. {}",
+        retry_hint(temporary)
+    )
+}
+
+/// What a stop left out: the rows from `row` on.
+pub(crate) fn rest_not_imported(row: u64) -> String {
+    format!("row {row} and the rows after it were not imported")
+}
+
+/// An import the app cancelled; `rest` is [`rest_not_imported`].
+pub(crate) fn cancelled(rest: &str) -> String {
+    format!("The import was cancelled: {rest}.")
+}
+
+/// An import stopped by a store failure; `rest` is [`rest_not_imported`].
+pub(crate) fn store_stopped(rest: &str, temporary: bool) -> String {
+    format!(
+        "The customer database failed, so the import stopped: {rest}. {}",
+        retry_hint(temporary)
+    )
+}
+
+/// Rows after the blank row that ends the data.
+pub(crate) fn rows_after_blank(count: u64) -> String {
+    let (were, them) = if count == 1 {
+        ("was", "it")
+    } else {
+        ("were", "them")
+    };
+    format!(
+        "A blank row ends the data: {} after it {were} not imported. Remove the blank row to import {them}.",
+        plural(count, "non-empty row", "non-empty rows")
+    )
+}
+
+/// Values past the warnings listed one by one.
+pub(crate) fn more_unrecognized(count: u64) -> String {
+    format!(
+        "{count} more values were kept as written although not recognised or written like a formula or a shortened number."
+    )
+}
+
+/// Failures past the report's list.
+pub(crate) fn more_failures(count: u64) -> String {
+    format!(
+        "{count} more rows failed than are listed here: fix the rows listed, upload the file again, and the next report lists the rest."
+    )
+}
+
+/// The note of a failed row whose password was blanked in the failed-rows
+/// file.
+pub(crate) const PASSWORD_REMOVED: &str =
+    "The password was removed from this file to keep it safe: enter it again.";
+
+/// A row whose password the hasher failed.
+pub(crate) const PASSWORD_NOT_HASHED: &str = "The password could not be saved: the password could not be hashed. Upload this row again later; if it fails again, contact support.";
+
+/// A row that updates a customer an earlier row of the file was to
+/// create, when that creation failed.
+pub(crate) const CREATOR_FAILED: &str =
+    "The customer could not be saved because the earlier row that creates it failed.";
+
+/// A dry run whose temporary file could not be read back.
+pub(crate) const SPILL_FAILED: &str =
+    "The dry run could not read back its temporary file; try again.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_agree_with_their_count() {
+        assert_eq!(plural(1, "row", "rows"), "1 row");
+        assert_eq!(plural(0, "row", "rows"), "0 rows");
+        assert_eq!(plural(2, "row", "rows"), "2 rows");
+    }
+
+    #[test]
+    fn rows_after_a_blank_row_read_in_the_singular_and_the_plural() {
+        assert_eq!(
+            rows_after_blank(1),
+            "A blank row ends the data: 1 non-empty row after it was not imported. Remove the blank row to import it."
+        );
+        assert_eq!(
+            rows_after_blank(3),
+            "A blank row ends the data: 3 non-empty rows after it were not imported. Remove the blank row to import them."
+        );
+    }
+
+    #[test]
+    fn a_passing_failure_says_to_upload_again_and_another_to_contact_support() {
+        assert!(not_saved(false, true).ends_with("Upload it again later."));
+        assert!(not_looked_up(false).ends_with("contact support."));
+        assert!(not_saved(true, false).contains("already belongs to another customer"));
+    }
+}
