@@ -268,6 +268,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod fold;
 pub mod geo;
 mod import;
 mod invalid;

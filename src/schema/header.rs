@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::{Field, Rule, Schema};
 use crate::error::{Error, ErrorKind};
 
@@ -24,10 +22,7 @@ use crate::error::{Error, ErrorKind};
 /// assert_eq!(header_key("Zip/Postal Code"), "zippostalcode");
 /// ```
 pub fn header_key(name: &str) -> String {
-    name.nfd()
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    crate::fold::key(name)
 }
 
 impl Schema {
@@ -517,17 +512,16 @@ pub(super) fn word_breaks(name: &str) -> Vec<usize> {
     let mut breaks = Vec::new();
     let mut len = 0;
     let mut gap = false;
-    for c in name.nfd().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
+    crate::fold::fold(name, |piece| match piece {
+        crate::fold::Piece::Letter(_) => {
             if gap && len > 0 {
                 breaks.push(len);
             }
             gap = false;
             len += 1;
-        } else {
-            gap = true;
         }
-    }
+        crate::fold::Piece::Gap(_) => gap = true,
+    });
     breaks
 }
 
