@@ -214,8 +214,8 @@ enum Work {
     Running(Arc<Chunks>),
 }
 
-/// A valid row's record and keys until the row is settled (kept for a
-/// retry after a conflict), or its problems until reported.
+/// A valid row's record (kept for a retry after a conflict) and keys (until
+/// the row is first decided), or its problems until reported.
 enum Pending {
     Valid(Record, Keys),
     Invalid(Vec<Problem>),

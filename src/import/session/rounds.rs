@@ -196,7 +196,9 @@ impl ImportSession {
                 continue;
             };
             let (record, keys) = match batch.rows.get_mut(i) {
-                Some(Pending::Valid(record, keys)) => (record.clone(), keys.clone()),
+                // The keys move on; a row decided again after a conflict
+                // gets them again from its record (see `after_decisions`).
+                Some(Pending::Valid(record, keys)) => (record.clone(), std::mem::take(keys)),
                 Some(pending @ Pending::Invalid(_)) => {
                     // A row that failed its checks fails with every problem
                     // it has.
@@ -414,6 +416,10 @@ impl ImportSession {
             for &i in &batch.queue {
                 if let Some(checked) = batch.checked.get(i) {
                     self.known.forget_row(checked.raw.row);
+                }
+                // Its keys were moved on when it was first decided.
+                if let Some(Pending::Valid(record, keys)) = batch.rows.get_mut(i) {
+                    *keys = decide::keys(&self.identifiers, record);
                 }
             }
             self.batch = Some(batch);
