@@ -360,7 +360,10 @@ fn memory_store(c: &mut Criterion) {
         .map(|(id, i)| {
             let mut record = customer(i);
             record.insert("city", Value::Text("Oakland".into()));
-            Write::Update { id: *id, record }
+            Write::Update {
+                id: id.clone(),
+                record,
+            }
         })
         .collect();
 

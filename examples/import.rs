@@ -44,7 +44,8 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intake::{
-    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, Schema, Store, Template,
+    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, Schema, Template,
+    Transactional,
 };
 
 const USAGE: &str = "\
@@ -371,12 +372,15 @@ fn run(opts: &Options) -> Result<(), Failure> {
                 ControlFlow::Continue(())
             });
     }
-    let report = importer
+    let importer = importer
         .dry_run(opts.dry_run)
-        .atomic(opts.atomic)
-        .preview(opts.preview && opts.json)
-        .import(open(file)?, &mut *store)
-        .map_err(Failure::import)?;
+        .preview(opts.preview && opts.json);
+    let report = if opts.atomic {
+        importer.import_atomic(open(file)?, &mut *store)
+    } else {
+        importer.import(open(file)?, &mut *store)
+    }
+    .map_err(Failure::import)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -408,7 +412,7 @@ fn run(opts: &Options) -> Result<(), Failure> {
 
 /// The store to import into: memory, or with `--store PATH` a SQLite file
 /// (created if missing), which needs the `sqlite` feature.
-fn open_store(path: Option<&str>) -> Result<Box<dyn Store>, Failure> {
+fn open_store(path: Option<&str>) -> Result<Box<dyn Transactional>, Failure> {
     let Some(path) = path else {
         return Ok(Box::new(MemoryStore::new()));
     };

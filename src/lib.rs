@@ -306,8 +306,10 @@ pub use schema::{
     Schema, SchemaBuilder, DEFAULT_MAX_CHARS,
 };
 #[cfg(feature = "async")]
-pub use store::async_store::{AsAsync, AsyncStore, Blocking};
-pub use store::contract::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+pub use store::async_store::{AsAsync, AsyncStore, AsyncTransactional, Blocking};
+pub use store::contract::{
+    Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
+};
 pub use store::memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::SqliteStore;

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use common::{contacts, outcomes};
 use intake::{
-    AsAsync, AsyncStore, Blocking, Customer, CustomerId, MatchKey, MemoryStore, Policy, Report,
-    Store, StoreError, Write,
+    AsAsync, AsyncStore, AsyncTransactional, Blocking, Customer, CustomerId, MatchKey, MemoryStore,
+    Policy, Report, Store, StoreError, Transactional, Write,
 };
 use intake_generator::{Flavour, Generator};
 use tokio::io::AsyncWriteExt;
@@ -44,7 +44,9 @@ impl AsyncStore for Pool {
         tokio::time::sleep(Duration::from_micros(200)).await;
         self.store.lock().await.apply(writes)
     }
+}
 
+impl AsyncTransactional for Pool {
     async fn begin(&mut self) -> Result<(), StoreError> {
         self.store.lock().await.begin()
     }
@@ -233,11 +235,7 @@ fn an_atomic_async_import_with_a_failed_row_writes_nothing() {
     let csv = "email\nann@example.com\nnot-an-email\n";
     let mut store = AsAsync(MemoryStore::new());
     let report = runtime()
-        .block_on(
-            contacts()
-                .atomic(true)
-                .import_async(csv.as_bytes(), &mut store),
-        )
+        .block_on(contacts().import_async_atomic(csv.as_bytes(), &mut store))
         .expect("imported");
     assert!(report.rolled_back);
     assert!(store.0.is_empty());

@@ -3,13 +3,32 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+mod common;
+
+use common::{IdKind, OtherIds};
 use intake::store::conformance;
-use intake::{Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Value, Write};
+use intake::{
+    Customer, CustomerId, MatchKey, MemoryStore, Store, StoreError, Transactional, Value, Write,
+};
 
 #[test]
 fn memory_store_passes() {
     conformance::check(MemoryStore::new);
     conformance::check_transactions(MemoryStore::new);
+}
+
+#[test]
+fn a_store_with_uuid_ids_passes() {
+    let make = || OtherIds::new(IdKind::Uuid);
+    conformance::check(make);
+    conformance::check_transactions(make);
+}
+
+#[test]
+fn a_store_with_text_ids_passes() {
+    let make = || OtherIds::new(IdKind::Text);
+    conformance::check(make);
+    conformance::check_transactions(make);
 }
 
 #[cfg(feature = "sqlite")]
@@ -105,13 +124,15 @@ impl Store for Planted {
                 self.inner.apply(writes)
             }
             Bug::UpdatesNobody => {
-                let known = self.inner.len() as u64;
+                let known = self.inner.len() as i64;
                 let results = self.inner.apply(writes.clone())?;
                 Ok(results
                     .into_iter()
                     .zip(writes)
                     .map(|(r, w)| match w {
-                        Write::Update { id, .. } if id.0 > known => Ok(id),
+                        Write::Update { id, .. } if id.as_int().is_some_and(|n| n > known) => {
+                            Ok(id)
+                        }
                         _ => r,
                     })
                     .collect())
@@ -119,7 +140,9 @@ impl Store for Planted {
             _ => self.inner.apply(writes),
         }
     }
+}
 
+impl Transactional for Planted {
     fn begin(&mut self) -> Result<(), StoreError> {
         match self.bug {
             Bug::NoTransactions => Ok(()),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use intake::{
     presets, Action, Context, Customer, CustomerId, Importer, MatchKey, MemoryStore, Policy,
-    Report, Store, StoreError, Write,
+    Report, Store, StoreError, Transactional, Write,
 };
 use proptest::prelude::*;
 
@@ -70,7 +70,9 @@ impl<S: Store> Store for FaultyStore<S> {
             matches!(fault, Fault::Write(f) if f == w)
         })
     }
+}
 
+impl<S: Transactional> Transactional for FaultyStore<S> {
     fn begin(&mut self) -> Result<(), StoreError> {
         self.inner.begin()
     }
@@ -161,17 +163,30 @@ fn expected(before: &Snapshot, report: &Report) -> Snapshot {
     out
 }
 
-fn importer(batch: usize, atomic: bool) -> Importer {
+fn importer(batch: usize) -> Importer {
     Importer::new(presets::contacts())
         .policy(Policy::upsert())
         .context(Context::new().default_country("US").unwrap())
         .batch_size(batch)
-        .atomic(atomic)
         .preview(true)
 }
 
+/// Imports `csv` into `store`, all or nothing when `atomic`.
+fn import<S: Transactional>(
+    importer: &Importer,
+    csv: &str,
+    store: &mut S,
+    atomic: bool,
+) -> Result<Report, intake::Error> {
+    if atomic {
+        importer.import_atomic(csv.as_bytes(), store)
+    } else {
+        importer.import(csv.as_bytes(), store)
+    }
+}
+
 /// Runs one import through a faulty store and checks every property.
-fn check<S: Store>(
+fn check<S: Transactional>(
     store: S,
     customers: impl Fn(&S) -> Vec<Customer>,
     seed: &[(u8, u8)],
@@ -181,11 +196,11 @@ fn check<S: Store>(
     atomic: bool,
 ) -> Result<(), TestCaseError> {
     let mut store = store;
-    let seeded = importer(1000, false).import(csv(seed).as_bytes(), &mut store);
+    let seeded = importer(1000).import(csv(seed).as_bytes(), &mut store);
     prop_assert!(seeded.is_ok_and(|r| r.failed == 0));
     let before = snapshot(customers(&store));
     let mut faulty = FaultyStore::new(store, fault);
-    let outcome = importer(batch, atomic).import(csv(rows).as_bytes(), &mut faulty);
+    let outcome = import(&importer(batch), &csv(rows), &mut faulty, atomic);
     let after = snapshot(customers(&faulty.inner));
     match outcome {
         Ok(report) => {
@@ -271,7 +286,7 @@ proptest! {
 fn a_failed_write_fails_exactly_its_rows() {
     let rows = [(1, 0), (2, 0), (1, 1), (3, 0)];
     let mut store = FaultyStore::new(MemoryStore::new(), Fault::Write(0));
-    let report = importer(10, false)
+    let report = importer(10)
         .import(csv(&rows).as_bytes(), &mut store)
         .unwrap();
     // Rows 2 and 4 (customer 1, created then renamed) share the first write.
@@ -286,7 +301,7 @@ fn an_unchanged_repeat_of_a_failed_write_fails_too() {
     // Row 3 repeats row 2 exactly: it is "unchanged" only if row 2 was saved.
     let rows = [(1, 0), (1, 0)];
     let mut store = FaultyStore::new(MemoryStore::new(), Fault::Write(0));
-    let report = importer(10, false)
+    let report = importer(10)
         .import(csv(&rows).as_bytes(), &mut store)
         .unwrap();
     assert_eq!(report.failed, 2);
@@ -298,7 +313,7 @@ fn an_unchanged_repeat_of_a_failed_write_fails_too() {
 fn stop_on_store_failure_ends_the_import_at_the_failed_batch() {
     let rows = [(1, 0), (2, 0), (3, 0), (4, 0)];
     let mut store = FaultyStore::new(MemoryStore::new(), Fault::Apply(0));
-    let report = importer(2, false)
+    let report = importer(2)
         .stop_on_store_failure(true)
         .import(csv(&rows).as_bytes(), &mut store)
         .unwrap();
@@ -315,7 +330,7 @@ fn stop_on_store_failure_ends_the_import_at_the_failed_batch() {
 fn without_stop_on_store_failure_the_import_goes_on() {
     let rows = [(1, 0), (2, 0), (3, 0), (4, 0)];
     let mut store = FaultyStore::new(MemoryStore::new(), Fault::Apply(0));
-    let report = importer(2, false)
+    let report = importer(2)
         .import(csv(&rows).as_bytes(), &mut store)
         .unwrap();
     assert_eq!((report.failed, report.inserted), (2, 2));
@@ -327,8 +342,8 @@ fn without_stop_on_store_failure_the_import_goes_on() {
 fn atomic_import_with_a_failed_lookup_writes_nothing() {
     let rows = [(1, 0), (2, 0), (3, 0)];
     let mut store = FaultyStore::new(MemoryStore::new(), Fault::Lookup(1));
-    let err = importer(1, true)
-        .import(csv(&rows).as_bytes(), &mut store)
+    let err = importer(1)
+        .import_atomic(csv(&rows).as_bytes(), &mut store)
         .unwrap_err();
     assert_eq!(err.code(), "store_failed");
     assert!(store.inner.is_empty());

@@ -109,9 +109,8 @@ fn cancelled_atomic_import_writes_nothing() {
     let mut store = MemoryStore::new();
     let report = contacts()
         .batch_size(3)
-        .atomic(true)
         .on_progress(cancel_after(3))
-        .import(csv.as_bytes(), &mut store)
+        .import_atomic(csv.as_bytes(), &mut store)
         .unwrap();
     assert!(report.rolled_back);
     assert_eq!(report.stopped.map(|s| s.code.as_str()), Some("cancelled"));

@@ -4,10 +4,7 @@
 mod common;
 
 use common::*;
-use intake::{
-    presets, Action, Customer, CustomerId, Importer, MatchKey, MemoryStore, Policy, Store,
-    StoreError, Write,
-};
+use intake::{presets, Action, Importer, MemoryStore, Policy};
 use proptest::prelude::*;
 
 /// Against a store holding Ann and Bob: 1 new, 1 updated, 1 unchanged,
@@ -430,7 +427,7 @@ fn no_changes_without_preview() {
 fn atomic_import_with_a_failing_row_leaves_the_store_unchanged() {
     let mut store = ann_and_bob();
     let before = store.customers();
-    let report = run(&contacts().atomic(true).batch_size(2), MIXED, &mut store);
+    let report = run_atomic(&contacts().batch_size(2), MIXED, &mut store);
     assert!(report.rolled_back);
     assert_eq!(store.customers(), before);
     assert_eq!(report.failed, 2);
@@ -445,8 +442,8 @@ fn atomic_import_with_a_failing_row_leaves_the_store_unchanged() {
 #[test]
 fn atomic_import_without_failures_writes_everything() {
     let mut store = ann_and_bob();
-    let report = run(
-        &contacts().atomic(true).batch_size(2),
+    let report = run_atomic(
+        &contacts().batch_size(2),
         "email\nc@example.com\nd@example.com\ne@example.com\n",
         &mut store,
     );
@@ -456,34 +453,11 @@ fn atomic_import_without_failures_writes_everything() {
 }
 
 #[test]
-fn atomic_import_into_a_store_without_transactions_is_refused() {
-    struct NoTransactions(MemoryStore);
-    impl Store for NoTransactions {
-        fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
-            self.0.lookup(keys)
-        }
-        fn apply(
-            &mut self,
-            writes: Vec<Write>,
-        ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
-            self.0.apply(writes)
-        }
-    }
-    let mut store = NoTransactions(MemoryStore::new());
-    let err = contacts()
-        .atomic(true)
-        .import("email\na@example.com\n".as_bytes(), &mut store)
-        .unwrap_err();
-    assert_eq!(err.code(), "store_failed");
-    assert!(store.0.is_empty());
-}
-
-#[test]
 fn atomic_import_whose_store_fails_a_batch_writes_nothing() {
     let mut store = ScriptedStore::new(ann_and_bob());
     store.fail_apply_call = Some(2);
     let before = store.inner.customers();
-    let result = contacts().atomic(true).batch_size(2).import(
+    let result = contacts().batch_size(2).import_atomic(
         "email\nc@example.com\nd@example.com\ne@example.com\n".as_bytes(),
         &mut store,
     );

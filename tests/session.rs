@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use common::{contacts, outcomes};
 use intake::{
-    Cells, Customer, CustomerId, Importer, MatchKey, MemoryStore, Policy, Record, Report, Step,
-    Store, StoreError, Value, Write,
+    Cells, Customer, CustomerId, ImportSession, Importer, MatchKey, MemoryStore, Policy, Record,
+    Report, Step, Store, StoreError, Transactional, Value, Write,
 };
 use intake_generator::{Flavour, Generator};
 
@@ -20,9 +20,18 @@ fn drive(
     importer: &Importer,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
-    store: &mut impl Store,
+    store: &mut impl Transactional,
 ) -> Report {
-    let mut session = importer.session(header).expect("the header maps");
+    drive_session(importer.session(header), rows, store)
+}
+
+/// Drives `session` over `rows` and `store`.
+fn drive_session(
+    session: Result<ImportSession, intake::Error>,
+    rows: Vec<Vec<String>>,
+    store: &mut impl Transactional,
+) -> Report {
+    let mut session = session.expect("the header maps");
     let mut rows = rows.into_iter();
     loop {
         match session.step() {
@@ -161,7 +170,10 @@ impl Store for SetChecker {
             let (before, after) = match write {
                 Write::Insert(record) => (Vec::new(), keys_of(record)),
                 Write::Update { id, record } => {
-                    assert!(updated.insert(*id), "customer {id} twice in one call");
+                    assert!(
+                        updated.insert(id.clone()),
+                        "customer {id} twice in one call"
+                    );
                     let old = self.keys.get(id).cloned().unwrap_or_default();
                     (old, keys_of(record))
                 }
@@ -192,7 +204,7 @@ impl Store for SetChecker {
         let results = self.inner.apply(writes)?;
         for (keys, result) in keys.into_iter().zip(&results) {
             if let Ok(id) = result {
-                self.keys.insert(*id, keys);
+                self.keys.insert(id.clone(), keys);
             }
         }
         Ok(results)
@@ -651,4 +663,62 @@ fn a_store_failure_that_outlasts_the_retries_fails_the_rows_without_the_stores_w
         assert!(!message.contains("administrator"), "{message}");
     }
     assert!(store.inner.is_empty());
+}
+
+#[test]
+fn an_atomic_session_asks_for_a_transaction_before_its_first_lookup() {
+    let importer = contacts();
+    let mut session = importer
+        .atomic_session(vec!["email".to_string()])
+        .expect("the header maps");
+    session.push_row(Cells::from_iter(["ann@example.com"]));
+    assert!(matches!(session.step(), Step::Begin));
+}
+
+#[test]
+fn an_atomic_session_with_a_failed_row_ends_in_a_rollback() {
+    let mut store = MemoryStore::new();
+    let rows = vec![
+        vec!["ann@example.com".to_string()],
+        vec!["nobody".to_string()],
+    ];
+    let report = drive_session(
+        contacts().atomic_session(vec!["email".to_string()]),
+        rows,
+        &mut store,
+    );
+    assert!(report.rolled_back);
+    assert!(store.is_empty());
+}
+
+#[test]
+fn a_plain_session_never_asks_for_a_transaction() {
+    let importer = contacts();
+    let mut session = importer
+        .session(vec!["email".to_string()])
+        .expect("the header maps");
+    let mut store = MemoryStore::new();
+    let mut fed = false;
+    loop {
+        match session.step() {
+            Step::Input if !fed => {
+                session.push_row(Cells::from_iter(["ann@example.com"]));
+                fed = true;
+            }
+            Step::Input => session.end_input(None),
+            Step::Lookup(keys) => {
+                let found = store.lookup(keys);
+                session.looked_up(found);
+            }
+            Step::Apply(writes) => {
+                let results = store.apply(writes);
+                session.applied(results);
+            }
+            Step::Done(report) => {
+                assert_eq!(report.expect("imported").inserted, 1);
+                break;
+            }
+            other => panic!("a plain session asked for {other:?}"),
+        }
+    }
 }

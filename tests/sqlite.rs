@@ -16,7 +16,7 @@ use intake::SqliteStore;
 use intake::{
     presets, Action, Argon2Hasher, Choices, Context, Customer, CustomerId, DateFormat, Field,
     Importer, MatchKey, MemoryStore, PasswordHasher, Policy, Record, Report, Store, StoreError,
-    Value, Write,
+    Transactional, Value, Write,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -98,6 +98,13 @@ fn contacts() -> Importer {
 
 fn import(importer: &Importer, csv: &str, store: &mut impl Store) -> Report {
     match importer.import(csv.as_bytes(), store) {
+        Ok(report) => report,
+        Err(e) => panic!("file-level error {}: {}", e.code(), e.message()),
+    }
+}
+
+fn import_atomic(importer: &Importer, csv: &str, store: &mut impl Transactional) -> Report {
+    match importer.import_atomic(csv.as_bytes(), store) {
         Ok(report) => report,
         Err(e) => panic!("file-level error {}: {}", e.code(), e.message()),
     }
@@ -244,10 +251,22 @@ fn lookup_answers_every_key_in_order() {
             phone("+10000000000"),
         ])
         .unwrap();
-    let ids: Vec<Option<CustomerId>> = answers.iter().map(|c| c.as_ref().map(|c| c.id)).collect();
-    assert_eq!(ids, [None, Some(ann.id), Some(mia.id), Some(ann.id), None]);
+    let ids: Vec<Option<CustomerId>> = answers
+        .iter()
+        .map(|c| c.as_ref().map(|c| c.id.clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            None,
+            Some(ann.id.clone()),
+            Some(mia.id.clone()),
+            Some(ann.id.clone()),
+            None
+        ]
+    );
     assert_eq!(answers[1].as_ref(), Some(&ann));
-    assert_eq!(store.get(mia.id).unwrap(), Some(mia));
+    assert_eq!(store.get(&mia.id).unwrap(), Some(mia));
     assert!(store.lookup(&[]).unwrap().is_empty());
 }
 
@@ -298,22 +317,14 @@ fn an_atomic_import_with_a_failing_row_leaves_the_database_as_it_was() {
                    Zed,zed@example.com,(415) 555-0199\n\
                    Yan,yan@example,\n\
                    Xia,xia@example.com,\n";
-    let report = import(
-        &contacts().atomic(true).batch_size(2),
-        changes,
-        &mut db.open(),
-    );
+    let report = import_atomic(&contacts().batch_size(2), changes, &mut db.open());
     assert!(report.rolled_back, "{report:?}");
     assert_eq!(codes(&report), [(4, "invalid_email")]);
     assert_eq!(dump(&db.path), before);
 
     // Without the failing row, it all lands.
     let good = changes.replace("Yan,yan@example,\n", "");
-    let report = import(
-        &contacts().atomic(true).batch_size(2),
-        &good,
-        &mut db.open(),
-    );
+    let report = import_atomic(&contacts().batch_size(2), &good, &mut db.open());
     assert!(!report.rolled_back);
     assert_eq!((report.inserted, report.updated), (2, 1));
     let store = db.open();
@@ -344,6 +355,9 @@ impl Store for Interloper {
         }
         self.inner.apply(writes)
     }
+}
+
+impl Transactional for Interloper {
     fn begin(&mut self) -> Result<(), StoreError> {
         self.inner.begin()
     }
@@ -422,9 +436,8 @@ fn an_atomic_import_whose_write_fails_is_rolled_back() {
     };
     // Not tried again: the failure must reach the import.
     let result = contacts()
-        .atomic(true)
         .store_retries(0)
-        .import(changes.as_bytes(), &mut store);
+        .import_atomic(changes.as_bytes(), &mut store);
     // The interloper's write failed as a whole batch (database locked):
     // the all-or-nothing import stops and nothing is written.
     let err = result.expect_err("the store failed");
@@ -447,7 +460,7 @@ fn apply_fails_single_writes_and_keeps_the_others() {
             Write::Insert(person("Ann", "ann@example.com")),
             Write::Insert(person("Imposter", "ann@example.com")),
             Write::Update {
-                id: CustomerId(999),
+                id: CustomerId::from(999),
                 record: person("Nobody", "nobody@example.com"),
             },
             Write::Insert(person("Bob", "bob@example.com")),
@@ -478,7 +491,7 @@ fn apply_fails_single_writes_and_keeps_the_others() {
     moved.insert("phone", Value::Phone("+14155550101".into()));
     let results = store
         .apply(vec![Write::Update {
-            id: ann,
+            id: ann.clone(),
             record: moved.clone(),
         }])
         .unwrap();
@@ -759,11 +772,13 @@ fn an_atomic_import_and_a_plain_one_at_once_take_turns() {
             let path = path.clone();
             thread::spawn(move || {
                 let mut store = SqliteStore::open(&path).expect("open in a thread");
-                let importer = contacts()
-                    .policy(Policy::upsert())
-                    .batch_size(4)
-                    .atomic(atomic);
-                import(&importer, &racing_csv(prefix, SHARED), &mut store)
+                let importer = contacts().policy(Policy::upsert()).batch_size(4);
+                let csv = racing_csv(prefix, SHARED);
+                if atomic {
+                    import_atomic(&importer, &csv, &mut store)
+                } else {
+                    import(&importer, &csv, &mut store)
+                }
             })
         })
         .collect();

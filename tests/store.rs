@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use intake::{
-    Customer, CustomerId, MatchKey, MemoryStore, Policy, Record, Store, StoreError, Value, Write,
+    Customer, CustomerId, MatchKey, MemoryStore, Policy, Record, Store, StoreError, Transactional,
+    Value, Write,
 };
 
 fn email(v: &str) -> MatchKey {
@@ -42,7 +43,7 @@ fn memory_store_finds_imported_customers_by_normalized_email_and_phone() {
         store.find(&email("Ann@Example.com")).is_none(),
         "keys are normalized"
     );
-    assert_eq!(store.get(by_mail.id), Some(by_mail));
+    assert_eq!(store.get(&by_mail.id), Some(by_mail));
 }
 
 #[test]
@@ -59,8 +60,8 @@ fn memory_store_lookup_answers_every_key_in_order() {
             email("ann@example.com"),
         ])
         .unwrap();
-    let ids: Vec<Option<CustomerId>> = answers.iter().map(|c| c.as_ref().map(|c| c.id)).collect();
-    assert_eq!(ids, [None, Some(ann.id), Some(bob.id), Some(ann.id)]);
+    let ids: Vec<Option<&CustomerId>> = answers.iter().map(|c| c.as_ref().map(|c| &c.id)).collect();
+    assert_eq!(ids, [None, Some(&ann.id), Some(&bob.id), Some(&ann.id)]);
 }
 
 #[test]
@@ -109,7 +110,7 @@ fn memory_store_update_moves_the_customers_keys() {
         .unwrap();
     let results = store
         .apply(vec![Write::Update {
-            id,
+            id: id.clone(),
             record: person("Ann", Some("ann.lee@example.com"), Some("+14155550101")),
         }])
         .unwrap();
@@ -124,7 +125,7 @@ fn memory_store_update_of_unknown_customer_fails_that_write() {
     let mut store = MemoryStore::new();
     let results = store
         .apply(vec![Write::Update {
-            id: CustomerId(999),
+            id: CustomerId::from(999),
             record: person("Ann", None, None),
         }])
         .unwrap();
@@ -428,6 +429,9 @@ impl Store for Leaky {
         }
         Ok(results)
     }
+}
+
+impl Transactional for Leaky {
     fn begin(&mut self) -> Result<(), StoreError> {
         if self.refuse_begin {
             return Err(self.error());
@@ -521,15 +525,13 @@ fn a_stores_own_text_is_the_source_of_a_file_level_error_not_its_message() {
     let mut store = Leaky::new();
     store.refuse_begin = true;
     let err = contacts()
-        .atomic(true)
-        .import(FIVE.as_bytes(), &mut store)
+        .import_atomic(FIVE.as_bytes(), &mut store)
         .unwrap_err();
     // A failed lookup inside an all-or-nothing import.
     let mut failing = Leaky::new();
     failing.fail_call = 1;
     let err2 = contacts()
-        .atomic(true)
-        .import(FIVE.as_bytes(), &mut failing)
+        .import_atomic(FIVE.as_bytes(), &mut failing)
         .unwrap_err();
     for err in [err, err2] {
         assert_eq!(err.code(), "store_failed");
@@ -540,4 +542,62 @@ fn a_stores_own_text_is_the_source_of_a_file_level_error_not_its_message() {
         let store_error = source.downcast_ref::<StoreError>().expect("a StoreError");
         assert!(store_error.source().is_some(), "and its own cause");
     }
+}
+
+// ---- the app's own ids ----
+
+/// Imports a file, then the same file changed, into a store with `kind`
+/// ids: the second import updates the customers the first created, by
+/// their ids, and a third is all unchanged.
+fn import_twice_with(kind: IdKind) {
+    let mut store = OtherIds::new(kind);
+    let first = "email,first_name\nann@example.com,Ann\nbob@example.com,Bob\n";
+    let changed =
+        "email,first_name\nann@example.com,Annie\nbob@example.com,Bob\ncy@example.com,Cy\n";
+    let import = |csv: &str, store: &mut OtherIds| {
+        contacts()
+            .policy(Policy::upsert())
+            .import(csv.as_bytes(), store)
+            .expect("imported")
+    };
+    let report = import(first, &mut store);
+    assert_eq!(report.inserted, 2);
+    let report = import(changed, &mut store);
+    assert_eq!(
+        (report.inserted, report.updated, report.unchanged),
+        (1, 1, 1)
+    );
+    let report = import(changed, &mut store);
+    assert_eq!(report.unchanged, 3);
+    assert_eq!(store.inner.len(), 3);
+    let ann = store
+        .lookup(&[email("ann@example.com")])
+        .expect("looked up")
+        .remove(0)
+        .expect("Ann is there");
+    assert_eq!(ann.record.text("first_name"), Some("Annie"));
+}
+
+#[test]
+fn customers_with_uuid_ids_are_updated_by_their_ids() {
+    import_twice_with(IdKind::Uuid);
+}
+
+#[test]
+fn customers_with_text_ids_are_updated_by_their_ids() {
+    import_twice_with(IdKind::Text);
+}
+
+#[test]
+fn a_json_report_writes_integer_ids_as_numbers_and_others_as_strings() {
+    let ids = [
+        CustomerId::from(7),
+        CustomerId::from(uuid::Uuid::from_u128(1)),
+        CustomerId::from("cus_7"),
+    ];
+    let json = serde_json::to_string(&ids).expect("serialized");
+    assert_eq!(
+        json,
+        r#"[7,"00000000-0000-0000-0000-000000000001","cus_7"]"#
+    );
 }

@@ -28,7 +28,6 @@ fuzz_target!(|data: &[u8]| {
     let mut importer = Importer::new(schema)
         .policy(policy)
         .dry_run(dry_run)
-        .atomic(atomic)
         .preview(config & 32 != 0)
         .batch_size(if config & 64 != 0 { 2 } else { 1000 })
         // The cheapest Argon2 cost: the fuzzer is after parsing, not hashing.
@@ -45,7 +44,12 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let mut store = MemoryStore::new();
-    let Ok(report) = importer.import(file, &mut store) else {
+    let imported = if atomic {
+        importer.import_atomic(file, &mut store)
+    } else {
+        importer.import(file, &mut store)
+    };
+    let Ok(report) = imported else {
         assert!(store.is_empty(), "a file-level failure wrote customers");
         return;
     };

@@ -6,6 +6,7 @@
 //! into that channel and awaits the store's futures: parsing, checking
 //! and deciding never run on the app's runtime.
 
+use std::future::Future;
 use std::io;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -14,7 +15,10 @@ use tokio::sync::{mpsc as channel, oneshot};
 use super::Importer;
 use crate::error::Error;
 use crate::report::Report;
-use crate::store::{AsyncStore, Customer, CustomerId, MatchKey, Store, StoreError, Write};
+use crate::store::{
+    AsyncStore, AsyncTransactional, Customer, CustomerId, MatchKey, Store, StoreError,
+    Transactional, Write,
+};
 
 /// How much of the upload one message carries.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -101,7 +105,9 @@ impl Store for ChannelStore {
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.ask(|a| Request::Apply(writes, a))?
     }
+}
 
+impl Transactional for ChannelStore {
     fn begin(&mut self) -> Result<(), StoreError> {
         self.ask(Request::Begin)?
     }
@@ -132,6 +138,28 @@ impl Importer {
         R: AsyncRead + Unpin,
         S: AsyncStore + ?Sized,
     {
+        self.drive(input, Plain(store)).await
+    }
+
+    /// [`import_async`](Importer::import_async), all or nothing (see
+    /// [`import_atomic`](Importer::import_atomic)): the store must have
+    /// transactions ([`AsyncTransactional`]).
+    pub async fn import_async_atomic<R, S>(&self, input: R, store: &mut S) -> Result<Report, Error>
+    where
+        R: AsyncRead + Unpin,
+        S: AsyncTransactional + ?Sized,
+    {
+        self.drive(input, InTransaction(store)).await
+    }
+
+    /// Runs the import on a thread of its own, answering its store calls
+    /// with `store` and handing it `input` as it arrives.
+    async fn drive<R, A>(&self, input: R, mut store: A) -> Result<Report, Error>
+    where
+        R: AsyncRead + Unpin,
+        A: Answering,
+    {
+        let atomic = A::ATOMIC;
         let (chunks, chunks_in) = channel::channel::<Chunk>(CHUNKS_AHEAD);
         let (requests, mut asked) = channel::channel::<Request>(1);
         let importer = self.clone();
@@ -143,7 +171,11 @@ impl Importer {
                     current: io::Cursor::new(Vec::new()),
                 };
                 let mut store = ChannelStore { requests };
-                let result = importer.import(reader, &mut store);
+                let result = if atomic {
+                    importer.import_atomic(reader, &mut store)
+                } else {
+                    importer.import(reader, &mut store)
+                };
                 let _ = store.requests.blocking_send(Request::Done(Box::new(result)));
             })
             .map_err(|e| {
@@ -169,7 +201,7 @@ impl Importer {
                 request = asked.recv() => match request {
                     Some(Request::Done(result)) => break Some(*result),
                     Some(request) => {
-                        answer(request, store).await;
+                        store.answer(request).await;
                         continue;
                     }
                     None => break None,
@@ -230,9 +262,62 @@ async fn room(chunks: Option<&channel::Sender<Chunk>>) -> Option<channel::Permit
     }
 }
 
-/// Runs one of the import's requests on `store`, and answers it.
-async fn answer<S: AsyncStore + ?Sized>(request: Request, store: &mut S) {
-    // A request whose asker is gone (the import panicked) needs no answer.
+/// The app's store as the driver calls it: answers the import's
+/// requests.
+trait Answering: Send {
+    /// Whether the import runs in a transaction.
+    const ATOMIC: bool;
+
+    /// Runs `request` on the store and answers it. A request whose asker
+    /// is gone (the import panicked) needs no answer.
+    fn answer(&mut self, request: Request) -> impl Future<Output = ()> + Send;
+}
+
+/// A store without transactions: its import asks for none.
+struct Plain<'s, S: ?Sized>(&'s mut S);
+
+/// A store with transactions, for an all-or-nothing import.
+struct InTransaction<'s, S: ?Sized>(&'s mut S);
+
+impl<S: AsyncStore + ?Sized> Answering for Plain<'_, S> {
+    const ATOMIC: bool = false;
+
+    async fn answer(&mut self, request: Request) {
+        match request {
+            Request::Begin(reply) | Request::Commit(reply) | Request::Rollback(reply) => {
+                // A plain import's thread calls `Importer::import`, whose
+                // session never asks for a transaction.
+                debug_assert!(false, "a transaction asked of a plain import");
+                let _ = reply.send(Err(StoreError::new(
+                    "this import runs without a transaction",
+                )));
+            }
+            call => answer_call(call, self.0).await,
+        }
+    }
+}
+
+impl<S: AsyncTransactional + ?Sized> Answering for InTransaction<'_, S> {
+    const ATOMIC: bool = true;
+
+    async fn answer(&mut self, request: Request) {
+        match request {
+            Request::Begin(reply) => {
+                let _ = reply.send(self.0.begin().await);
+            }
+            Request::Commit(reply) => {
+                let _ = reply.send(self.0.commit().await);
+            }
+            Request::Rollback(reply) => {
+                let _ = reply.send(self.0.rollback().await);
+            }
+            call => answer_call(call, self.0).await,
+        }
+    }
+}
+
+/// Runs a lookup or an apply on `store`, and answers it.
+async fn answer_call<S: AsyncStore + ?Sized>(request: Request, store: &mut S) {
     match request {
         Request::Lookup(keys, reply) => {
             let _ = reply.send(store.lookup(&keys).await);
@@ -240,15 +325,6 @@ async fn answer<S: AsyncStore + ?Sized>(request: Request, store: &mut S) {
         Request::Apply(writes, reply) => {
             let _ = reply.send(store.apply(writes).await);
         }
-        Request::Begin(reply) => {
-            let _ = reply.send(store.begin().await);
-        }
-        Request::Commit(reply) => {
-            let _ = reply.send(store.commit().await);
-        }
-        Request::Rollback(reply) => {
-            let _ = reply.send(store.rollback().await);
-        }
-        Request::Done(_) => {}
+        _ => {}
     }
 }

@@ -73,7 +73,7 @@ impl CallWork {
         let action = decided.action;
         self.decided.push((i, decided));
         for key in freed {
-            self.freed.insert(key, target);
+            self.freed.insert(key, target.clone());
         }
         if let Some(write) = self
             .pending_of
@@ -89,7 +89,7 @@ impl CallWork {
         if action == Action::Unchanged {
             return;
         }
-        self.pending_of.insert(target, self.pending.len());
+        self.pending_of.insert(target.clone(), self.pending.len());
         self.pending.push(PendingWrite {
             target,
             record,

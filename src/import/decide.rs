@@ -105,7 +105,7 @@ pub(super) fn decide(
         1 => Found::One,
         _ => Found::Several(&several),
     };
-    let matched = matched.first().map(|(t, _)| *t);
+    let matched = matched.first().map(|(t, _)| t.clone());
     let row = checked.raw.row;
     // Only insert-only imports remember the first row of each key.
     let insert_only = policy.mode() == Mode::InsertOnly;
@@ -128,7 +128,7 @@ pub(super) fn decide(
             freed: Keys::new(),
         },
         Some(target) => {
-            let existing = known.record(target);
+            let existing = known.record(target.clone());
             let fields = importer.schema.fields();
             let empty: Vec<&str> = checked
                 .empty
@@ -187,8 +187,8 @@ pub(super) fn decide(
         if insert_only {
             known.remember_first_row(key, row);
         }
-        known.claim(key.clone(), decision.target);
+        known.claim(key.clone(), decision.target.clone());
     }
-    known.set_record(decision.target, &decision.record);
+    known.set_record(decision.target.clone(), &decision.record);
     Ok(decision)
 }

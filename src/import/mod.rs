@@ -3,6 +3,7 @@
 #[cfg(feature = "async")]
 mod async_import;
 mod batch;
+mod blocking;
 mod checker;
 mod crew;
 mod date_order;
@@ -15,10 +16,8 @@ mod row;
 mod session;
 mod tally;
 
-use std::cell::Cell;
 use std::io;
 use std::ops::ControlFlow;
-use std::rc::Rc;
 use std::sync::Arc;
 
 pub use progress::Progress;
@@ -33,7 +32,8 @@ use crate::read::{BlankRows, CsvRows, Delimiter, Encoding, Limits, RawRow, ReadO
 use crate::report::Report;
 use crate::schema::{ColumnOverrides, Schema};
 use crate::spreadsheet;
-use crate::store::Store;
+use crate::store::{Store, Transactional};
+use blocking::Transactions;
 
 /// What the import knows about the account it imports into.
 ///
@@ -215,7 +215,6 @@ pub struct Importer {
     context: Context,
     dry_run: bool,
     preview: bool,
-    atomic: bool,
     batch_size: usize,
     max_rows: Option<u64>,
     blank_rows: BlankRows,
@@ -245,7 +244,6 @@ impl Importer {
             context: Context::default(),
             dry_run: false,
             preview: false,
-            atomic: false,
             batch_size: 1000,
             max_rows: defaults.max_rows,
             blank_rows: defaults.blank_rows,
@@ -291,7 +289,7 @@ impl Importer {
     /// Calls `callback` after every batch with how far the import has got;
     /// returning [`ControlFlow::Break`] cancels it. A cancelled import stops
     /// at that batch boundary: the rows before it are written and reported
-    /// (an [`atomic`](Importer::atomic) import writes nothing), and
+    /// (an [all-or-nothing](Importer::import_atomic) import writes nothing), and
     /// [`Report::stopped`] says where it stopped, with the code `cancelled`.
     ///
     /// ```
@@ -418,14 +416,6 @@ impl Importer {
     /// [`Report::changes`].
     pub fn preview(mut self, preview: bool) -> Importer {
         self.preview = preview;
-        self
-    }
-
-    /// All or nothing: if any row fails, or the store fails, nothing is
-    /// written. Needs a store with transactions
-    /// ([`Store::begin`]); [`MemoryStore`](crate::MemoryStore) has them.
-    pub fn atomic(mut self, atomic: bool) -> Importer {
-        self.atomic = atomic;
         self
     }
 
@@ -594,16 +584,51 @@ impl Importer {
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
+        self.read_and_run(input, store, None)
+    }
+
+    /// [`import`](Importer::import), all or nothing: if any row fails, or
+    /// the store fails, nothing is written. The store must have
+    /// transactions ([`Transactional`]; [`MemoryStore`](crate::MemoryStore)
+    /// and `SqliteStore` have them): a store without does not compile
+    /// here. A dry run writes nothing anyway and starts no transaction.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\nann@example.com\nbob@example\n";
+    /// let mut store = MemoryStore::new();
+    /// let report = Importer::new(presets::contacts()).import_atomic(csv.as_bytes(), &mut store)?;
+    /// assert_eq!(report.failed, 1);
+    /// assert!(report.rolled_back);
+    /// assert!(store.is_empty(), "one row failed, so nothing was written");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn import_atomic<R: io::Read, S: Transactional + ?Sized>(
+        &self,
+        input: R,
+        store: &mut S,
+    ) -> Result<Report, Error> {
+        self.read_and_run(input, store, Some(Transactions::of()))
+    }
+
+    /// Reads a CSV or spreadsheet upload and imports it.
+    fn read_and_run<R: io::Read, S: Store + ?Sized>(
+        &self,
+        input: R,
+        store: &mut S,
+        transactions: Option<Transactions<S>>,
+    ) -> Result<Report, Error> {
         let (first, input) = spreadsheet::peek(input)?;
         if let Some(container) = spreadsheet::detect(&first) {
-            return self.import_spreadsheet(container, input, store);
+            return self.import_spreadsheet(container, input, store, transactions);
         }
         // Counted for progress reports; the file limit counts on its own,
         // inside `CsvRows`.
         let input = crate::read::Metered::new(input);
         let bytes = input.counter();
         let (header, mut rows) = CsvRows::open(input, &self.read)?;
-        let mut report = self.run(header, &mut rows, Some(bytes), store)?;
+        let mut report = self.run(header, &mut rows, Some(bytes), store, transactions)?;
         report.encoding = rows.encoding();
         report.delimiter = rows.delimiter();
         Ok(report)
@@ -615,6 +640,7 @@ impl Importer {
         container: spreadsheet::Container,
         input: R,
         store: &mut S,
+        transactions: Option<Transactions<S>>,
     ) -> Result<Report, Error> {
         // The same overrides as `run`, so dates are written for the field
         // each column finally feeds.
@@ -626,7 +652,7 @@ impl Importer {
             &self.columns,
             &self.read.limits,
         )?;
-        self.run(header, rows, None, store)
+        self.run(header, rows, None, store, transactions)
     }
 
     #[cfg(not(feature = "spreadsheet"))]
@@ -635,6 +661,7 @@ impl Importer {
         container: spreadsheet::Container,
         _input: R,
         _store: &mut S,
+        _transactions: Option<Transactions<S>>,
     ) -> Result<Report, Error> {
         Err(spreadsheet::needs_feature(container))
     }
@@ -663,11 +690,39 @@ impl Importer {
         I: IntoIterator<Item = Vec<String>>,
         S: Store + ?Sized,
     {
-        let rows = rows
-            .into_iter()
-            .zip(2u64..)
-            .map(|(cells, n)| Ok(RawRow::new(cells, n, n)));
-        self.run(header, rows, None, store)
+        self.run(header, numbered(rows), None, store, None)
+    }
+
+    /// [`import_rows`](Importer::import_rows), all or nothing (see
+    /// [`import_atomic`](Importer::import_atomic)).
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let header = vec!["email".to_string()];
+    /// let rows = vec![vec!["ann@example.com".to_string()], vec!["nobody".to_string()]];
+    /// let mut store = MemoryStore::new();
+    /// let report = Importer::new(presets::contacts()).import_rows_atomic(header, rows, &mut store)?;
+    /// assert_eq!((report.failed, store.len()), (1, 0));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn import_rows_atomic<I, S>(
+        &self,
+        header: Vec<String>,
+        rows: I,
+        store: &mut S,
+    ) -> Result<Report, Error>
+    where
+        I: IntoIterator<Item = Vec<String>>,
+        S: Transactional + ?Sized,
+    {
+        self.run(
+            header,
+            numbered(rows),
+            None,
+            store,
+            Some(Transactions::of()),
+        )
     }
 
     /// A session for a file with this header: the import's I/O-free
@@ -685,53 +740,32 @@ impl Importer {
     /// assert_eq!(err.code(), "missing_columns");
     /// ```
     pub fn session(&self, header: Vec<String>) -> Result<ImportSession, Error> {
-        ImportSession::new(self, header)
+        ImportSession::new(self, header, false)
     }
 
-    /// Drives a session over `rows` and `store`: the synchronous driver
-    /// under every import.
-    fn run<I, S>(
-        &self,
-        header: Vec<String>,
-        rows: I,
-        bytes: Option<Rc<Cell<u64>>>,
-        store: &mut S,
-    ) -> Result<Report, Error>
-    where
-        I: Iterator<Item = Result<RawRow, Error>>,
-        S: Store + ?Sized,
-    {
-        let mut session = self.session(header)?;
-        let mut rows = rows.fuse();
-        let mut store = retry::Retrying {
-            store,
-            retries: self.store_retries,
-        };
-        loop {
-            match session.step() {
-                Step::Input => {
-                    match rows.next() {
-                        Some(Ok(raw)) => session.push_raw(raw),
-                        Some(Err(e)) => session.end_input(Some(e)),
-                        None => session.end_input(None),
-                    }
-                    if let Some(bytes) = &bytes {
-                        session.bytes_read(bytes.get());
-                    }
-                }
-                Step::Begin => session.began(store.begin()),
-                Step::Lookup(keys) => {
-                    let found = store.lookup(keys);
-                    session.looked_up(found);
-                }
-                Step::Apply(writes) => {
-                    let results = store.apply(writes);
-                    session.applied(results);
-                }
-                Step::Commit => session.ended(store.commit()),
-                Step::Rollback => session.ended(store.rollback()),
-                Step::Done(result) => return result,
-            }
-        }
+    /// [`session`](Importer::session), all or nothing: the session asks
+    /// for a transaction ([`Step::Begin`]) before its first lookup, and
+    /// ends with [`Step::Commit`] or [`Step::Rollback`]. Its driver must
+    /// answer them with a store that has transactions.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, Step};
+    ///
+    /// let mut session = Importer::new(presets::contacts()).atomic_session(vec!["email".into()])?;
+    /// session.end_input(None);
+    /// assert!(matches!(session.step(), Step::Begin));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn atomic_session(&self, header: Vec<String>) -> Result<ImportSession, Error> {
+        ImportSession::new(self, header, true)
     }
+}
+
+/// Rows numbered as in a spreadsheet: the first is row 2.
+fn numbered<I: IntoIterator<Item = Vec<String>>>(
+    rows: I,
+) -> impl Iterator<Item = Result<RawRow, Error>> {
+    rows.into_iter()
+        .zip(2u64..)
+        .map(|(cells, n)| Ok(RawRow::new(cells, n, n)))
 }

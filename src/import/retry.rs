@@ -14,15 +14,16 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(2);
 
 /// `store`, its whole-call temporary failures tried again up to `retries`
 /// times. Safe because a call that fails as a whole wrote nothing (the
-/// store contract). Transactions' calls are not repeated: whether a
-/// commit that failed took effect is the store's to say.
+/// store contract).
 pub(super) struct Retrying<'s, S: ?Sized> {
     pub(super) store: &'s mut S,
     pub(super) retries: u32,
 }
 
 impl<S: Store + ?Sized> Retrying<'_, S> {
-    fn again<T>(
+    /// `call` on the store, tried again after a pause while it fails with
+    /// a temporary error, up to `retries` times.
+    pub(super) fn again<T>(
         &mut self,
         mut call: impl FnMut(&mut S) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -56,17 +57,5 @@ impl<S: Store + ?Sized> Store for Retrying<'_, S> {
         // Kept for another try: a record's values are shared, so a copy
         // of the writes costs a count per record.
         self.again(|store| store.apply(writes.clone()))
-    }
-
-    fn begin(&mut self) -> Result<(), StoreError> {
-        self.again(|store| store.begin())
-    }
-
-    fn commit(&mut self) -> Result<(), StoreError> {
-        self.store.commit()
-    }
-
-    fn rollback(&mut self) -> Result<(), StoreError> {
-        self.store.rollback()
     }
 }

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
 
 /// [`Store`] for async apps: the same contract (read [`Store`]'s docs
 /// first), each call a future. [`Importer::import_async`](crate::Importer::import_async)
@@ -60,21 +60,35 @@ pub trait AsyncStore: Send {
         &mut self,
         writes: Vec<Write>,
     ) -> impl Future<Output = Result<Vec<Result<CustomerId, StoreError>>, StoreError>> + Send;
+}
 
-    /// [`Store::begin`]; the default refuses.
-    fn begin(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Err(super::contract::no_transactions()) }
-    }
+/// [`Transactional`] for async apps: an [`AsyncStore`] with
+/// transactions, what
+/// [`Importer::import_async_atomic`](crate::Importer::import_async_atomic)
+/// needs.
+///
+/// ```
+/// use intake::{AsAsync, MemoryStore};
+///
+/// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// # runtime.block_on(async {
+/// let mut store = AsAsync(MemoryStore::new());
+/// let report = intake::Importer::new(intake::presets::contacts())
+///     .import_async_atomic(&b"email\nann@example.com\nnobody\n"[..], &mut store)
+///     .await?;
+/// assert_eq!((report.failed, store.0.len()), (1, 0));
+/// # Ok::<(), intake::Error>(())
+/// # }).unwrap();
+/// ```
+pub trait AsyncTransactional: AsyncStore {
+    /// [`Transactional::begin`].
+    fn begin(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// [`Store::commit`]; the default refuses.
-    fn commit(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Err(super::contract::no_transactions()) }
-    }
+    /// [`Transactional::commit`].
+    fn commit(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// [`Store::rollback`]; the default refuses.
-    fn rollback(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send {
-        async { Err(super::contract::no_transactions()) }
-    }
+    /// [`Transactional::rollback`].
+    fn rollback(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// A [`Store`] used as an [`AsyncStore`]: each call runs at once, on the
@@ -110,7 +124,9 @@ impl<S: Store + Send> AsyncStore for AsAsync<S> {
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.0.apply(writes)
     }
+}
 
+impl<S: Transactional + Send> AsyncTransactional for AsAsync<S> {
     async fn begin(&mut self) -> Result<(), StoreError> {
         self.0.begin()
     }
@@ -168,7 +184,9 @@ impl<S: AsyncStore> Store for Blocking<S> {
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.runtime.block_on(self.store.apply(writes))
     }
+}
 
+impl<S: AsyncTransactional> Transactional for Blocking<S> {
     fn begin(&mut self) -> Result<(), StoreError> {
         self.runtime.block_on(self.store.begin())
     }

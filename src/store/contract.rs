@@ -10,13 +10,124 @@ use crate::record::{Record, Text};
 #[cfg(doc)]
 use crate::MemoryStore;
 
-/// A store's id for a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct CustomerId(pub u64);
+/// A store's id for a customer, of the kind the app's table has: an
+/// integer, a UUID or text.
+///
+/// The importer never makes ids up or does arithmetic on them: it keeps
+/// the ids a store's [`lookup`](Store::lookup) and [`apply`](Store::apply)
+/// answer and hands them back in [`Write::Update`]. In a JSON report an
+/// integer id is a number, the others strings.
+///
+/// ```
+/// use intake::CustomerId;
+///
+/// let n = CustomerId::from(42);
+/// assert_eq!(n.as_int(), Some(42));
+/// assert_eq!(n.to_string(), "42");
+///
+/// let u = CustomerId::from(uuid::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8));
+/// assert_eq!(u.to_string(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+///
+/// let t = CustomerId::from("cus_8Hq2");
+/// assert_eq!(t.as_text(), Some("cus_8Hq2"));
+/// assert_ne!(CustomerId::from("42"), n, "text is never an integer");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomerId {
+    /// An integer id (`bigint`, `INTEGER PRIMARY KEY`, an identity column).
+    Int(i64),
+    /// A UUID id (`uuid` columns).
+    Uuid(uuid::Uuid),
+    /// A text id (`cus_8Hq2`, a natural key…).
+    Text(Box<str>),
+}
+
+impl CustomerId {
+    /// The integer, for an [`Int`](CustomerId::Int) id.
+    ///
+    /// ```
+    /// use intake::CustomerId;
+    /// assert_eq!(CustomerId::from(7).as_int(), Some(7));
+    /// assert_eq!(CustomerId::from("7").as_int(), None);
+    /// ```
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            CustomerId::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The UUID, for a [`Uuid`](CustomerId::Uuid) id.
+    ///
+    /// ```
+    /// use intake::CustomerId;
+    /// let id = uuid::Uuid::from_u128(1);
+    /// assert_eq!(CustomerId::from(id).as_uuid(), Some(id));
+    /// ```
+    pub fn as_uuid(&self) -> Option<uuid::Uuid> {
+        match self {
+            CustomerId::Uuid(u) => Some(*u),
+            _ => None,
+        }
+    }
+
+    /// The text, for a [`Text`](CustomerId::Text) id.
+    ///
+    /// ```
+    /// use intake::CustomerId;
+    /// assert_eq!(CustomerId::from("c-1").as_text(), Some("c-1"));
+    /// ```
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            CustomerId::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl From<i64> for CustomerId {
+    fn from(n: i64) -> CustomerId {
+        CustomerId::Int(n)
+    }
+}
+
+impl From<uuid::Uuid> for CustomerId {
+    fn from(u: uuid::Uuid) -> CustomerId {
+        CustomerId::Uuid(u)
+    }
+}
+
+impl From<&str> for CustomerId {
+    fn from(t: &str) -> CustomerId {
+        CustomerId::Text(t.into())
+    }
+}
+
+impl From<String> for CustomerId {
+    fn from(t: String) -> CustomerId {
+        CustomerId::Text(t.into_boxed_str())
+    }
+}
 
 impl fmt::Display for CustomerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        match self {
+            CustomerId::Int(n) => write!(f, "{n}"),
+            CustomerId::Uuid(u) => write!(f, "{}", u.hyphenated()),
+            CustomerId::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// An integer id is a JSON number; a UUID (hyphenated) and text are strings.
+impl serde::Serialize for CustomerId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomerId::Int(n) => serializer.serialize_i64(*n),
+            CustomerId::Uuid(u) => serializer.collect_str(&u.hyphenated()),
+            CustomerId::Text(t) => serializer.serialize_str(t),
+        }
     }
 }
 
@@ -280,7 +391,7 @@ impl std::error::Error for StoreError {
 ///                     _ => "phone",
 ///                 };
 ///                 self.0.iter().position(|r| r.text(field) == Some(key.value())).map(|i| {
-///                     Customer { id: CustomerId(i as u64), record: self.0[i].clone() }
+///                     Customer { id: CustomerId::from(i as i64), record: self.0[i].clone() }
 ///                 })
 ///             })
 ///             .collect())
@@ -295,9 +406,9 @@ impl std::error::Error for StoreError {
 ///             .map(|w| match w {
 ///                 Write::Insert(r) => {
 ///                     self.0.push(r);
-///                     Ok(CustomerId(self.0.len() as u64 - 1))
+///                     Ok(CustomerId::from(self.0.len() as i64 - 1))
 ///                 }
-///                 Write::Update { id, record } => match self.0.get_mut(id.0 as usize) {
+///                 Write::Update { id, record } => match id.as_int().and_then(|n| self.0.get_mut(n as usize)) {
 ///                     Some(slot) => {
 ///                         *slot = record;
 ///                         Ok(id)
@@ -330,28 +441,56 @@ pub trait Store {
         &mut self,
         writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError>;
-
-    /// Starts a transaction for an all-or-nothing import. The default
-    /// refuses: a store without transactions cannot do atomic imports.
-    fn begin(&mut self) -> Result<(), StoreError> {
-        Err(no_transactions())
-    }
-
-    /// Makes everything since [`begin`](Store::begin) permanent.
-    fn commit(&mut self) -> Result<(), StoreError> {
-        Err(no_transactions())
-    }
-
-    /// Undoes everything since [`begin`](Store::begin).
-    fn rollback(&mut self) -> Result<(), StoreError> {
-        Err(no_transactions())
-    }
 }
 
-/// What a store without transactions answers to `begin`, `commit` and
-/// `rollback`.
-pub(crate) fn no_transactions() -> StoreError {
-    StoreError::new("this store does not support all-or-nothing imports")
+/// A store with transactions: what an all-or-nothing import
+/// ([`Importer::import_atomic`](crate::Importer::import_atomic)) needs,
+/// checked when the program is compiled.
+///
+/// The importer calls [`begin`](Transactional::begin) before the first
+/// lookup, then [`commit`](Transactional::commit) when every row
+/// succeeded, or [`rollback`](Transactional::rollback) when any row or
+/// the store failed. The lookups and writes in between run inside the
+/// transaction.
+///
+/// ```
+/// use intake::{presets, Importer, MemoryStore};
+///
+/// let csv = "email\nann@example.com\nnot-an-email\n";
+/// let mut store = MemoryStore::new();
+/// let report = Importer::new(presets::contacts()).import_atomic(csv.as_bytes(), &mut store)?;
+/// assert_eq!(report.failed, 1);
+/// assert!(report.rolled_back);
+/// assert!(store.is_empty());
+/// # Ok::<(), intake::Error>(())
+/// ```
+///
+/// A store without transactions does not compile there:
+///
+/// ```compile_fail
+/// use intake::{presets, Customer, CustomerId, Importer, MatchKey, Store, StoreError, Write};
+///
+/// struct Plain;
+/// impl Store for Plain {
+///     fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+///         Ok(keys.iter().map(|_| None).collect())
+///     }
+///     fn apply(&mut self, writes: Vec<Write>) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+///         Ok(writes.iter().map(|_| Ok(CustomerId::from(1))).collect())
+///     }
+/// }
+///
+/// Importer::new(presets::contacts()).import_atomic("email\n".as_bytes(), &mut Plain);
+/// ```
+pub trait Transactional: Store {
+    /// Starts a transaction.
+    fn begin(&mut self) -> Result<(), StoreError>;
+
+    /// Makes everything since [`begin`](Transactional::begin) permanent.
+    fn commit(&mut self) -> Result<(), StoreError>;
+
+    /// Undoes everything since [`begin`](Transactional::begin).
+    fn rollback(&mut self) -> Result<(), StoreError>;
 }
 
 impl<S: Store + ?Sized> Store for &mut S {
@@ -364,6 +503,9 @@ impl<S: Store + ?Sized> Store for &mut S {
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         (**self).apply(writes)
     }
+}
+
+impl<S: Transactional + ?Sized> Transactional for &mut S {
     fn begin(&mut self) -> Result<(), StoreError> {
         (**self).begin()
     }

@@ -2,7 +2,7 @@ use std::hash::{BuildHasher, Hasher};
 
 use hashbrown::HashTable;
 
-use super::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
 use crate::record::{Record, Value};
 
 /// A store in memory, with hash indexes on normalized email and phone
@@ -26,13 +26,15 @@ use crate::record::{Record, Value};
 /// ```
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
-    /// Customer `CustomerId(n)` is at `n - 1`: ids are handed out in
-    /// order and never removed, so no map (and no rehashing as it grows).
+    /// Customer `CustomerId::Int(n)` is at `n - 1`: ids are handed out
+    /// in order and never removed, so no map (and no rehashing as it
+    /// grows).
     customers: Vec<Record>,
     /// Every key of every customer as (the key's hash, the customer): the
     /// keys themselves are in the customers' records, so an entry takes
-    /// 16 bytes, and growing the table never hashes a key again.
-    index: HashTable<(u64, CustomerId)>,
+    /// 16 bytes, and growing the table never hashes a key again. The
+    /// customer is its place in `customers`.
+    index: HashTable<(u64, usize)>,
     /// Seeded per store, so that an upload cannot choose keys that
     /// collide.
     hasher: foldhash::fast::RandomState,
@@ -84,14 +86,18 @@ impl MemoryStore {
             MatchKey::Email(v) => (Kind::Email, v.as_str()),
             MatchKey::Phone(v) => (Kind::Phone, v.as_str()),
         };
-        let id = self.owner(kind, text)?;
-        self.get(id)
+        let at = self.owner(kind, text)?;
+        self.customer_at(at)
     }
 
     /// The customer with id `id`.
-    pub fn get(&self, id: CustomerId) -> Option<Customer> {
-        self.slot(id).map(|record| Customer {
-            id,
+    pub fn get(&self, id: &CustomerId) -> Option<Customer> {
+        self.customer_at(index_of(id)?)
+    }
+
+    fn customer_at(&self, at: usize) -> Option<Customer> {
+        self.customers.get(at).map(|record| Customer {
+            id: id_at(at),
             record: record.clone(),
         })
     }
@@ -100,33 +106,30 @@ impl MemoryStore {
     pub fn customers(&self) -> Vec<Customer> {
         self.customers
             .iter()
-            .zip(1u64..)
-            .map(|(record, n)| Customer {
-                id: CustomerId(n),
+            .enumerate()
+            .map(|(at, record)| Customer {
+                id: id_at(at),
                 record: record.clone(),
             })
             .collect()
     }
 
-    fn slot(&self, id: CustomerId) -> Option<&Record> {
-        self.customers.get(index_of(id)?)
-    }
-
-    /// The customer whose key this is.
-    fn owner(&self, kind: Kind, text: &str) -> Option<CustomerId> {
+    /// Where the customer whose key this is sits in `customers`.
+    fn owner(&self, kind: Kind, text: &str) -> Option<usize> {
         let hash = hash(&self.hasher, kind, text);
-        let has_key = |id: CustomerId| {
-            self.slot(id)
+        let has_key = |at: usize| {
+            self.customers
+                .get(at)
                 .is_some_and(|record| keys_of(&self.key_fields, record).any(|k| k == (kind, text)))
         };
         self.index
-            .find(hash, |&(h, id)| h == hash && has_key(id))
-            .map(|&(_, id)| id)
+            .find(hash, |&(h, at)| h == hash && has_key(at))
+            .map(|&(_, at)| at)
     }
 
     /// Refuses a write whose keys belong to another customer, as a unique
     /// index would.
-    fn check_unique(&self, record: &Record, owner: Option<CustomerId>) -> Result<(), StoreError> {
+    fn check_unique(&self, record: &Record, owner: Option<usize>) -> Result<(), StoreError> {
         for (kind, text) in keys_of(&self.key_fields, record) {
             if let Some(other) = self.owner(kind, text) {
                 if Some(other) != owner {
@@ -140,19 +143,20 @@ impl MemoryStore {
         Ok(())
     }
 
-    /// Indexes customer `id` under the keys of `record`.
-    fn index_keys(&mut self, record: &Record, id: CustomerId) {
+    /// Indexes the customer at `at` under the keys of `record`.
+    fn index_keys(&mut self, record: &Record, at: usize) {
         for (kind, text) in keys_of(&self.key_fields, record) {
             let hash = hash(&self.hasher, kind, text);
-            self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
+            self.index.insert_unique(hash, (hash, at), |&(h, _)| h);
         }
     }
 
-    /// Takes customer `id` out of the index under the keys of `record`.
-    fn unindex_keys(&mut self, record: &Record, id: CustomerId) {
+    /// Takes the customer at `at` out of the index under the keys of
+    /// `record`.
+    fn unindex_keys(&mut self, record: &Record, at: usize) {
         for (kind, text) in keys_of(&self.key_fields, record) {
             let hash = hash(&self.hasher, kind, text);
-            if let Ok(entry) = self.index.find_entry(hash, |&(h, i)| h == hash && i == id) {
+            if let Ok(entry) = self.index.find_entry(hash, |&(h, i)| h == hash && i == at) {
                 entry.remove();
             }
         }
@@ -162,20 +166,19 @@ impl MemoryStore {
         match write {
             Write::Insert(record) => {
                 self.check_unique(&record, None)?;
-                let id = CustomerId(self.customers.len() as u64 + 1);
-                self.index_keys(&record, id);
+                let at = self.customers.len();
+                self.index_keys(&record, at);
                 self.customers.push(record);
-                Ok(id)
+                Ok(id_at(at))
             }
             Write::Update { id, record } => {
-                let old = self
-                    .slot(id)
-                    .ok_or_else(|| StoreError::new(format!("customer {id} does not exist")))?
-                    .clone();
-                self.check_unique(&record, Some(id))?;
-                self.unindex_keys(&old, id);
-                self.index_keys(&record, id);
-                if let Some(slot) = index_of(id).and_then(|i| self.customers.get_mut(i)) {
+                let missing = || StoreError::new(format!("customer {id} does not exist"));
+                let at = index_of(&id).ok_or_else(missing)?;
+                let old = self.customers.get(at).ok_or_else(missing)?.clone();
+                self.check_unique(&record, Some(at))?;
+                self.unindex_keys(&old, at);
+                self.index_keys(&record, at);
+                if let Some(slot) = self.customers.get_mut(at) {
                     *slot = record;
                 }
                 Ok(id)
@@ -211,9 +214,16 @@ enum Kind {
     Phone = 1,
 }
 
-/// Where customer `id` is in `MemoryStore::customers`.
-fn index_of(id: CustomerId) -> Option<usize> {
-    usize::try_from(id.0.checked_sub(1)?).ok()
+/// Where customer `id` is in `MemoryStore::customers`: ids are integers
+/// from 1.
+fn index_of(id: &CustomerId) -> Option<usize> {
+    usize::try_from(id.as_int()?.checked_sub(1)?).ok()
+}
+
+/// The id of the customer at `at` in `MemoryStore::customers`.
+fn id_at(at: usize) -> CustomerId {
+    // A store holds far fewer than i64::MAX customers: memory runs out first.
+    CustomerId::Int(i64::try_from(at).unwrap_or(i64::MAX).saturating_add(1))
 }
 
 impl Store for MemoryStore {
@@ -227,7 +237,9 @@ impl Store for MemoryStore {
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         Ok(writes.into_iter().map(|w| self.write(w)).collect())
     }
+}
 
+impl Transactional for MemoryStore {
     fn begin(&mut self) -> Result<(), StoreError> {
         let mut copy = self.clone();
         copy.snapshot = None;
@@ -266,19 +278,20 @@ mod tests {
         let mut store = MemoryStore::new();
         let ann = store.write(Write::Insert(customer("ann@example.com")));
         let bo = store.write(Write::Insert(customer("bo@example.com")));
-        let (Ok(ann), Ok(bo)) = (ann, bo) else {
+        let (Ok(ann), Ok(_)) = (ann, bo) else {
             panic!("both inserts succeed")
         };
         // Bo indexed under Ann's hash too, as if his email hashed the same.
         let hash = hash(&store.hasher, Kind::Email, "ann@example.com");
-        store.index.insert_unique(hash, (hash, bo), |&(h, _)| h);
+        // Bo is the second customer: at 1.
+        store.index.insert_unique(hash, (hash, 1), |&(h, _)| h);
         let found = store.find(&MatchKey::Email("ann@example.com".into()));
         assert_eq!(found.map(|c| c.id), Some(ann));
         assert!(store
-            .check_unique(&customer("ann@example.com"), Some(ann))
+            .check_unique(&customer("ann@example.com"), Some(0))
             .is_ok());
         assert!(store
-            .check_unique(&customer("ann@example.com"), Some(bo))
+            .check_unique(&customer("ann@example.com"), Some(1))
             .is_err());
     }
 
@@ -292,7 +305,7 @@ mod tests {
         changed.insert("phone", Value::Phone("+14155550101".into()));
         assert!(store
             .write(Write::Update {
-                id: ann,
+                id: ann.clone(),
                 record: changed
             })
             .is_ok());

@@ -22,5 +22,7 @@ pub(crate) mod memory;
 pub(crate) mod sqlite;
 
 #[cfg(feature = "async")]
-pub(crate) use async_store::AsyncStore;
-pub(crate) use contract::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+pub(crate) use async_store::{AsyncStore, AsyncTransactional};
+pub(crate) use contract::{
+    Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
+};

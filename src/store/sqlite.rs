@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use rusqlite::{Connection, ErrorCode, Params};
 
-use super::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
 use crate::record::{Record, Value};
 
 /// How long a write waits for another connection's write to finish before
@@ -100,8 +100,8 @@ ORDER BY c.id, v.field";
 /// write in its own savepoint: a write that breaks a unique index fails
 /// alone, with a message naming the key, and the others are kept. An
 /// error of the database itself (disk full, I/O) fails the whole batch,
-/// and nothing of it is written. [`begin`](Store::begin) opens a real
-/// transaction for an [all-or-nothing](crate::Importer::atomic) import
+/// and nothing of it is written. [`begin`](Transactional::begin) opens a real
+/// transaction for an [all-or-nothing](crate::Importer::import_atomic) import
 /// (each batch then is a savepoint inside it).
 ///
 /// # Several imports at once
@@ -149,7 +149,7 @@ ORDER BY c.id, v.field";
 pub struct SqliteStore {
     conn: Connection,
     key_fields: Vec<String>,
-    /// Whether an all-or-nothing transaction ([`Store::begin`]) is open.
+    /// Whether an all-or-nothing transaction ([`Transactional::begin`]) is open.
     in_transaction: bool,
 }
 
@@ -353,12 +353,12 @@ impl SqliteStore {
     /// let mut store = SqliteStore::in_memory()?;
     /// let ann: Record = [("first_name", Value::Text("Ann".into()))].into_iter().collect();
     /// let id = store.apply(vec![Write::Insert(ann.clone())])?.remove(0)?;
-    /// assert_eq!(store.get(id)?.map(|c| c.record), Some(ann));
-    /// assert_eq!(store.get(CustomerId(999))?, None);
+    /// assert_eq!(store.get(&id)?.map(|c| c.record), Some(ann));
+    /// assert_eq!(store.get(&CustomerId::from(999))?, None);
     /// # Ok::<(), intake::StoreError>(())
     /// ```
-    pub fn get(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
-        let Ok(rowid) = i64::try_from(id.0) else {
+    pub fn get(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
+        let Some(rowid) = id.as_int() else {
             return Ok(None);
         };
         let sql = format!("{SELECT_CUSTOMERS} WHERE c.id = ?1 ORDER BY v.field");
@@ -410,13 +410,8 @@ impl SqliteStore {
         while let Some(row) = rows.next().map_err(read_error)? {
             let rowid: i64 = row.get(0).map_err(read_error)?;
             if let std::collections::btree_map::Entry::Vacant(e) = found.entry(rowid) {
-                let id = u64::try_from(rowid).map_err(|_| {
-                    StoreError::new(format!(
-                        "the customer database holds a customer with the invalid id {rowid}"
-                    ))
-                })?;
                 let customer = Customer {
-                    id: CustomerId(id),
+                    id: CustomerId::Int(rowid),
                     record: Record::new(),
                 };
                 let email: Option<String> = row.get(1).map_err(read_error)?;
@@ -550,7 +545,7 @@ impl SqliteStore {
             Write::Update { id, .. } => {
                 let missing =
                     || WriteFailure::Row(StoreError::new(format!("customer {id} does not exist")));
-                let rowid = i64::try_from(id.0).map_err(|_| missing())?;
+                let rowid = id.as_int().ok_or_else(missing)?;
                 let changed = self
                     .conn
                     .prepare_cached("UPDATE customers SET email = ?1, phone = ?2 WHERE id = ?3")
@@ -578,11 +573,7 @@ impl SqliteStore {
                 .execute((rowid, field, kind, text.as_ref()))
                 .map_err(failed)?;
         }
-        u64::try_from(rowid).map(CustomerId).map_err(|_| {
-            WriteFailure::Batch(StoreError::new(format!(
-                "the customer database gave the new customer the invalid id {rowid}"
-            )))
-        })
+        Ok(CustomerId::Int(rowid))
     }
 
     /// Undoes what the current batch wrote, after it failed as a whole.
@@ -662,7 +653,9 @@ impl Store for SqliteStore {
         }
         Ok(results)
     }
+}
 
+impl Transactional for SqliteStore {
     fn begin(&mut self) -> Result<(), StoreError> {
         if self.in_transaction || !self.conn.is_autocommit() {
             return Err(StoreError::new(

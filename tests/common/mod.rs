@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use intake::{
     presets, Action, Context, Customer, CustomerId, Importer, MatchKey, MemoryStore, Policy,
-    Record, Report, RowFailure, Store, StoreError, Write,
+    Record, Report, RowFailure, Store, StoreError, Transactional, Write,
 };
 
 /// The contacts preset with a US account context.
@@ -18,6 +18,14 @@ pub fn contacts() -> Importer {
 /// at file level.
 pub fn run(importer: &Importer, csv: &str, store: &mut MemoryStore) -> Report {
     match importer.import(csv.as_bytes(), store) {
+        Ok(report) => report,
+        Err(e) => panic!("file-level error {}: {}", e.code(), e.message()),
+    }
+}
+
+/// Imports `csv` all or nothing, panicking on a file-level error.
+pub fn run_atomic(importer: &Importer, csv: &str, store: &mut MemoryStore) -> Report {
+    match importer.import_atomic(csv.as_bytes(), store) {
         Ok(report) => report,
         Err(e) => panic!("file-level error {}: {}", e.code(), e.message()),
     }
@@ -211,7 +219,9 @@ impl Store for ScriptedStore {
             }
         })
     }
+}
 
+impl Transactional for ScriptedStore {
     fn begin(&mut self) -> Result<(), StoreError> {
         self.inner.begin()
     }
@@ -259,4 +269,105 @@ pub fn mapped<S: AsRef<str>>(schema: &intake::Schema, header: &[S]) -> Vec<Optio
                 .map(|f| schema.fields()[f].id().to_string())
         })
         .collect()
+}
+
+/// The kind of id an [`OtherIds`] store hands out.
+#[derive(Debug, Clone, Copy)]
+pub enum IdKind {
+    Uuid,
+    Text,
+}
+
+/// A [`MemoryStore`] whose customers have UUID or text ids, as an app's
+/// table might: customer `n` of the memory store is
+/// `00000000-0000-4000-8000-{n:012x}` or `cus_{n}`.
+pub struct OtherIds {
+    pub inner: MemoryStore,
+    kind: IdKind,
+}
+
+impl OtherIds {
+    pub fn new(kind: IdKind) -> OtherIds {
+        OtherIds {
+            inner: MemoryStore::new(),
+            kind,
+        }
+    }
+
+    fn outer(&self, id: CustomerId) -> CustomerId {
+        let n = id.as_int().expect("the memory store's ids are integers");
+        match self.kind {
+            IdKind::Uuid => CustomerId::from(uuid::Uuid::from_u128(
+                0x0000_0000_0000_4000_8000_0000_0000_0000 | n as u128,
+            )),
+            IdKind::Text => CustomerId::from(format!("cus_{n}")),
+        }
+    }
+
+    /// The memory store's id of `id`; an id of the wrong kind or shape is
+    /// nobody's (0).
+    fn inner_id(&self, id: &CustomerId) -> CustomerId {
+        let n = match self.kind {
+            IdKind::Uuid => id
+                .as_uuid()
+                .map(|u| (u.as_u128() & 0xffff_ffff_ffff) as i64),
+            IdKind::Text => id
+                .as_text()
+                .and_then(|t| t.strip_prefix("cus_"))
+                .and_then(|n| n.parse().ok()),
+        };
+        CustomerId::from(n.unwrap_or(0))
+    }
+}
+
+impl Store for OtherIds {
+    fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+        Ok(self
+            .inner
+            .lookup(keys)?
+            .into_iter()
+            .map(|found| {
+                found.map(|c| Customer {
+                    id: self.outer(c.id),
+                    record: c.record,
+                })
+            })
+            .collect())
+    }
+
+    fn apply(
+        &mut self,
+        writes: Vec<Write>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        let writes = writes
+            .into_iter()
+            .map(|w| match w {
+                Write::Update { id, record } => Write::Update {
+                    id: self.inner_id(&id),
+                    record,
+                },
+                other => other,
+            })
+            .collect();
+        Ok(self
+            .inner
+            .apply(writes)?
+            .into_iter()
+            .map(|r| r.map(|id| self.outer(id)))
+            .collect())
+    }
+}
+
+impl Transactional for OtherIds {
+    fn begin(&mut self) -> Result<(), StoreError> {
+        self.inner.begin()
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.inner.commit()
+    }
+
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.inner.rollback()
+    }
 }

@@ -25,7 +25,7 @@ use per_batch::PerBatch;
 use whole_file::WholeFile;
 
 /// A customer as the engine knows it during an import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Target {
     /// Already in the store.
     Stored(CustomerId),

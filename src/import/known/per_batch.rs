@@ -29,14 +29,14 @@ impl Known for PerBatch {
         match self.owners.get(key) {
             None => Owner::Unknown,
             Some(None) => Owner::Nobody,
-            Some(Some(target)) => Owner::Of(*target),
+            Some(Some(target)) => Owner::Of(target.clone()),
         }
     }
 
     fn looked_up(&mut self, key: MatchKey, customer: Option<Customer>) {
         let owner = customer.map(|c| {
             let target = Target::Stored(c.id);
-            self.records.entry(target).or_insert(c.record);
+            self.records.entry(target.clone()).or_insert(c.record);
             target
         });
         self.owners.insert(key, owner);
@@ -78,7 +78,7 @@ impl Known for PerBatch {
 
     fn forget(&mut self, target: Target) {
         for owner in self.owners.values_mut() {
-            if *owner == Some(target) {
+            if owner.as_ref() == Some(&target) {
                 *owner = None;
             }
         }
@@ -92,13 +92,13 @@ impl Known for PerBatch {
         }
         // One pass over the keys, whatever the number of customers.
         for owner in self.owners.values_mut() {
-            if let Some(&id) = owner.as_ref().and_then(|t| ids.get(t)) {
-                *owner = Some(Target::Stored(id));
+            if let Some(id) = owner.as_ref().and_then(|t| ids.get(t)) {
+                *owner = Some(Target::Stored(id.clone()));
             }
         }
-        for (from, &id) in ids {
+        for (from, id) in ids {
             if let Some(record) = self.records.remove(from) {
-                self.records.insert(Target::Stored(id), record);
+                self.records.insert(Target::Stored(id.clone()), record);
             }
         }
     }

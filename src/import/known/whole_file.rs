@@ -84,16 +84,16 @@ impl WholeFile {
 
     /// The index's code for `target`; `None` when it has none (more than
     /// 2³¹ customers of one kind).
-    fn encode(&mut self, target: Target) -> Option<u32> {
+    fn encode(&mut self, target: &Target) -> Option<u32> {
         match target {
-            Target::New(n) => u32::try_from(n).ok().filter(|n| n & STORED_BIT == 0),
+            Target::New(n) => u32::try_from(*n).ok().filter(|n| n & STORED_BIT == 0),
             Target::Stored(id) => {
-                let position = match self.stored.get(&id) {
+                let position = match self.stored.get(id) {
                     Some(&(_, position)) => position,
                     None => {
                         let position = u32::try_from(self.stored_ids.len()).ok()?;
-                        self.stored_ids.push(id);
-                        self.stored.insert(id, (NOT_SPILLED, position));
+                        self.stored_ids.push(id.clone());
+                        self.stored.insert(id.clone(), (NOT_SPILLED, position));
                         position
                     }
                 };
@@ -108,16 +108,16 @@ impl WholeFile {
         if code & STORED_BIT == 0 {
             let n = u64::from(code);
             return Some(match self.renamed.get(&n) {
-                Some(&id) => Target::Stored(id),
+                Some(id) => Target::Stored(id.clone()),
                 None => Target::New(n),
             });
         }
         let position = usize::try_from(code & !STORED_BIT).ok()?;
-        self.stored_ids.get(position).copied().map(Target::Stored)
+        self.stored_ids.get(position).cloned().map(Target::Stored)
     }
 
     /// Whether `target`'s current values have `key` in an identifier.
-    fn holds(&mut self, target: Target, key: &MatchKey) -> bool {
+    fn holds(&mut self, target: &Target, key: &MatchKey) -> bool {
         let Some(record) = self.read_record(target) else {
             return false;
         };
@@ -131,15 +131,15 @@ impl WholeFile {
     }
 
     /// Where `target`'s values are in the spill, if they are there.
-    fn slot(&self, target: Target) -> Option<u64> {
+    fn slot(&self, target: &Target) -> Option<u64> {
         let offset = match target {
-            Target::New(n) => self.new.get(usize::try_from(n).ok()?).copied(),
-            Target::Stored(id) => match self.stored.get(&id) {
+            Target::New(n) => self.new.get(usize::try_from(*n).ok()?).copied(),
+            Target::Stored(id) => match self.stored.get(id) {
                 Some(&(offset, _)) => Some(offset),
                 None => self
                     .renamed
                     .iter()
-                    .find(|(_, &to)| to == id)
+                    .find(|(_, to)| *to == id)
                     .and_then(|(&n, _)| self.new.get(usize::try_from(n).ok()?).copied()),
             },
         };
@@ -148,7 +148,7 @@ impl WholeFile {
 
     /// `target`'s values read back from the spill; `None` when they are
     /// not there (or did not read back).
-    fn read_record(&mut self, target: Target) -> Option<Record> {
+    fn read_record(&mut self, target: &Target) -> Option<Record> {
         let offset = self.slot(target)?;
         self.spill.read(offset)
     }
@@ -157,11 +157,11 @@ impl WholeFile {
 impl Known for WholeFile {
     fn owner(&mut self, key: &MatchKey) -> Owner {
         if let Some(owner) = self.exact.get(key) {
-            return owner.map_or(Owner::Nobody, Owner::Of);
+            return owner.clone().map_or(Owner::Nobody, Owner::Of);
         }
         let digest = self.digest(key);
         if let Some(target) = self.index.get(digest).and_then(|c| self.decode(c)) {
-            if self.holds(target, key) {
+            if self.holds(&target, key) {
                 return Owner::Of(target);
             }
         }
@@ -181,9 +181,10 @@ impl Known for WholeFile {
                 self.absent.insert(key);
             }
             Some(c) => {
+                let fresh = !self.stored.contains_key(&c.id);
                 let target = Target::Stored(c.id);
-                if !self.stored.contains_key(&c.id) {
-                    self.set_record(target, &c.record);
+                if fresh {
+                    self.set_record(target.clone(), &c.record);
                 }
                 self.claim(key, target);
             }
@@ -204,7 +205,7 @@ impl Known for WholeFile {
             *owner = Some(target);
             return;
         }
-        let Some(code) = self.encode(target) else {
+        let Some(code) = self.encode(&target) else {
             self.exact.insert(key, Some(target));
             return;
         };
@@ -217,7 +218,7 @@ impl Known for WholeFile {
             Some(c) => {
                 // The digest is taken: by this key (its customer changed
                 // hands), or by another key with the same digest.
-                let same_key = self.decode(c).is_some_and(|t| self.holds(t, &key));
+                let same_key = self.decode(c).is_some_and(|t| self.holds(&t, &key));
                 if same_key {
                     self.index.insert(digest, code);
                 } else {
@@ -233,20 +234,20 @@ impl Known for WholeFile {
     }
 
     fn record(&mut self, target: Target) -> Record {
-        self.read_record(target).unwrap_or_default()
+        self.read_record(&target).unwrap_or_default()
     }
 
     fn set_record(&mut self, target: Target, record: &Record) {
         let offset = self.spill.append(record);
-        match target {
+        match &target {
             Target::New(n) => {
-                if let Some(slot) = usize::try_from(n).ok().and_then(|n| self.new.get_mut(n)) {
+                if let Some(slot) = usize::try_from(*n).ok().and_then(|n| self.new.get_mut(n)) {
                     *slot = offset;
                 }
             }
             Target::Stored(id) => {
-                self.encode(target);
-                if let Some(entry) = self.stored.get_mut(&id) {
+                self.encode(&target);
+                if let Some(entry) = self.stored.get_mut(id) {
                     entry.0 = offset;
                 }
             }
@@ -280,9 +281,9 @@ impl Known for WholeFile {
     }
 
     fn rename(&mut self, ids: &HashMap<Target, CustomerId>) {
-        for (from, &id) in ids {
+        for (from, id) in ids {
             if let Target::New(n) = *from {
-                self.renamed.insert(n, id);
+                self.renamed.insert(n, id.clone());
             }
         }
     }
@@ -311,18 +312,18 @@ mod tests {
         );
         let (ta, tb) = (Target::New(0), Target::New(1));
         known.new.extend([NOT_SPILLED, NOT_SPILLED]);
-        for (target, key) in [(ta, &key_a), (tb, &key_b)] {
+        for (target, key) in [(ta.clone(), &key_a), (tb.clone(), &key_b)] {
             let mut record = Record::new();
             record.insert("email", Value::Email(key.value().into()));
             known.set_record(target, &record);
         }
-        known.claim(key_a.clone(), ta);
+        known.claim(key_a.clone(), ta.clone());
         // As if b's digest collided with a's: its slot points at a.
         let digest = known.digest(&key_b);
         known.index.insert(digest, 0);
 
         assert!(matches!(known.owner(&key_b), Owner::Unknown));
-        known.claim(key_b.clone(), tb);
+        known.claim(key_b.clone(), tb.clone());
         assert!(matches!(known.owner(&key_a), Owner::Of(t) if t == ta));
         assert!(matches!(known.owner(&key_b), Owner::Of(t) if t == tb));
         let unseen = MatchKey::Email("c@example.com".into());

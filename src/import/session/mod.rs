@@ -41,12 +41,12 @@ const CONFLICT_ROUNDS: u32 = 3;
 /// variant names, then call [`ImportSession::step`] again.
 ///
 /// ```
-/// use intake::{presets, Cells, Importer, MemoryStore, Step, Store};
+/// use intake::{presets, Cells, Importer, MemoryStore, Step, Store, Transactional};
 ///
 /// let header = vec!["email".to_string()];
 /// let mut rows = vec![Cells::from_iter(["ann@example.com"])].into_iter();
 /// let mut store = MemoryStore::new();
-/// let mut session = Importer::new(presets::contacts()).session(header)?;
+/// let mut session = Importer::new(presets::contacts()).atomic_session(header)?;
 /// let report = loop {
 ///     match session.step() {
 ///         Step::Input => match rows.next() {
@@ -81,8 +81,10 @@ pub enum Step<'s> {
     /// [`end_input`](ImportSession::end_input) when there are no more.
     Input,
     /// Start the all-or-nothing import's transaction
-    /// ([`Store::begin`](crate::Store::begin)), then
-    /// [`began`](ImportSession::began).
+    /// ([`Transactional::begin`](crate::Transactional::begin)), then
+    /// [`began`](ImportSession::began). Only an
+    /// [`atomic_session`](crate::Importer::atomic_session) asks for it,
+    /// and for `Commit` and `Rollback`.
     Begin,
     /// Find the customer of each key, as
     /// [`Store::lookup`](crate::Store::lookup) does, then
@@ -94,10 +96,11 @@ pub enum Step<'s> {
     /// one set, in any order.
     Apply(Vec<Write>),
     /// Make the transaction permanent
-    /// ([`Store::commit`](crate::Store::commit)), then
+    /// ([`Transactional::commit`](crate::Transactional::commit)), then
     /// [`ended`](ImportSession::ended).
     Commit,
-    /// Undo the transaction ([`Store::rollback`](crate::Store::rollback)),
+    /// Undo the transaction
+    /// ([`Transactional::rollback`](crate::Transactional::rollback)),
     /// then [`ended`](ImportSession::ended).
     Rollback,
     /// The import is over: its report, or the file-level failure (then
@@ -132,6 +135,9 @@ pub struct ImportSession {
     /// The batch being decided and written.
     batch: Option<Batch>,
     phase: Phase,
+    /// All or nothing: the session asks for a transaction around its
+    /// writes.
+    atomic: bool,
     in_transaction: bool,
     /// The keys of the lookup asked for.
     asked: Vec<MatchKey>,
@@ -243,7 +249,13 @@ struct Batch {
 }
 
 impl ImportSession {
-    pub(super) fn new(importer: &Importer, header: Vec<String>) -> Result<ImportSession, Error> {
+    /// A session for `header`; `atomic` runs it in a transaction (unless
+    /// it is a dry run, which writes nothing).
+    pub(super) fn new(
+        importer: &Importer,
+        header: Vec<String>,
+        atomic: bool,
+    ) -> Result<ImportSession, Error> {
         let map = importer
             .schema
             .map_header_with(&header, &importer.columns)?;
@@ -275,6 +287,7 @@ impl ImportSession {
             checking: None,
             batch: None,
             phase: Phase::Counting,
+            atomic: atomic && !importer.dry_run,
             in_transaction: false,
             asked: Vec::new(),
             sent: Vec::new(),
@@ -345,8 +358,7 @@ impl ImportSession {
 
     /// Where an import starts once its rows may be checked.
     fn after_counting(&self) -> Phase {
-        let importer = self.importer();
-        if importer.atomic && !importer.dry_run {
+        if self.atomic {
             Phase::Begin
         } else {
             Phase::Reading

@@ -58,7 +58,7 @@ impl ImportSession {
         // insert's customer is new to every call).
         if matches!(decision.target, Target::New(_)) && decision.action != Action::Insert {
             match self.created.get(&decision.target) {
-                Some(&id) => decision.target = Target::Stored(id),
+                Some(id) => decision.target = Target::Stored(id.clone()),
                 None if batch.retried.contains(&decision.target) => {
                     // Its creation is decided again: so is this row.
                     batch.retry.push(i);
@@ -282,9 +282,9 @@ impl ImportSession {
         // The records go to the store; the session keeps its own copies.
         let writes = pending
             .iter_mut()
-            .map(|p| match p.target {
+            .map(|p| match &p.target {
                 Target::Stored(id) => Write::Update {
-                    id,
+                    id: id.clone(),
                     record: std::mem::take(&mut p.record),
                 },
                 Target::New(_) => Write::Insert(std::mem::take(&mut p.record)),
@@ -331,7 +331,7 @@ impl ImportSession {
             match result {
                 Ok(id) => {
                     if let Target::New(_) = write.target {
-                        self.created.insert(write.target, id);
+                        self.created.insert(write.target.clone(), id);
                     }
                 }
                 Err(error) => {
@@ -341,9 +341,9 @@ impl ImportSession {
                     }
                     if let Target::New(_) = write.target {
                         // Never created: later rows must not update it.
-                        self.known.forget(write.target);
+                        self.known.forget(write.target.clone());
                         if again {
-                            batch.retried.insert(write.target);
+                            batch.retried.insert(write.target.clone());
                         }
                     }
                 }
