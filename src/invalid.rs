@@ -35,18 +35,3 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
-
-/// How much of a refused value a message quotes, so one huge cell cannot
-/// make the report huge.
-const QUOTE_LIMIT: usize = 40;
-
-/// The value quoted for a message, shortened if long.
-pub(crate) fn quote(value: &str) -> String {
-    let mut chars = value.chars();
-    let head: String = chars.by_ref().take(QUOTE_LIMIT).collect();
-    if chars.next().is_some() {
-        format!("'{head}…'")
-    } else {
-        format!("'{head}'")
-    }
-}

@@ -1,5 +1,6 @@
 //! What to do with a row whose customer may already exist.
 
+use crate::messages;
 use crate::problem::{Problem, ProblemCode};
 use crate::record::Record;
 
@@ -179,29 +180,23 @@ impl Policy {
         if let Found::Several(keys) = found {
             return Some(Problem::new(
                 ProblemCode::AmbiguousMatch,
-                format!(
-                    "This row matches {} different customers: {} each belong to another one. Check which customer is meant and correct the email or phone.",
-                    keys.len(),
-                    keys.join(" and ")
-                ),
+                messages::row::ambiguous_match(keys),
             ));
         }
         match (self.mode, found) {
             (Mode::InsertOnly, _) if repeat.is_some() => repeat.map(|(first, key)| {
                 Problem::new(
                     ProblemCode::DuplicateInFile,
-                    format!(
-                        "Row {first} already has the customer with {key}; each customer can appear once. Remove this row or merge it into row {first}."
-                    ),
+                    messages::row::duplicate_in_file(first, key),
                 )
             }),
             (Mode::InsertOnly, Found::One) => Some(Problem::new(
                 ProblemCode::AlreadyExists,
-                "This customer already exists (same email or phone), and this import only adds new customers. Remove the row, or import it as an update.",
+                messages::row::ALREADY_EXISTS,
             )),
             (Mode::UpdateOnly, Found::Nobody) => Some(Problem::new(
                 ProblemCode::NotFound,
-                "No existing customer has this email or phone, and this import only updates customers. Check the email and phone, or import the row as new.",
+                messages::row::NOT_FOUND,
             )),
             _ => None,
         }

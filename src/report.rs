@@ -7,7 +7,7 @@ use std::io;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Position};
-use crate::messages::plural;
+use crate::messages::summary;
 pub(crate) use crate::problem::{Problem, ProblemCode};
 use crate::read::{Cells, Delimiter, Encoding};
 use crate::store::StoreError;
@@ -577,105 +577,25 @@ impl Report {
     /// # Ok::<(), intake::Error>(())
     /// ```
     pub fn summary(&self) -> String {
-        let imported = self.inserted + self.updated;
-        let mut parts = Vec::new();
-        if self.rows == 0 {
-            parts.push("The file has no customer rows.".to_string());
-        } else {
-            let verb = if self.dry_run {
-                "Dry run: would import"
-            } else if self.rolled_back {
-                "Would have imported"
-            } else {
-                "Imported"
-            };
-            let mut detail = Vec::new();
-            if self.inserted > 0 {
-                detail.push(format!("{} new", self.inserted));
-            }
-            if self.updated > 0 {
-                detail.push(format!("{} updated", self.updated));
-            }
-            let up_to_date = plural(self.unchanged, "customer was", "customers were");
-            if imported == 0 && self.unchanged > 0 {
-                // "Imported 0 customers" reads as a failure; it is not one.
-                let prefix = if self.dry_run {
-                    "Dry run: nothing"
-                } else {
-                    "Nothing"
-                };
-                parts.push(format!(
-                    "{prefix} to import: {up_to_date} already up to date."
-                ));
-            } else {
-                let mut line = format!("{verb} {}", plural(imported, "customer", "customers"));
-                if detail.is_empty() {
-                    line.push('.');
-                } else {
-                    line.push_str(": ");
-                    line.push_str(&detail.join(", "));
-                    line.push('.');
-                }
-                parts.push(line);
-            }
-            if self.cities_filled > 0 {
-                parts.push(format!(
-                    "{} filled in from the state or the company's city.",
-                    plural(self.cities_filled, "empty city was", "empty cities were")
-                ));
-            }
-            if self.unchanged > 0 && imported > 0 {
-                parts.push(format!("{up_to_date} already up to date."));
-            }
-            if self.corrected > 0 {
-                parts.push(format!(
-                    "{} corrected; see the preview.",
-                    plural(self.corrected, "value was", "values were")
-                ));
-            }
-            if self.failed > 0 {
-                parts.push(format!(
-                    "{} failed; see the failed rows.",
-                    plural(self.failed, "row", "rows")
-                ));
-            } else if self.dry_run {
-                parts.push("No rows failed.".to_string());
-            }
-        }
-        match (self.encoding, self.delimiter) {
-            (Some(encoding), Some(delimiter)) => parts.push(format!(
-                "The file was read as {encoding} text, with cells separated by {}.",
-                delimiter.plural()
-            )),
-            (Some(encoding), None) => parts.push(format!("The file was read as {encoding} text.")),
-            (None, Some(delimiter)) => parts.push(format!(
-                "The file was read with cells separated by {}.",
-                delimiter.plural()
-            )),
-            (None, None) => {}
-        }
         let cancelled = self
             .stopped
             .as_ref()
             .is_some_and(|s| s.code == StopReason::Cancelled);
-        if let Some(stopped) = &self.stopped {
-            if cancelled {
-                parts.push(stopped.message.clone());
-            } else {
-                parts.push(format!("The import stopped early: {}", stopped.message));
-            }
-        }
-        if self.dry_run {
-            parts.push("Nothing was written.".to_string());
-        } else if self.rolled_back && cancelled {
-            parts.push("Nothing was written: this import is all-or-nothing.".to_string());
-        } else if self.rolled_back {
-            parts.push(
-                "Nothing was written: this import is all-or-nothing. Fix the failed rows and upload the file again."
-                    .to_string(),
-            );
-        }
-        parts.join(" ")
+        summary::summary(&summary::Facts {
+            rows: self.rows,
+            inserted: self.inserted,
+            updated: self.updated,
+            unchanged: self.unchanged,
+            cities_filled: self.cities_filled,
+            corrected: self.corrected,
+            failed: self.failed,
+            dry_run: self.dry_run,
+            rolled_back: self.rolled_back,
+            encoding: self.encoding.map(Encoding::name),
+            delimiters: self.delimiter.map(Delimiter::plural),
+            stopped: self.stopped.as_ref().map(|s| s.message.as_str()),
+            cancelled,
+        })
     }
 
     /// Writes the failed rows as CSV, ready to fix and upload again: the

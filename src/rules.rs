@@ -6,6 +6,7 @@
 //! order. Every failed rule adds its problem: a row reports all of them.
 
 use crate::geo::CityDirectory;
+use crate::messages;
 use crate::problem::{Problem, ProblemCode};
 use crate::record::{Record, Value};
 use crate::schema::{CompiledRule, Field};
@@ -128,10 +129,8 @@ fn required(fields: &[Field], row: &RuleRow<'_>, city: &CityOutcome, problems: &
         }
         let name = field.get_label();
         let message = match &city.unknown {
-            Some((c, state)) if *c == f => format!(
-                "{name} is required, and no city is known for the state '{state}': fill it in."
-            ),
-            _ => format!("{name} is required: fill it in."),
+            Some((c, state)) if *c == f => messages::row::required_no_city(name, state),
+            _ => messages::row::required(name),
         };
         problems.push(
             Problem::new(ProblemCode::Required, message)
@@ -152,10 +151,7 @@ fn at_least_one_of(ids: &[usize], row: &RuleRow<'_>, problems: &mut Vec<Problem>
     let names: Vec<String> = ids.iter().map(|&f| (row.column_name)(f)).collect();
     problems.push(Problem::new(
         ProblemCode::NoIdentifier,
-        format!(
-            "The row needs at least one of {} to say who the customer is.",
-            names.join(", ")
-        ),
+        messages::row::no_identifier(&names),
     ));
 }
 
@@ -180,14 +176,10 @@ fn required_if(
     }
     let column = (row.column_name)(field);
     let cause = (row.column_name)(when);
-    let because = match equals {
-        Some(v) => format!("{cause} is {v}"),
-        None => format!("{cause} is filled in"),
-    };
     problems.push(
         Problem::new(
             ProblemCode::Required,
-            format!("{column} is required when {because}: fill it in."),
+            messages::row::required_if(&column, &cause, equals),
         )
         .in_column(column)
         .for_field(fields.get(field).map_or("", Field::id)),

@@ -17,12 +17,12 @@ use rlibphonenumber::enums::Region;
 use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::messages::{cell, quote};
 use crate::problem::ProblemCode;
 use crate::record::Text;
 use crate::schema::{Choices, DateFormat};
 
 mod postal;
-pub(crate) use crate::invalid::quote;
 pub use crate::invalid::Invalid;
 pub(crate) use postal::PostalCache;
 pub use postal::{postal_code, PostalCode};
@@ -42,7 +42,7 @@ pub fn text(input: &str, max_chars: usize) -> Result<Text, Invalid> {
         if len > max_chars {
             return Err(Invalid::new(
                 ProblemCode::TooLong,
-                format!("is {len} characters long; at most {max_chars} are allowed. Shorten it."),
+                cell::too_long(len, max_chars),
             ));
         }
     }
@@ -112,26 +112,23 @@ pub fn email(input: &str) -> Result<Text, Invalid> {
         Err(e) => {
             use email_address::Error as E;
             let why = match e {
-                E::MissingSeparator => "it has no @",
-                E::LocalPartEmpty => "nothing comes before the @",
-                E::DomainEmpty => "nothing comes after the @",
-                E::DomainTooFew => "the domain needs an ending such as .com",
+                E::MissingSeparator => cell::EMAIL_NO_AT,
+                E::LocalPartEmpty => cell::EMAIL_NOTHING_BEFORE_AT,
+                E::DomainEmpty => cell::EMAIL_NOTHING_AFTER_AT,
+                E::DomainTooFew => cell::EMAIL_NO_DOMAIN_ENDING,
                 E::UnsupportedDisplayName | E::MissingDisplayName | E::MissingEndBracket => {
-                    "write the address alone, without a name or <>"
+                    cell::EMAIL_DISPLAY_NAME
                 }
-                E::UnsupportedDomainLiteral | E::InvalidIPAddress => {
-                    "use a domain name, not an IP address"
+                E::UnsupportedDomainLiteral | E::InvalidIPAddress => cell::EMAIL_IP_ADDRESS,
+                E::InvalidCharacter => cell::EMAIL_CHARACTER,
+                E::LocalPartTooLong | E::DomainTooLong | E::SubDomainTooLong => {
+                    cell::EMAIL_TOO_LONG
                 }
-                E::InvalidCharacter => "it contains a character addresses can't have",
-                E::LocalPartTooLong | E::DomainTooLong | E::SubDomainTooLong => "it is too long",
-                _ => "check its spelling",
+                _ => cell::EMAIL_SPELLING,
             };
             Err(Invalid::new(
                 ProblemCode::InvalidEmail,
-                format!(
-                    "{} is not a valid email address: {why}.",
-                    quote(input.trim())
-                ),
+                cell::invalid_email(input.trim(), why),
             ))
         }
     }
@@ -209,15 +206,12 @@ pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
             .trim()
             .to_string()
             .into();
-        removed.push("invisible characters".into());
+        removed.push(cell::REMOVED_INVISIBLE.into());
     }
     let two_addresses = || {
         Invalid::new(
             ProblemCode::InvalidEmail,
-            format!(
-                "{} holds more than one email address: keep one in this cell (put another in a column of its own, such as a second contact's email).",
-                quote(input.trim())
-            ),
+            cell::several_emails(input.trim()),
         )
     };
     // Peel what surrounds the address, outside in, until nothing changes:
@@ -231,15 +225,15 @@ pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
                 return Err(two_addresses());
             }
             removed.push(if repeated {
-                "the address's copy in front of it".to_string()
+                cell::REMOVED_REPEATED_ADDRESS.to_string()
             } else {
-                format!("the display name {}", quote(&name))
+                cell::removed_display_name(&name)
             });
             value = address.into();
         }
         if let Some(rest) = strip_prefix_ignore_case(&value, "mailto:") {
             value = rest.trim().to_string().into();
-            removed.push("the mailto: prefix".into());
+            removed.push(cell::REMOVED_MAILTO.into());
         }
         if let Some(inner) = QUOTE_PAIRS.iter().find_map(|&(open, close)| {
             value
@@ -250,9 +244,9 @@ pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
             let (open, inner) = inner;
             removed.push(
                 match open {
-                    '<' => "the angle brackets around it",
-                    '(' | '[' => "the brackets around it",
-                    _ => "the quotes around it",
+                    '<' => cell::REMOVED_ANGLE_BRACKETS,
+                    '(' | '[' => cell::REMOVED_BRACKETS,
+                    _ => cell::REMOVED_QUOTES,
                 }
                 .to_string(),
             );
@@ -282,7 +276,7 @@ pub fn email_as_pasted(input: &str) -> Result<Corrected<Text>, Invalid> {
     removed.dedup();
     Ok(Corrected {
         value: address,
-        correction: (!removed.is_empty()).then(|| format!("removed {}", join_and(&removed))),
+        correction: (!removed.is_empty()).then(|| cell::removed(&removed)),
     })
 }
 
@@ -311,15 +305,6 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
         .flatten()
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// A phone number, checked with libphonenumber's rules and returned in
 /// E.164. A number without a country code is read as a number of `region`
 /// (an ISO 3166-1 alpha-2 code such as `"US"`).
@@ -341,20 +326,20 @@ pub(crate) fn phone_in(
     region_name: Option<&str>,
 ) -> Result<Text, Invalid> {
     let value = input.trim();
-    let fail = |why: String| {
+    let fail = |why: &str| {
         Err(Invalid::new(
             ProblemCode::InvalidPhone,
-            format!("{} {why}", quote(value)),
+            cell::invalid_phone(value, why),
         ))
     };
     if is_scientific_notation(value) {
         return Err(Invalid::new(
             ProblemCode::InvalidPhone,
-            scientific_notation_advice(value),
+            cell::scientific_notation(value),
         ));
     }
     if value.chars().filter(char::is_ascii_digit).count() < 3 {
-        return fail("is not a phone number: it needs at least a few digits.".into());
+        return fail(cell::PHONE_FEW_DIGITS);
     }
     // The parser has panicked on odd input in past releases; a cell must
     // never take the import down, so a panic is a refused value.
@@ -371,30 +356,21 @@ pub(crate) fn phone_in(
         Ok(Err(e)) => {
             use rlibphonenumber::ParseError as P;
             return match e {
-                P::InvalidCountryCode if !value.starts_with('+') && country.is_none() => fail(
-                    "has no country code: write it with its country code, such as +44 20 7946 0958."
-                        .into(),
-                ),
-                P::InvalidCountryCode => fail("starts with an unknown country code.".into()),
-                P::TooShortAfterIdd | P::TooShortNsn => {
-                    fail("is too short to be a phone number: check the digits.".into())
+                P::InvalidCountryCode if !value.starts_with('+') && country.is_none() => {
+                    fail(cell::PHONE_NO_COUNTRY_CODE)
                 }
-                P::TooLongNsn => fail("has too many digits to be a phone number.".into()),
-                _ => fail("is not a phone number.".into()),
+                P::InvalidCountryCode => fail(cell::PHONE_UNKNOWN_COUNTRY_CODE),
+                P::TooShortAfterIdd | P::TooShortNsn => fail(cell::PHONE_TOO_SHORT),
+                P::TooLongNsn => fail(cell::PHONE_TOO_LONG),
+                _ => fail(cell::PHONE_NOT_A_NUMBER),
             };
         }
-        Err(_) => return fail("is not a phone number.".into()),
+        Err(_) => return fail(cell::PHONE_NOT_A_NUMBER),
     };
     if !is_valid(&number) {
-        let place = match (value.starts_with('+'), region_name) {
-            (false, Some(r)) => format!(
-                " for {}; check the digits, or write it with its country code if it is not a {} number",
-                r.to_ascii_uppercase(),
-                r.to_ascii_uppercase()
-            ),
-            _ => "; check the digits and the country code".to_string(),
-        };
-        return fail(format!("is not a valid phone number{place}."));
+        // Read in the region only when written without a country code.
+        let region = region_name.filter(|_| !value.starts_with('+'));
+        return fail(&cell::phone_not_valid(region));
     }
     Ok(Text::from(
         number.format_as(PhoneNumberFormat::E164).as_ref(),
@@ -492,49 +468,24 @@ pub fn date_as_written(
         {
             return Ok(Corrected {
                 value: date,
-                correction: Some(format!(
-                    "read the date from the date-time {}, without its time {}",
-                    quote(value),
-                    quote(time)
-                )),
+                correction: Some(cell::date_from_date_time(value, time)),
             });
         }
     }
     let first = formats.first();
-    let expected: Vec<&str> = formats.iter().map(DateFormat::pattern).collect();
-    let expected = expected.join(" or ");
-    let example = first
-        .map(|f| format!(" (for example {})", f.example()))
-        .unwrap_or_default();
+    let patterns: Vec<&str> = formats.iter().map(DateFormat::pattern).collect();
     let in_format = |date: NaiveDate| match first {
         Some(f) => f.format(date.year(), date.month(), date.day()),
         None => date.format("%Y-%m-%d").to_string(),
     };
     let message = if impossible {
-        format!(
-            "{} is not a real date: check the day and month.",
-            quote(value)
-        )
+        cell::not_a_real_date(value)
     } else if let Some(date) = spreadsheet_serial_date(value) {
-        format!(
-            "{} is a number, not a date: a spreadsheet probably turned the date {} into it. Format the column as text (or as the date {expected}) before saving, then upload the file again.",
-            quote(value),
-            in_format(date)
-        )
+        cell::date_as_serial(value, &in_format(date), &patterns)
     } else {
-        let hint = match other_readings(value).as_slice() {
-            [one] => format!(" Did you mean {}?", in_format(*one)),
-            [a, b] => format!(
-                " It could be {} or {}: write it as {expected} to say which.",
-                in_format(*a),
-                in_format(*b)
-            ),
-            _ => String::new(),
-        };
-        format!(
-            "{} is not a date in the format {expected}{example}.{hint}",
-            quote(value)
-        )
+        let example = first.map(DateFormat::example);
+        let readings: Vec<String> = other_readings(value).into_iter().map(in_format).collect();
+        cell::not_a_date(value, &patterns, example.as_deref(), &readings)
     };
     Err(Invalid::new(ProblemCode::InvalidDate, message))
 }
@@ -687,14 +638,6 @@ pub(crate) fn is_scientific_notation(value: &str) -> bool {
     digits(whole) && digits(fraction) && digits(exponent) && exponent.len() <= 3
 }
 
-/// The advice for a value a spreadsheet wrote in scientific notation.
-pub(crate) fn scientific_notation_advice(value: &str) -> String {
-    format!(
-        "{} is how a spreadsheet shows a long number, and its last digits are lost: format the column as text before saving, type the value again, and upload the file again.",
-        quote(value)
-    )
-}
-
 /// A decimal number: an optional sign, digits, and an optional `.` with
 /// more digits. Thousands separators are refused rather than guessed
 /// (`1,234` is one thousand in one country and one point two in another).
@@ -721,10 +664,7 @@ pub fn number(input: &str) -> Result<Text, Invalid> {
     } else {
         Err(Invalid::new(
             ProblemCode::InvalidNumber,
-            format!(
-                "{} is not a number: write digits, with a '.' for decimals and no thousands separators.",
-                quote(value)
-            ),
+            cell::not_a_number(value),
         ))
     }
 }
@@ -747,9 +687,7 @@ pub fn password(input: &str) -> Result<(), Invalid> {
     if len > MAX_PASSWORD_CHARS {
         return Err(Invalid::new(
             ProblemCode::TooLong,
-            format!(
-                "The password is {len} characters long; at most {MAX_PASSWORD_CHARS} are allowed."
-            ),
+            cell::password_too_long(len, MAX_PASSWORD_CHARS),
         ));
     }
     Ok(())
@@ -770,17 +708,14 @@ pub fn choice(input: &str, choices: &Choices) -> Result<Text, Invalid> {
     if let Some(canonical) = choices.find(input) {
         return Ok(Text::new(canonical));
     }
-    let allowed = choices.values().collect::<Vec<_>>().join(", ");
+    let allowed: Vec<&str> = choices.values().collect();
     let suggestions: Vec<String> = choices.closest(input).into_iter().collect();
-    let hint = match suggestions.first() {
-        Some(s) => format!(" Did you mean '{s}'?"),
-        None => String::new(),
-    };
     Err(Invalid {
         code: ProblemCode::NotAllowed,
-        message: format!(
-            "{} is not allowed here; use one of: {allowed}.{hint}",
-            quote(input.trim())
+        message: cell::not_allowed(
+            input.trim(),
+            &allowed,
+            suggestions.first().map(String::as_str),
         ),
         suggestions,
     })

@@ -13,6 +13,7 @@ use super::tables::{
     FORMER_NAMES, RENAMED_STATES, SAME_PLACES, STATE_DISPLAY_NAMES, WITHDRAWN_STATES,
 };
 use crate::invalid::Invalid;
+use crate::messages::place;
 use crate::problem::ProblemCode;
 
 /// A subdivision.
@@ -47,7 +48,7 @@ impl CountryData {
             Some(s) => Ok(s.code.clone()),
             None => Err(Invalid::new(
                 ProblemCode::UnknownState,
-                format!("That is not a state of {}.", self.name),
+                place::no_such_state(&self.name),
             )),
         }
     }

@@ -57,7 +57,8 @@ use foldhash::{HashMap, HashSet, HashSetExt};
 use super::fold::{canonical, inverted, variants, words};
 use super::index::{index, CountryData};
 use super::spelling::{fuzzy, suggest, MAX_SUGGESTIONS};
-use crate::invalid::{quote, Invalid};
+use crate::invalid::Invalid;
+use crate::messages::place;
 use crate::problem::ProblemCode;
 use crate::record::Text;
 
@@ -204,16 +205,9 @@ impl PlaceMatcher {
             },
             Err(_) => {
                 let message = if country.trim().is_empty() {
-                    format!(
-                        "No country is given, so the state {} cannot be checked.",
-                        quote(input.trim())
-                    )
+                    place::state_without_country_given(input.trim())
                 } else {
-                    format!(
-                        "{} is not a recognised country, so the state {} cannot be checked.",
-                        quote(country.trim()),
-                        quote(input.trim())
-                    )
+                    place::state_of_unknown_country(country.trim(), input.trim())
                 };
                 Err(Invalid::new(ProblemCode::UnknownCountry, message))
             }
@@ -271,7 +265,7 @@ fn match_country_whole(input: &str) -> Result<usize, Invalid> {
     if text.is_empty() {
         return Err(Invalid::new(
             ProblemCode::UnknownCountry,
-            "The country is empty: write a country.".to_string(),
+            place::COUNTRY_EMPTY.to_string(),
         ));
     }
     if text.chars().nth(MAX_INPUT_CHARS).is_some() {
@@ -372,14 +366,14 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
     let Some(c) = idx.countries.get(country) else {
         return Err(Invalid::new(
             ProblemCode::UnknownCountry,
-            "The country is not recognised.".to_string(),
+            place::COUNTRY_NOT_RECOGNISED.to_string(),
         ));
     };
     let text = input.trim();
     if text.is_empty() {
         return Err(Invalid::new(
             ProblemCode::UnknownState,
-            format!("The state is empty: write a state of {}.", c.name),
+            place::state_empty(&c.name),
         ));
     }
     if text.chars().nth(MAX_INPUT_CHARS).is_some() {
@@ -505,7 +499,6 @@ enum Refusal {
 }
 
 fn state_error(c: &CountryData, text: &str, why: Refusal, ids: &[usize]) -> Invalid {
-    let shown = quote(text);
     let country = &c.name;
     let mut suggestions: Vec<String> = ids
         .iter()
@@ -523,28 +516,22 @@ fn state_error(c: &CountryData, text: &str, why: Refusal, ids: &[usize]) -> Inva
             .iter()
             .take(MAX_SUGGESTIONS)
             .filter_map(|&i| c.subs.get(i))
-            .map(|s| format!("{} ({})", s.name, s.code))
+            .map(|s| place::state_with_code(&s.name, &s.code))
             .collect();
     }
-    let mut message = match why {
-        Refusal::Ambiguous => format!("{shown} could be more than one state of {country}."),
-        Refusal::NoStates => format!("{shown} is not a state of {country}, which has none."),
-        Refusal::Unknown => format!("{shown} is not a state of {country}."),
+    let message = match why {
+        Refusal::Ambiguous => place::ambiguous_state(text, country),
+        Refusal::NoStates => place::state_of_none(text, country),
+        Refusal::Unknown => place::not_a_state(text, country),
         Refusal::Elsewhere(others) => {
             let names: Vec<String> = others
                 .iter()
                 .filter_map(|&i| index().country_label(i))
                 .collect();
-            match names.as_slice() {
-                [one] => format!("{shown} is not a state of {country}; it is in {one}."),
-                [a, b] => format!("{shown} is not a state of {country}; it is in {a} or {b}."),
-                _ => format!("{shown} is not a state of {country}."),
-            }
+            place::state_elsewhere(text, country, &names)
         }
     };
-    if !suggestions.is_empty() {
-        message.push_str(&format!(" Did you mean: {}?", suggestions.join(", ")));
-    }
+    let message = place::with_suggestions(message, &suggestions);
     let mut err = Invalid::new(ProblemCode::UnknownState, message);
     err.suggestions = suggestions;
     err
@@ -556,16 +543,13 @@ fn country_error(text: &str, suggestions: &[String]) -> Invalid {
 
 /// A refusal of `text` as a country, `ambiguous` if it names several.
 fn refused_country(text: &str, suggestions: &[String], ambiguous: bool) -> Invalid {
-    let shown = quote(text.trim());
-    let mut message = if ambiguous {
-        format!("{shown} could be more than one country.")
+    let message = if ambiguous {
+        place::ambiguous_country(text.trim())
     } else {
-        format!("{shown} is not a recognised country.")
+        place::unknown_country(text.trim())
     };
     let suggestions: Vec<String> = suggestions.iter().take(MAX_SUGGESTIONS).cloned().collect();
-    if !suggestions.is_empty() {
-        message.push_str(&format!(" Did you mean: {}?", suggestions.join(", ")));
-    }
+    let message = place::with_suggestions(message, &suggestions);
     let mut err = Invalid::new(ProblemCode::UnknownCountry, message);
     err.suggestions = suggestions;
     err

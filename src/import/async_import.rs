@@ -14,6 +14,7 @@ use tokio::sync::{mpsc as channel, oneshot};
 
 use super::Importer;
 use crate::error::Error;
+use crate::messages;
 use crate::report::Report;
 use crate::store::{
     AsyncStore, AsyncTransactional, Customer, CustomerId, MatchKey, Store, StoreError,
@@ -179,11 +180,7 @@ impl Importer {
                 let _ = store.requests.blocking_send(Request::Done(Box::new(result)));
             })
             .map_err(|e| {
-                Error::new(
-                    crate::ErrorKind::StoreFailed,
-                    "The import could not start: the system has no thread to spare. Try again later.",
-                )
-                .with_source(e)
+                Error::new(crate::ErrorKind::StoreFailed, messages::NO_THREAD).with_source(e)
             })?;
         let mut input = input;
         let mut chunks = Some(chunks);
@@ -246,7 +243,7 @@ impl Importer {
                 Err(panic) => std::panic::resume_unwind(panic),
                 Ok(()) => Err(Error::new(
                     crate::ErrorKind::StoreFailed,
-                    "The import stopped before it finished; nothing more was written. Try again.",
+                    messages::IMPORT_THREAD_ENDED,
                 )),
             },
         }

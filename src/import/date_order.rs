@@ -12,6 +12,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Mutex;
 
+use crate::messages::cell;
 use crate::read::RawRow;
 use crate::report::{unneutralize, Warning, WarningCode};
 use crate::schema::{Field, HeaderMap, Schema};
@@ -29,13 +30,6 @@ impl DayMonth {
         match self {
             DayMonth::DayFirst => "DD/MM/YYYY",
             DayMonth::MonthFirst => "MM/DD/YYYY",
-        }
-    }
-
-    pub(crate) fn words(self) -> &'static str {
-        match self {
-            DayMonth::DayFirst => "day first",
-            DayMonth::MonthFirst => "month first",
         }
     }
 }
@@ -122,11 +116,12 @@ impl DateOrders {
                 .unwrap_or_default();
             warnings.push(Warning::new(
                 WarningCode::DateOrder,
-                format!(
-                    "{column}: dates were read {} ({}), as {} in row {row} can only be read that way.",
-                    order.words(),
+                cell::dates_read(
+                    &column,
+                    order == DayMonth::DayFirst,
                     order.pattern(),
-                    validate::quote(&value)
+                    &value,
+                    row,
                 ),
             ));
             false

@@ -3,6 +3,7 @@
 //! written.
 
 use crate::error::{Error, ErrorKind};
+use crate::messages::file;
 use crate::read::{BlankRows, RawRow};
 
 /// The rows handed so far.
@@ -113,9 +114,7 @@ impl Input {
         if let Some(limit) = self.limit.filter(|&limit| count > limit) {
             return Err(Error::new(
                 ErrorKind::TooManyRows { rows: count, limit },
-                format!(
-                    "The file has {count} rows; at most {limit} can be imported at once. Split it into files of {limit} rows or fewer and upload each."
-                ),
+                file::too_many_rows(count, limit),
             ));
         }
         self.data_started = false;

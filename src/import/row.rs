@@ -3,6 +3,7 @@
 use crate::geo::PlaceMatcher;
 use crate::import::date_order::{DateOrders, DayMonth};
 use crate::import::Context;
+use crate::messages::{self, cell, place};
 use crate::password::Plain;
 use crate::read::RawRow;
 use crate::record::{Record, Text, Value};
@@ -263,17 +264,12 @@ fn extra_cells(raw: &RawRow, map: &HeaderMap) -> Option<Problem> {
         .skip(map.width())
         .filter(|c| !c.trim().is_empty())
         .count();
-    let (s, them) = match extra {
-        0 => return None,
-        1 => ("", "it"),
-        _ => ("s", "them"),
-    };
+    if extra == 0 {
+        return None;
+    }
     Some(Problem::new(
         ProblemCode::ExtraCells,
-        format!(
-            "The row has {extra} filled cell{s} beyond the header's {} columns: move {them} into a named column or remove {them}.",
-            map.width(),
-        ),
+        messages::row::extra_cells(extra, map.width()),
     ))
 }
 
@@ -329,7 +325,7 @@ impl RowOut {
         if keepable && field.keeps_unrecognized() {
             self.note(
                 WarningCode::Unrecognized,
-                format!("{column}: {} It was kept as written.", invalid.message),
+                cell::kept_as_written(column, &invalid.message),
             );
             state.values.push((f, Value::Text(Text::new(value))));
         } else {
@@ -359,24 +355,14 @@ fn check_cell(
                 if rules.refuse_formulas {
                     return Err(Invalid::new(
                         ProblemCode::NotAllowed,
-                        format!(
-                            "{} starts like a spreadsheet formula, which this import does not accept: remove the leading '{}' or write the value as plain text.",
-                            validate::quote(value),
-                            value.chars().next().unwrap_or('=')
-                        ),
+                        cell::formula_refused(value, value.chars().next().unwrap_or('=')),
                     ));
                 }
-                out.note(
-                    WarningCode::FormulaLike,
-                    format!(
-                        "{column}: {} starts like a spreadsheet formula. It was kept as written, as text.",
-                        validate::quote(value)
-                    ),
-                );
+                out.note(WarningCode::FormulaLike, cell::formula_kept(column, value));
             } else if validate::is_scientific_notation(value) {
                 out.note(
                     WarningCode::SpreadsheetChanged,
-                    format!("{column}: {}", validate::scientific_notation_advice(value)),
+                    cell::spreadsheet_changed(column, value),
                 );
             }
             plain(validate::text(value, field.get_max_chars()).map(Value::Text))
@@ -401,7 +387,7 @@ fn check_cell(
         FieldKind::Choice(choices) => plain(validate::choice(value, choices).map(Value::Choice)),
         FieldKind::Number if validate::is_scientific_notation(value) => Err(Invalid::new(
             ProblemCode::InvalidNumber,
-            validate::scientific_notation_advice(value),
+            cell::scientific_notation(value),
         )),
         FieldKind::Number => plain(validate::number(value).map(Value::Number)),
         // Handled by the caller: a password never becomes a plain value,
@@ -433,22 +419,11 @@ fn day_or_month_first(
         // it before its batch was checked, unless the column is not mapped
         // (it is, to be here); read it the only way it can be read.
         (None, Some(date), None) | (None, None, Some(date)) => Some(Ok(Corrected::plain(date))),
-        (None, Some(a), Some(b)) => refuse(format!(
-            "{} could be {} (day first) or {} (month first), and no date in this column says which: write it as YYYY-MM-DD.",
-            validate::quote(value),
-            iso(a),
-            iso(b)
-        )),
-        (Some(order), _, Some(other)) | (Some(order), Some(other), _) => refuse(format!(
-            "{} can only be read as {}, but this column's dates are written {}: check the day and the month.",
-            validate::quote(value),
-            iso(other),
-            order.words()
-        )),
-        (_, None, None) => refuse(format!(
-            "{} is not a real date: check the day and month.",
-            validate::quote(value)
-        )),
+        (None, Some(a), Some(b)) => refuse(cell::day_or_month_first(value, &iso(a), &iso(b))),
+        (Some(order), _, Some(other)) | (Some(order), Some(other), _) => refuse(
+            cell::against_date_order(value, &iso(other), order == DayMonth::DayFirst),
+        ),
+        (_, None, None) => refuse(cell::not_a_real_date(value)),
     }
 }
 
@@ -485,10 +460,7 @@ fn check_local(
                     .map(|s| Corrected::plain(Value::State(s))),
                 None => Err(Invalid::new(
                     ProblemCode::UnknownState,
-                    format!(
-                        "{} can't be checked because the row has no country: fill in the country.",
-                        validate::quote(value)
-                    ),
+                    place::state_without_country(value),
                 )),
             }
         }

@@ -58,12 +58,9 @@ impl Tally {
             if mapping.field.is_none() {
                 let message = note.unwrap_or_else(|| {
                     if mapping.column.trim().is_empty() {
-                        "A column without a name was not imported.".to_string()
+                        messages::header::UNNAMED_COLUMN.to_string()
                     } else {
-                        format!(
-                            "Column '{}' matches no field and was not imported.",
-                            mapping.column
-                        )
+                        messages::header::column_matches_nothing(&mapping.column)
                     }
                 });
                 warnings.push(Warning::new(WarningCode::IgnoredColumn, message));
@@ -92,7 +89,7 @@ impl Tally {
             if self.notes <= MAX_NOTES {
                 self.report.warnings.push(Warning::new(
                     *code,
-                    format!("Row {}: {note}", checked.raw.row),
+                    messages::row::note(checked.raw.row, note),
                 ));
             }
         }

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::scan::{Quotes, Token};
+use crate::messages::file;
 
 /// The character between cells.
 ///
@@ -62,10 +63,10 @@ impl Delimiter {
     /// The name in a sentence: "cells separated by {plural}".
     pub(crate) fn plural(self) -> &'static str {
         match self {
-            Delimiter::Comma => "commas",
-            Delimiter::Semicolon => "semicolons",
-            Delimiter::Tab => "tabs",
-            Delimiter::Pipe => "pipes (|)",
+            Delimiter::Comma => file::COMMAS,
+            Delimiter::Semicolon => file::SEMICOLONS,
+            Delimiter::Tab => file::TABS,
+            Delimiter::Pipe => file::PIPES,
         }
     }
 

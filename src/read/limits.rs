@@ -304,55 +304,9 @@ pub enum Limit {
     SheetTextBytes,
 }
 
-/// A count for people, its thousands grouped: "12,000,000".
-#[cfg_attr(not(feature = "spreadsheet"), allow(dead_code))]
-pub(crate) fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A byte count for people: "128 KB", "1 GB", "1500 bytes".
-pub(crate) fn size(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
-    for (unit, name) in UNITS {
-        if bytes >= unit && bytes.is_multiple_of(unit) {
-            return format!("{} {name}", bytes / unit);
-        }
-    }
-    if bytes == 1 {
-        "1 byte".to_string()
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_as_people_write_them() {
-        assert_eq!(size(1 << 30), "1 GB");
-        assert_eq!(size(128 << 10), "128 KB");
-        assert_eq!(size(1500), "1500 bytes");
-        assert_eq!(size(1), "1 byte");
-    }
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000), "1,000");
-        assert_eq!(grouped(12_000_000), "12,000,000");
-        assert_eq!(grouped(123_456_789), "123,456,789");
-    }
 
     #[test]
     fn spreadsheet_limits_default_to_the_old_caps() {

@@ -13,12 +13,11 @@ use std::io::{self, Read};
 
 pub use delimiter::Delimiter;
 pub use encoding::Encoding;
-#[cfg(feature = "spreadsheet")]
-pub(crate) use limits::{grouped, size};
 pub use limits::{Limit, Limits};
 pub(crate) use metered::Metered;
 
 use crate::error::{Error, ErrorKind};
+use crate::messages::file;
 use encoding::{Decoder, Fault};
 use scan::Scanner;
 
@@ -315,12 +314,7 @@ impl<R: io::Read> CsvRows<R> {
             end_line: 0,
         };
         let header = match rows.next_row() {
-            None => {
-                return Err(Error::new(
-                    ErrorKind::EmptyFile,
-                    "The file is empty: it needs a header row naming the columns, then one row per customer.",
-                ))
-            }
+            None => return Err(Error::new(ErrorKind::EmptyFile, file::EMPTY_FILE)),
             Some(Err(e)) => return Err(e),
             Some(Ok(raw)) => raw.into_cells(),
         };
@@ -389,10 +383,7 @@ impl<R: io::Read> CsvRows<R> {
                 let not_text = || {
                     Some(Err(Error::new(
                         ErrorKind::Unreadable,
-                        format!(
-                            "Row {} holds bytes that are not UTF-8 text. Save the file as CSV UTF-8 and upload it again.",
-                            self.row
-                        ),
+                        file::row_not_utf8(self.row),
                     )
                     .with_line(line)))
                 };
@@ -428,12 +419,11 @@ impl<R: io::Read> CsvRows<R> {
                 }
                 let err = match e.into_kind() {
                     csv::ErrorKind::Io(io) => {
-                        Error::new(ErrorKind::Unreadable, "The file could not be read.")
-                            .with_source(io)
+                        Error::new(ErrorKind::Unreadable, file::UNREADABLE).with_source(io)
                     }
                     other => Error::new(
                         ErrorKind::MalformedCsv,
-                        format!("The file is not valid CSV: {other:?}."),
+                        file::not_csv(&format!("{other:?}")),
                     ),
                 };
                 Some(Err(match line {

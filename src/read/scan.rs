@@ -13,8 +13,9 @@ use std::collections::VecDeque;
 use std::io;
 
 use super::encoding::Fault;
-use super::limits::{size, Limit, Limits};
+use super::limits::{Limit, Limits};
 use crate::error::{Error, ErrorKind};
+use crate::messages::file;
 
 /// Where the parser stands inside a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,11 +254,7 @@ impl<R> Scanner<R> {
                 if self.cells > self.limits.get_max_columns() {
                     return Some(self.too_large(
                         Limit::Columns,
-                        format!(
-                            "Line {} has more than {} columns, the most a file can have. Check that the file is a CSV file of customers, or split its columns, and upload it again.",
-                            self.record_line,
-                            self.limits.get_max_columns()
-                        ),
+                        file::too_many_columns(self.record_line, self.limits.get_max_columns()),
                     ));
                 }
             }
@@ -270,11 +267,7 @@ impl<R> Scanner<R> {
                     return Some(self.runaway_quote().unwrap_or_else(|| {
                         self.too_large(
                             Limit::CellBytes,
-                            format!(
-                                "Line {} has a cell longer than {}, the most one cell can hold. Shorten it and upload the file again.",
-                                self.record_line,
-                                size(self.limits.get_max_cell_bytes())
-                            ),
+                            file::cell_too_long(self.record_line, self.limits.get_max_cell_bytes()),
                         )
                     }));
                 }
@@ -285,11 +278,7 @@ impl<R> Scanner<R> {
             return Some(self.runaway_quote().unwrap_or_else(|| {
                 self.too_large(
                     Limit::RowBytes,
-                    format!(
-                        "The row that starts on line {} is longer than {}, the most one row can hold. Shorten its cells and upload the file again.",
-                        self.record_line,
-                        size(self.limits.get_max_row_bytes())
-                    ),
+                    file::row_too_long(self.record_line, self.limits.get_max_row_bytes()),
                 )
             }));
         }
@@ -311,10 +300,7 @@ impl<R> Scanner<R> {
     fn unterminated(&self) -> Error {
         Error::new(
             ErrorKind::MalformedCsv,
-            format!(
-                "The quoted cell that starts on line {} has no closing quote, so the rest of the file cannot be read. Add the missing \" (or remove the stray one) and upload the file again.",
-                self.quote_line
-            ),
+            file::unclosed_quote(self.quote_line),
         )
         .with_line(self.quote_line)
     }
@@ -324,21 +310,15 @@ impl<R> Scanner<R> {
     fn locate(&self, fault: &Fault) -> Error {
         let line = self.newlines + 1;
         match fault {
-            Fault::NotText { encoding } => Error::new(
-                ErrorKind::Unreadable,
-                format!(
-                    "Line {line} holds bytes that are not {encoding} text. Save the file as \"CSV UTF-8\" and upload it again."
-                ),
-            ),
+            Fault::NotText { encoding } => {
+                Error::new(ErrorKind::Unreadable, file::not_text(line, encoding))
+            }
             Fault::FileTooLarge { limit } => Error::new(
                 ErrorKind::TooLarge {
                     what: Limit::FileBytes,
                     limit: *limit,
                 },
-                format!(
-                    "The file is larger than {}, the most that can be imported at once; reading stopped at line {line}. Split it into smaller files and upload each.",
-                    size(*limit)
-                ),
+                file::file_too_large(*limit, line),
             ),
         }
         .with_line(line)

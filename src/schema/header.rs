@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::{Field, Rule, Schema};
 use crate::error::{Error, ErrorKind};
+use crate::messages;
 
 /// Normalizes a header name for matching: accents and case are dropped,
 /// and so is everything but letters and digits (spaces, `_`, `-`, `/`,
@@ -291,7 +292,9 @@ impl Schema {
                 continue;
             }
             match field_columns.get(field).copied().flatten() {
-                Some(first) => duplicates.push(format!("'{}' and '{}'", name(first), name(col))),
+                Some(first) => {
+                    duplicates.push(messages::header::column_pair(name(first), name(col)))
+                }
                 None => {
                     if let Some(slot) = field_columns.get_mut(field) {
                         *slot = Some(col);
@@ -306,10 +309,7 @@ impl Schema {
             }
         }
         if !duplicates.is_empty() {
-            let message = format!(
-                "These columns mean the same field, so it is unclear which to use: {}. Remove or rename one of each.",
-                duplicates.join(", ")
-            );
+            let message = messages::header::duplicate_columns(&duplicates);
             return Err(Error::new(ErrorKind::DuplicateColumns(duplicates), message));
         }
         Ok(Assigned {
@@ -343,36 +343,28 @@ impl Schema {
             let claim = claim.map(|c| (c.field, c.rank));
             *note = match claim {
                 Some((field, Rank::Similar(_))) if columns.get(col) == Some(&Some(field)) => {
-                    Some(format!(
-                        "Column '{column}' was read as {}, the closest field name. Rename the column if that is wrong.",
-                        label(field)
-                    ))
+                    Some(messages::header::column_guessed(column, label(field)))
                 }
                 Some((field, _)) if columns.get(col) == Some(&Some(field)) => None,
                 Some((field, _)) => {
                     let used = field_columns.get(field).copied().flatten().map_or("", name);
-                    Some(format!(
-                        "Column '{column}' was not imported: column '{used}' already fills {}.",
-                        label(field)
+                    Some(messages::header::column_already_filled(
+                        column,
+                        used,
+                        label(field),
                     ))
                 }
                 None if other_address.get(col).copied().flatten().is_some() => {
                     let kept = other_address.get(col).copied().flatten().map_or("", name);
-                    Some(format!(
-                        "Column '{column}' was not imported: the file holds several addresses, and the one of column '{kept}' is imported."
-                    ))
+                    Some(messages::header::column_of_other_address(column, kept))
                 }
                 None if chosen.get(keys.get(col).map_or("", String::as_str)) == Some(&None) => {
-                    Some(format!(
-                        "Column '{column}' was not imported: the import is set to ignore it."
-                    ))
+                    Some(messages::header::column_ignored(column))
                 }
                 None if column.trim().is_empty() => {
-                    Some("A column without a name was not imported.".to_string())
+                    Some(messages::header::UNNAMED_COLUMN.to_string())
                 }
-                None => Some(format!(
-                    "Column '{column}' matches no field and was not imported."
-                )),
+                None => Some(messages::header::column_matches_nothing(column)),
             };
         }
         notes
@@ -390,12 +382,7 @@ impl Schema {
             .map(|(f, _)| f.label.clone())
             .collect();
         if !missing.is_empty() {
-            let message = format!(
-                "The file has no required column{}: {}. Add {} to the header row (the template has every column).",
-                if missing.len() == 1 { "" } else { "s" },
-                missing.join(", "),
-                if missing.len() == 1 { "it" } else { "them" },
-            );
+            let message = messages::header::missing_required(&missing);
             return Some(Error::new(ErrorKind::MissingColumns(missing), message));
         }
         None
@@ -432,24 +419,9 @@ impl Schema {
             None if nothing => self.fields.iter().map(|f| f.label.clone()).collect(),
             None => return None,
         };
-        let list = needed.join(", ");
-        let one = needed.len() == 1;
         // When nothing maps, the header row itself is the likely mistake
         // (a title row above it, a file of another kind).
-        let message = match (nothing, one) {
-            (true, true) => format!(
-                "None of the file's columns is one we know: the file needs the column {list}. Check that the first row is the header."
-            ),
-            (true, false) => format!(
-                "None of the file's columns is one we know: the file needs at least one of {list}. Check that the first row is the header."
-            ),
-            (false, true) => format!(
-                "The file has no column {list}, which each row needs. Add it to the header row (the template has every column)."
-            ),
-            (false, false) => format!(
-                "The file has none of the columns {list}, and each row needs at least one of them. Add one of them to the header row (the template has every column)."
-            ),
-        };
+        let message = messages::header::meaningless_header(&needed, nothing);
         Some(Error::new(ErrorKind::MissingColumns(needed), message))
     }
 

@@ -112,6 +112,7 @@
 use std::io::{self, Read};
 
 use crate::error::{Error, ErrorKind};
+use crate::messages::file;
 
 #[cfg(feature = "spreadsheet")]
 mod cell;
@@ -165,12 +166,7 @@ pub(crate) fn peek<R: Read>(mut input: R) -> Result<(Vec<u8>, Peeked<R>), Error>
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(Error::new(
-                    ErrorKind::Unreadable,
-                    format!("The file could not be read: {e}."),
-                ))
-            }
+            Err(e) => return Err(Error::new(ErrorKind::Unreadable, file::could_not_read(e))),
         }
     }
     first.truncate(filled);
@@ -181,16 +177,10 @@ pub(crate) fn peek<R: Read>(mut input: R) -> Result<(Vec<u8>, Peeked<R>), Error>
 #[cfg(not(feature = "spreadsheet"))]
 pub(crate) fn needs_feature(container: Container) -> Error {
     let what = match container {
-        Container::Zip => "an Excel or OpenDocument spreadsheet (.xlsx, .ods)",
-        Container::Ole => "an Excel 97-2003 spreadsheet (.xls)",
+        Container::Zip => file::ZIPPED_SPREADSHEET,
+        Container::Ole => file::OLE_SPREADSHEET,
     };
-    Error::new(
-        ErrorKind::Unreadable,
-        format!(
-            "This file is {what}, not a CSV file. In your spreadsheet program choose Save As (or Download) and pick \"CSV UTF-8\", then upload the CSV file. \
-             (For the app's developers: intake reads spreadsheets when built with its `spreadsheet` feature.)"
-        ),
-    )
+    Error::new(ErrorKind::Unreadable, file::spreadsheet_not_read(what))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
 
+use crate::messages;
 use crate::template::Template;
 
 /// Column widths, in characters: wide enough for the header and samples.
@@ -42,7 +43,7 @@ impl Template<'_> {
         let samples = self.sample_rows();
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
-        sheet.set_name("Customers")?;
+        sheet.set_name(messages::header::TEMPLATE_SHEET)?;
         for (col, name) in columns.iter().enumerate() {
             // A template has far fewer columns than a sheet allows (16,384).
             let Ok(col) = u16::try_from(col) else { break };

@@ -10,7 +10,7 @@ use super::cell::{Cells, SheetRows};
 use super::guard::{self, Format};
 use super::Container;
 use crate::error::{Error, ErrorKind};
-use crate::read::{grouped, size};
+use crate::messages::{self, file};
 use crate::schema::{ColumnOverrides, Schema};
 use crate::{Limit, Limits};
 
@@ -37,7 +37,12 @@ pub(crate) fn open<R: Read>(
     }));
     let cells = match read {
         Ok(cells) => cells?,
-        Err(_) => return Err(guard::broken(format.describe(), "its structure is damaged")),
+        Err(_) => {
+            return Err(guard::broken(
+                format.describe(),
+                messages::spreadsheet::DAMAGED,
+            ))
+        }
     };
     SheetRows::new(cells, schema, overrides)
 }
@@ -49,17 +54,12 @@ fn read_all<R: Read>(input: R, limits: &Limits) -> Result<Vec<u8>, Error> {
     input
         .take(most.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Unreadable,
-                format!("The file could not be read: {e}."),
-            )
-        })?;
+        .map_err(|e| Error::new(ErrorKind::Unreadable, file::could_not_read(e)))?;
     if bytes.len() as u64 > most {
         return Err(guard::too_large(
             limits,
             Limit::SpreadsheetBytes,
-            &format!("it is larger than {}", size(most)),
+            &messages::spreadsheet::larger_than(most),
         ));
     }
     Ok(bytes)
@@ -157,58 +157,40 @@ fn choose(sheets: &[calamine::Sheet], wanted: Option<&str>) -> Result<String, Er
     };
     match wanted {
         Some(wanted) => {
-            let found = worksheets
-                .iter()
-                .find(|s| s.name == wanted)
-                .or_else(|| {
-                    worksheets
-                        .iter()
-                        .find(|s| s.name.trim().to_lowercase() == wanted.trim().to_lowercase())
-                });
+            let found = worksheets.iter().find(|s| s.name == wanted).or_else(|| {
+                worksheets
+                    .iter()
+                    .find(|s| s.name.trim().to_lowercase() == wanted.trim().to_lowercase())
+            });
             match found {
                 Some(s) => Ok(s.name.clone()),
                 None => {
                     let sheets = names();
-                    let listed = if sheets.is_empty() {
-                        "it has no worksheets".to_string()
-                    } else {
-                        format!("its sheets are {}", quoted(&sheets))
-                    };
+                    let message = messages::spreadsheet::no_such_sheet(wanted, &sheets);
                     Err(Error::new(
                         ErrorKind::UnknownSheet {
                             sheet: wanted.to_string(),
                             sheets,
                         },
-                        format!(
-                            "The spreadsheet has no sheet named '{wanted}': {listed}. Rename the sheet with the customers to '{wanted}' and upload the file again."
-                        ),
+                        message,
                     ))
                 }
             }
         }
-        None => match worksheets.iter().find(|s| s.visible == SheetVisible::Visible) {
+        None => match worksheets
+            .iter()
+            .find(|s| s.visible == SheetVisible::Visible)
+        {
             Some(s) => Ok(s.name.clone()),
             None if worksheets.is_empty() => Err(Error::new(
                 ErrorKind::EmptyFile,
-                "The spreadsheet has no worksheets: it needs a sheet with a header row naming the columns, then one row per customer.",
+                messages::spreadsheet::NO_WORKSHEETS,
             )),
             None => Err(Error::new(
                 ErrorKind::EmptyFile,
-                format!(
-                    "Every sheet of the spreadsheet is hidden ({}). Unhide the sheet with the customers, save, and upload the file again.",
-                    quoted(&names())
-                ),
+                messages::spreadsheet::all_sheets_hidden(&names()),
             )),
         },
-    }
-}
-
-/// `'a', 'b' and 'c'`.
-fn quoted(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => quoted.concat(),
     }
 }
 
@@ -267,22 +249,19 @@ impl<'l> Collector<'l> {
                     what: Limit::Columns,
                     limit: most,
                 },
-                format!(
-                    "The sheet '{}' uses {width} columns ({} to {}); at most {most} can be read. Delete the columns that hold no customer data, save, and upload the file again.",
-                    self.sheet,
-                    column_letters(self.first_col),
-                    column_letters(self.last_col)
+                messages::spreadsheet::sheet_too_wide(
+                    &self.sheet,
+                    width,
+                    &column_letters(self.first_col),
+                    &column_letters(self.last_col),
+                    most,
                 ),
             ));
         }
         if self.cells.len() as u64 >= self.limits.get_max_cells() {
             return Err(guard::too_many_cells(
                 self.limits,
-                &format!(
-                    "the sheet '{}' holds more than {} filled cells",
-                    self.sheet,
-                    grouped(self.limits.get_max_cells())
-                ),
+                &messages::spreadsheet::sheet_cells_over(&self.sheet, self.limits.get_max_cells()),
             ));
         }
         self.cells.push((row, col, value));
@@ -293,10 +272,7 @@ impl<'l> Collector<'l> {
         if self.cells.is_empty() {
             return Err(Error::new(
                 ErrorKind::EmptyFile,
-                format!(
-                    "The sheet '{}' is empty: it needs a header row naming the columns, then one row per customer.",
-                    self.sheet
-                ),
+                messages::spreadsheet::sheet_empty(&self.sheet),
             ));
         }
         // Cells come in file order, which is not always row order.
@@ -319,12 +295,5 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(999), "ALL");
         assert_eq!(column_letters(16_383), "XFD");
-    }
-
-    #[test]
-    fn sheets_are_listed_in_plain_words() {
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(quoted(&names(&["A"])), "'A'");
-        assert_eq!(quoted(&names(&["A", "B", "C"])), "'A', 'B' and 'C'");
     }
 }

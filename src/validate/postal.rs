@@ -24,8 +24,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{quote, Corrected, Invalid};
+use super::{Corrected, Invalid};
 use crate::geo::PlaceMatcher;
+use crate::messages::cell;
 use crate::problem::ProblemCode;
 use crate::record::Text;
 
@@ -110,10 +111,10 @@ pub fn postal_code(input: &str, country: &str, state: Option<&str>) -> Result<Po
     };
     let data = find(&code);
     if trimmed.len() > MAX_BYTES {
-        let name = data.map_or("a postal code", |c| c.name);
+        let name = data.map_or(cell::A_POSTAL_CODE, |c| c.name);
         return Err(Invalid::new(
             ProblemCode::InvalidPostalCode,
-            format!("{} is too long to be {name}.", quote(trimmed)),
+            cell::postal_code_too_long(trimmed, name),
         ));
     }
     let Some(data) = data.filter(|c| c.whole().is_some()) else {
@@ -425,10 +426,7 @@ impl Country {
         let value = self.format(rest)?;
         Some(PostalCode {
             value: Text::from(value),
-            correction: Some(format!(
-                "removed the prefix '{}' printed before codes in addresses",
-                self.post_prefix.trim_end()
-            )),
+            correction: Some(cell::removed_postal_prefix(self.post_prefix.trim_end())),
         })
     }
 
@@ -468,22 +466,16 @@ impl Country {
                 }
             };
             if evidence {
-                let correction = if zeros == 1 {
-                    "the leading zero a spreadsheet drops was restored"
-                } else {
-                    "the two leading zeros a spreadsheet drops were restored"
-                };
                 return Restored::Yes(PostalCode {
                     value: Text::from(value),
-                    correction: Some(correction.to_string()),
+                    correction: Some(cell::zeros_restored(zeros).to_string()),
                 });
             }
         }
         let refused = state_data.zip(refused).map(|(d, (value, zeros))| {
-            let zeros = if zeros == 1 { "zero" } else { "zeros" };
             (
                 format!("{}-{}", self.code, d.code),
-                format!("{value}, with the leading {zeros} a spreadsheet drops,"),
+                cell::with_restored_zeros(&value, zeros),
             )
         });
         Restored::No(Why::Digits { refused })
@@ -548,28 +540,19 @@ impl Country {
         let lengths = self.digit_lengths();
         let digits = self.examples.iter().find(|e| e.is_digits());
         let message = match (why, digits) {
-            (Why::Digits { refused }, Some(example)) => {
-                let had = written.len();
-                let n: Vec<String> = lengths.iter().map(usize::to_string).collect();
-                let n = n.join(" or ");
-                let example = example.text;
-                let zero = match refused {
-                    Some((state, code)) => format!("; and {code} is not a code of {state}"),
-                    None => String::new(),
-                };
-                format!(
-                    "{} is not {name} of {place}: it has {had} digit{}, where codes there have {n}, like {example}{zero}.",
-                    quote(trimmed),
-                    if had == 1 { "" } else { "s" },
-                )
-            }
-            _ if example.is_empty() => {
-                format!("{} is not {name} of {place}.", quote(trimmed))
-            }
-            _ => format!(
-                "{} is not {name} of {place}: it looks like {example}.",
-                quote(trimmed)
+            (Why::Digits { refused }, Some(example)) => cell::postal_code_digits(
+                trimmed,
+                name,
+                &place,
+                written.len(),
+                &lengths,
+                example.text,
+                refused
+                    .as_ref()
+                    .map(|(state, code)| (state.as_str(), code.as_str())),
             ),
+            _ if example.is_empty() => cell::not_a_postal_code(trimmed, name, &place),
+            _ => cell::postal_code_unlike(trimmed, name, &place, example),
         };
         Invalid::new(ProblemCode::InvalidPostalCode, message)
     }
@@ -586,25 +569,9 @@ fn country_label(code: &str) -> String {
         "XK" => Some("Kosovo"),
         _ => None,
     };
-    let Some(name) = PlaceMatcher::country_name(code).or(extra.map(str::to_string)) else {
-        return code.to_string();
-    };
-    // Plural names take "the" (the Cayman Islands), unless they begin
-    // with a name of their own (South Georgia and the South Sandwich
-    // Islands).
-    let plural = (name.ends_with(" Islands") && !name.contains(" and the "))
-        || [
-            "Netherlands",
-            "Philippines",
-            "Bahamas",
-            "Maldives",
-            "Comoros",
-        ]
-        .contains(&name.as_str());
-    if name.starts_with("United ") || name.contains("Republic") || plural {
-        format!("the {name}")
-    } else {
-        name
+    match PlaceMatcher::country_name(code).or(extra.map(str::to_string)) {
+        Some(name) => cell::country_in_sentence(name),
+        None => code.to_string(),
     }
 }
 
@@ -648,12 +615,7 @@ fn parse(data: &'static str) -> Vec<Country> {
         }
         let examples = fields.next().unwrap_or_default();
         let post_prefix = fields.next().unwrap_or_default();
-        let name = match fields.next().unwrap_or_default() {
-            "zip" => "a ZIP code",
-            "pin" => "a PIN code",
-            "eircode" => "an Eircode",
-            _ => "a postal code",
-        };
+        let name = cell::postal_code_name(fields.next().unwrap_or_default());
         countries.push(Country {
             code: key,
             format: pattern,

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 
 use super::{broken, password_protected, too_many_cells, too_much_text, Format};
 use crate::error::{Error, ErrorKind};
-use crate::read::grouped;
+use crate::messages;
 use crate::Limits;
 
 /// What calamine will hold for an `.xls` file.
@@ -33,7 +33,7 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
     else {
         return Err(Error::new(
             ErrorKind::Unreadable,
-            "This file is an Office 97-2003 document (such as a Word .doc file), not a spreadsheet. Upload the customer list as CSV, .xlsx, .xls or .ods.",
+            messages::spreadsheet::NOT_A_SPREADSHEET_OLE,
         ));
     };
     let mut stream = Vec::new();
@@ -95,7 +95,7 @@ fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), Error> {
         let Some(sheet) = usize::try_from(pos).ok().and_then(|p| stream.get(p..)) else {
             return Err(broken(
                 Format::Xls.describe(),
-                "a sheet starts past the end of the file",
+                messages::spreadsheet::SHEET_PAST_END,
             ));
         };
         let (sheet_cells, sheet_text, len) = check_biff_sheet(sheet)?;
@@ -106,16 +106,13 @@ fn check_biff(stream: &[u8], limits: &Limits) -> Result<(), Error> {
             // Not a size: no workbook program writes sheets that overlap.
             return Err(broken(
                 Format::Xls.describe(),
-                "its sheets overlap each other",
+                messages::spreadsheet::SHEETS_OVERLAP,
             ));
         }
         if tally.cells > limits.get_max_cells() {
             return Err(too_many_cells(
                 limits,
-                &format!(
-                    "its sheets hold more than {} cells together, counting the empty cells between filled ones",
-                    grouped(limits.get_max_cells())
-                ),
+                &messages::spreadsheet::sheets_cells_over(limits.get_max_cells()),
             ));
         }
         if tally.text > limits.get_max_sheet_text_bytes() {

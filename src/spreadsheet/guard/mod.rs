@@ -20,7 +20,7 @@ use quick_xml::events::BytesStart;
 
 use super::Container;
 use crate::error::{Error, ErrorKind};
-use crate::read::{grouped, size};
+use crate::messages;
 use crate::{Limit, Limits};
 
 /// The spreadsheet formats calamine reads.
@@ -36,10 +36,10 @@ impl Format {
     /// How the format is known to people.
     pub(super) fn describe(self) -> &'static str {
         match self {
-            Format::Xlsx => "an Excel workbook (.xlsx)",
-            Format::Xlsb => "an Excel binary workbook (.xlsb)",
-            Format::Ods => "an OpenDocument spreadsheet (.ods)",
-            Format::Xls => "an Excel 97-2003 workbook (.xls)",
+            Format::Xlsx => messages::spreadsheet::XLSX,
+            Format::Xlsb => messages::spreadsheet::XLSB,
+            Format::Ods => messages::spreadsheet::ODS,
+            Format::Xls => messages::spreadsheet::XLS,
         }
     }
 }
@@ -61,15 +61,13 @@ pub(super) fn inspect(
 pub(super) fn too_large(limits: &Limits, what: Limit, how: &str) -> Error {
     let limit = limits.of(what);
     let most = match what {
-        Limit::Cells => format!("{} cells", grouped(limit)),
-        Limit::Columns => format!("{} columns", grouped(limit)),
-        _ => size(limit),
+        Limit::Cells => messages::spreadsheet::cells(limit),
+        Limit::Columns => messages::spreadsheet::columns(limit),
+        _ => messages::size(limit),
     };
     Error::new(
         ErrorKind::TooLarge { what, limit },
-        format!(
-            "The spreadsheet is too large to import: {how}; at most {most} can be imported. Split it into smaller files (or save the sheet with the customers as CSV UTF-8) and upload them instead."
-        ),
+        messages::spreadsheet::too_large(how, &most),
     )
 }
 
@@ -83,10 +81,7 @@ pub(super) fn too_much_text(limits: &Limits) -> Error {
     too_large(
         limits,
         Limit::SheetTextBytes,
-        &format!(
-            "its cells hold more than {} of text",
-            size(limits.get_max_sheet_text_bytes())
-        ),
+        &messages::spreadsheet::text_over(limits.get_max_sheet_text_bytes()),
     )
 }
 
@@ -94,9 +89,7 @@ pub(super) fn too_much_text(limits: &Limits) -> Error {
 pub(super) fn broken(format: &str, detail: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorKind::Unreadable,
-        format!(
-            "The file looks like {format} but could not be read ({detail}). Open it in your spreadsheet program, save it again (or save it as CSV UTF-8), and upload it again."
-        ),
+        messages::spreadsheet::broken(format, detail),
     )
 }
 
@@ -104,7 +97,7 @@ pub(super) fn broken(format: &str, detail: impl std::fmt::Display) -> Error {
 pub(super) fn password_protected() -> Error {
     Error::new(
         ErrorKind::Unreadable,
-        "The spreadsheet is protected with a password. Remove the password (or save the sheet as CSV UTF-8) and upload it again.",
+        messages::spreadsheet::PASSWORD_PROTECTED,
     )
 }
 

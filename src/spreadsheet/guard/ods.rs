@@ -6,7 +6,7 @@ use std::io::BufRead;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{number_attribute, too_many_cells, too_much_text, xml, Scan};
-use crate::read::grouped;
+use crate::messages;
 use crate::Limits;
 
 /// calamine's own caps on an `.ods` table.
@@ -93,10 +93,7 @@ pub(super) fn check_content<R: BufRead>(input: R, limits: &Limits) -> Result<(),
         if tally.read_cells > limits.get_max_cells() || tally.range_cells > limits.get_max_cells() {
             return Err(Scan::Refused(too_many_cells(
                 limits,
-                &format!(
-                    "its sheets hold more than {} cells together, counting the empty cells between filled ones",
-                    grouped(limits.get_max_cells())
-                ),
+                &messages::spreadsheet::sheets_cells_over(limits.get_max_cells()),
             )));
         }
         if tally.text > limits.get_max_sheet_text_bytes() {

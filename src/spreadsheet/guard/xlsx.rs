@@ -5,7 +5,7 @@ use std::io::BufRead;
 use quick_xml::events::Event;
 
 use super::{number_attribute, too_many_cells, xml, Scan};
-use crate::read::grouped;
+use crate::messages;
 use crate::Limits;
 
 /// calamine reserves room for the announced count of shared strings
@@ -22,7 +22,7 @@ pub(super) fn check_shared_strings<R: BufRead>(input: R, limits: &Limits) -> Res
                     if count > limits.get_max_cells() {
                         return Err(Scan::Refused(too_many_cells(
                             limits,
-                            &format!("it holds {} different texts", grouped(count)),
+                            &messages::spreadsheet::different_texts(count),
                         )));
                     }
                 }

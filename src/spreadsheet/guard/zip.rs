@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use super::{broken, ods, password_protected, too_large, xlsx, Format, Scan};
 use crate::error::{Error, ErrorKind};
-use crate::read::{size, Metered};
+use crate::messages;
+use crate::read::Metered;
 use crate::{Limit, Limits};
 
 /// The archive holds more than the unzipped limit (`too_large`).
@@ -16,10 +17,7 @@ fn unzipped_too_large(limits: &Limits) -> Error {
     too_large(
         limits,
         Limit::UnzippedBytes,
-        &format!(
-            "it holds more than {} once unpacked",
-            size(limits.get_max_unzipped_bytes())
-        ),
+        &messages::spreadsheet::unzipped_over(limits.get_max_unzipped_bytes()),
     )
 }
 
@@ -41,7 +39,7 @@ struct Parts {
 /// Unzips every entry within the budget (without keeping it), checks the
 /// parts calamine would trust, and tells xlsx, xlsb and ods apart.
 pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
-    let not_a_zip = |e: zip::result::ZipError| broken("a zipped spreadsheet (.xlsx, .ods)", e);
+    let not_a_zip = |e: zip::result::ZipError| broken(messages::spreadsheet::ZIPPED, e);
     let mut archive = zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(not_a_zip)?;
     // The unzipped bytes, counted across every entry of the archive: the
     // limit is on all its parts together.
@@ -94,11 +92,11 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
         }
         match checked {
             Err(Scan::Refused(e)) => return Err(e),
-            Err(Scan::Io(e)) => return Err(broken("a zipped spreadsheet (.xlsx, .ods)", e)),
-            Err(Scan::Xml(e)) => return Err(broken("a spreadsheet", e)),
+            Err(Scan::Io(e)) => return Err(broken(messages::spreadsheet::ZIPPED, e)),
+            Err(Scan::Xml(e)) => return Err(broken(messages::spreadsheet::ANY, e)),
             Ok(()) => {}
         }
-        drained.map_err(|e| broken("a zipped spreadsheet (.xlsx, .ods)", e))?;
+        drained.map_err(|e| broken(messages::spreadsheet::ZIPPED, e))?;
     }
     if parts.xlsb {
         Ok(Format::Xlsb)
@@ -109,7 +107,7 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, Error> {
     } else {
         Err(Error::new(
             ErrorKind::Unreadable,
-            "This file is a zip archive (such as a Word document or a zipped folder), not a spreadsheet. Upload the customer list as CSV, .xlsx, .xls or .ods.",
+            messages::spreadsheet::NOT_A_SPREADSHEET_ZIP,
         ))
     }
 }

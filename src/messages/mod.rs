@@ -1,10 +1,87 @@
-//! The sentences people read about an import as a whole and about the
-//! customer database, and their plurals: one place, so that they read
-//! alike (and can one day be translated together).
+//! The sentences people read, and their plurals: one place, so that they
+//! read alike (and can one day be translated together).
 //!
-//! A sentence about one cell stays beside the rule that finds its problem
-//! (the validators, the header mapping), where the values it names are.
-//! None of these sentences ever quotes a store's or a hasher's own text.
+//! Here, the sentences about an import as a whole and about the customer
+//! database, and the words every sentence uses (a quoted value, a list, a
+//! size, a count); by concern:
+//!
+//! - [`cell`]: one value (emails, phones, dates, numbers, choices,
+//!   lengths, postal codes, formulas, values a spreadsheet changed);
+//! - [`place`]: countries and states;
+//! - [`row`]: a row as a whole (required values, who the customer is,
+//!   repeats, cells past the header);
+//! - [`header`]: the columns, the header mapping, the template;
+//! - [`file`]: reading the file (encodings, limits, malformed CSV);
+//! - `spreadsheet`: reading a spreadsheet upload;
+//! - [`summary`]: the report's summary.
+//!
+//! The rules that find a problem call these with the values a sentence
+//! names, as plain text and numbers: this module uses nothing of the
+//! crate's own, so that every module may use it. None of these sentences
+//! ever quotes a store's or a hasher's own text.
+
+pub(crate) mod cell;
+pub(crate) mod file;
+pub(crate) mod header;
+pub(crate) mod place;
+pub(crate) mod row;
+#[cfg(feature = "spreadsheet")]
+pub(crate) mod spreadsheet;
+pub(crate) mod summary;
+
+/// How much of a refused value a message quotes, so one huge cell cannot
+/// make the report huge.
+const QUOTE_LIMIT: usize = 40;
+
+/// The value quoted for a message, shortened if long: `'ann@'`,
+/// `'aaaa…'`.
+pub(crate) fn quote(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(QUOTE_LIMIT).collect();
+    if chars.next().is_some() {
+        format!("'{head}…'")
+    } else {
+        format!("'{head}'")
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A count for people, its thousands grouped: "12,000,000".
+#[cfg_attr(not(feature = "spreadsheet"), allow(dead_code))]
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A byte count for people: "128 KB", "1 GB", "1500 bytes".
+pub(crate) fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    if bytes == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{bytes} bytes")
+    }
+}
 
 /// `n` with the singular or the plural: `1 row`, `2 rows`.
 pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
@@ -130,6 +207,16 @@ pub(crate) const CREATOR_FAILED: &str =
 pub(crate) const SPILL_FAILED: &str =
     "The dry run could not read back its temporary file; try again.";
 
+/// An async import whose thread could not be started.
+#[cfg(feature = "async")]
+pub(crate) const NO_THREAD: &str =
+    "The import could not start: the system has no thread to spare. Try again later.";
+
+/// An async import whose thread ended without its result.
+#[cfg(feature = "async")]
+pub(crate) const IMPORT_THREAD_ENDED: &str =
+    "The import stopped before it finished; nothing more was written. Try again.";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +226,39 @@ mod tests {
         assert_eq!(plural(1, "row", "rows"), "1 row");
         assert_eq!(plural(0, "row", "rows"), "0 rows");
         assert_eq!(plural(2, "row", "rows"), "2 rows");
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size(1 << 30), "1 GB");
+        assert_eq!(size(128 << 10), "128 KB");
+        assert_eq!(size(1500), "1500 bytes");
+        assert_eq!(size(1), "1 byte");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(12_000_000), "12,000,000");
+        assert_eq!(grouped(123_456_789), "123,456,789");
+    }
+
+    #[test]
+    fn lists_join_with_and() {
+        let items = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_and(&items(&[])), "");
+        assert_eq!(join_and(&items(&["a"])), "a");
+        assert_eq!(join_and(&items(&["a", "b"])), "a and b");
+        assert_eq!(join_and(&items(&["a", "b", "c"])), "a, b and c");
+    }
+
+    #[test]
+    fn long_values_are_quoted_shortened() {
+        assert_eq!(quote("ann"), "'ann'");
+        let long = "x".repeat(41);
+        assert_eq!(quote(&long), format!("'{}…'", "x".repeat(40)));
     }
 
     #[test]
