@@ -311,6 +311,10 @@ pub use store::contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
 pub use store::memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use store::postgres::{PgClient, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::SqliteStore;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use store::table::{IdKind, TableMapping};
 pub use template::Template;

@@ -177,7 +177,9 @@ impl Importer {
                 } else {
                     importer.import(reader, &mut store)
                 };
-                let _ = store.requests.blocking_send(Request::Done(Box::new(result)));
+                let _ = store
+                    .requests
+                    .blocking_send(Request::Done(Box::new(result)));
             })
             .map_err(|e| {
                 Error::new(crate::ErrorKind::StoreFailed, messages::NO_THREAD).with_source(e)

@@ -18,11 +18,17 @@ pub(crate) mod async_store;
 pub mod conformance;
 pub(crate) mod contract;
 pub(crate) mod memory;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) mod table;
 
 #[cfg(feature = "async")]
 pub(crate) use async_store::{AsyncStore, AsyncTransactional};
 pub(crate) use contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use table::IdKind;
