@@ -43,6 +43,8 @@ use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+#[cfg(feature = "postgres")]
+use intake::Store;
 use intake::{
     presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, Schema, Template,
     Transactional,
@@ -65,6 +67,9 @@ Options:
                             (default: the first visible sheet; needs
                             feature `spreadsheet`)
   --store PATH              a SQLite file instead of memory, created if missing
+  --store postgres://USER@HOST:PORT/DB
+                            the table customers of a PostgreSQL database
+                            (created if missing; --features postgres)
                             (needs feature `sqlite`: --features sqlite)
   --dry-run                 decide everything a real run would, write nothing
   --atomic                  all or nothing: if any row fails, write nothing
@@ -410,24 +415,21 @@ fn run(opts: &Options) -> Result<(), Failure> {
     }
 }
 
-/// The store to import into: memory, or with `--store PATH` a SQLite file
-/// (created if missing), which needs the `sqlite` feature.
+/// The store to import into: memory; with `--store postgres://…` the
+/// table `customers` of a PostgreSQL database (feature `postgres`), with
+/// `--store PATH` a SQLite file (feature `sqlite`), created if missing.
 fn open_store(path: Option<&str>) -> Result<Box<dyn Transactional>, Failure> {
     let Some(path) = path else {
         return Ok(Box::new(MemoryStore::new()));
     };
+    if path.starts_with("postgres://") || path.starts_with("postgresql://") {
+        return open_postgres(path);
+    }
     #[cfg(feature = "sqlite")]
     {
-        match intake::SqliteStore::open(path) {
-            Ok(store) => Ok(Box::new(store)),
-            Err(e) => Err(Failure::Other {
-                code: "store_failed",
-                message: match std::error::Error::source(&e) {
-                    Some(cause) => format!("--store {path}: {e}: {cause}"),
-                    None => format!("--store {path}: {e}"),
-                },
-            }),
-        }
+        intake::SqliteStore::open(path)
+            .map(|store| Box::new(store) as Box<dyn Transactional>)
+            .map_err(|e| store_failure(path, &e))
     }
     #[cfg(not(feature = "sqlite"))]
     {
@@ -435,6 +437,114 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Transactional>, Failure> {
             "--store {path}: a SQLite store needs the `sqlite` feature, \
              which this build of intake does not have (build with --features sqlite)"
         )))
+    }
+}
+
+/// A store that could not be opened, with its cause, for the person
+/// running the program (the store's own text is for them here: they are
+/// its operator, not an uploader).
+#[allow(dead_code)]
+fn store_failure(what: &str, e: &intake::StoreError) -> Failure {
+    Failure::Other {
+        code: "store_failed",
+        message: match std::error::Error::source(e) {
+            Some(cause) => format!("--store {what}: {e}: {cause}"),
+            None => format!("--store {what}: {e}"),
+        },
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Box<dyn Transactional>, Failure> {
+    use intake::{Blocking, PostgresStore, TableMapping};
+
+    let shown = without_password(url);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::io(format!("--store {shown}: no async runtime"), &e))?;
+    let store = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .map_err(|e| Failure::Other {
+                code: "store_failed",
+                message: format!("--store {shown}: could not connect: {e}"),
+            })?;
+        tokio::spawn(connection);
+        // The contacts layout, other presets' fields in `custom_fields`:
+        // one table whatever the preset.
+        PostgresStore::new(client, TableMapping::for_schema(&presets::contacts()))
+            .await
+            .map_err(|e| store_failure(&shown, &e))
+    })?;
+    let store = Blocking::new(store, runtime.handle().clone());
+    Ok(Box::new(OnRuntime {
+        store,
+        _runtime: runtime,
+    }))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(url: &str) -> Result<Box<dyn Transactional>, Failure> {
+    Err(Failure::Usage(format!(
+        "--store {}: a PostgreSQL store needs the `postgres` feature, \
+         which this build of intake does not have (build with --features postgres)",
+        without_password(url)
+    )))
+}
+
+/// `url` without the password it may hold, for messages.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:…@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// A PostgreSQL store used from this synchronous program, with the
+/// runtime its connection runs on (dropped after the store).
+#[cfg(feature = "postgres")]
+struct OnRuntime {
+    store: intake::Blocking<intake::PostgresStore>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+#[cfg(feature = "postgres")]
+impl Store for OnRuntime {
+    fn lookup(
+        &mut self,
+        keys: &[intake::MatchKey],
+    ) -> Result<Vec<Option<intake::Customer>>, intake::StoreError> {
+        self.store.lookup(keys)
+    }
+
+    fn apply(
+        &mut self,
+        writes: Vec<intake::Write>,
+    ) -> Result<Vec<Result<intake::CustomerId, intake::StoreError>>, intake::StoreError> {
+        self.store.apply(writes)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Transactional for OnRuntime {
+    fn begin(&mut self) -> Result<(), intake::StoreError> {
+        self.store.begin()
+    }
+
+    fn commit(&mut self) -> Result<(), intake::StoreError> {
+        self.store.commit()
+    }
+
+    fn rollback(&mut self) -> Result<(), intake::StoreError> {
+        self.store.rollback()
     }
 }
 
