@@ -158,8 +158,10 @@ listen_addresses = '127.0.0.1'
 port = $DEFAULT_PORT
 unix_socket_directories = '$tmp'
 max_connections = 200
+# fsync off: a killed server (the fault tests' immediate shutdown) keeps
+# what it wrote, in the OS's cache. Commits stay synchronous: a commit the
+# client saw must survive that shutdown.
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 EOF
 
