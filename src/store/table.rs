@@ -352,7 +352,9 @@ impl TableMapping {
         values: impl IntoIterator<Item = Option<String>>,
         custom: Option<&str>,
     ) -> Result<Record, StoreError> {
-        let mut record = Record::new();
+        // Built at once: inserting value by value would copy the record
+        // each time.
+        let mut fields: Vec<(&str, Value)> = Vec::with_capacity(self.columns.len());
         for (column, text) in self.columns.iter().zip(values) {
             let Some(text) = text.filter(|t| !t.is_empty()) else {
                 continue;
@@ -363,25 +365,31 @@ impl TableMapping {
                 Stored::Phone => Value::Phone(text.into()),
                 Stored::PasswordHash => Value::PasswordHash(text.into()),
             };
-            record.insert(&column.field, value);
+            fields.push((&column.field, value));
         }
+        let mut custom_fields: Vec<(String, Value)> = Vec::new();
         if let Some(json) = custom.filter(|j| !j.is_empty()) {
-            let fields: BTreeMap<String, serde_json::Value> =
+            let parsed: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(json).map_err(|e| {
                     StoreError::new("a customer's custom fields are not a JSON object")
                         .with_source(e)
                 })?;
-            for (field, value) in fields {
+            for (field, value) in parsed {
                 let text = match value {
                     serde_json::Value::String(s) => s,
                     serde_json::Value::Null => continue,
                     other => other.to_string(),
                 };
                 if !text.is_empty() && self.columns.iter().all(|c| c.field != field) {
-                    record.insert(&field, Value::Text(text.into()));
+                    custom_fields.push((field, Value::Text(text.into())));
                 }
             }
         }
+        let record: Record = fields
+            .into_iter()
+            .map(|(f, v)| (f.to_string(), v))
+            .chain(custom_fields)
+            .collect();
         Ok(record)
     }
 
