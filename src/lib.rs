@@ -204,7 +204,7 @@
 //! | values checked | [`validate`] (`postal`), [`geo`] (`matcher`, `fold`, `names`, `index`, `tables`, `seats`) | a cell to a [`Value`] or a [`Problem`] |
 //! | rows | `rules`, `policy` | the schema's row rules; the decision's pure rules (refusal, merge) |
 //! | import | `import` (`session`, `checker`, `crew`, `input`, `decide`, `batch`, `known`, `tally`, `date_order`, `row`, `async_import`) | the I/O-free session and its drivers |
-//! | store | [`store`] (`contract`, `memory`, `sqlite`, `async_store`, [`store::conformance`]) | the contract and the crate's stores |
+//! | store | [`store`] (`contract`, `memory`, `table` (the app's table for `sqlite` and `postgres`), `sqlite`, `postgres`, `async_store`, [`store::conformance`]) | the contract and the crate's stores |
 //! | output | `report`, `template` | the [`Report`], the failed-rows file, templates |
 //!
 //! Types are re-exported at the root, each with one path; [`geo`],

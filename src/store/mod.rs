@@ -1,7 +1,8 @@
 //! Where customers live: the [`Store`] trait an app implements for its own
-//! database, and [`MemoryStore`](crate::MemoryStore). With the cargo feature `sqlite`,
-//! `SqliteStore` keeps customers in a SQLite file (its documentation shows
-//! the table layout).
+//! database, and [`MemoryStore`](crate::MemoryStore). With the cargo
+//! feature `sqlite`, `SqliteStore` keeps customers in a SQLite file; with
+//! `postgres`, `PostgresStore` in a PostgreSQL table; both in a table of
+//! the app's design described by a `TableMapping`, or a default one.
 //!
 //! The trait is batch-shaped so that a real database gets one round trip per
 //! batch, not one per row: [`Store::lookup`] takes every match key of a
