@@ -360,6 +360,12 @@ fn run(opts: &Options) -> Result<(), Failure> {
     }
 
     let mut importer = Importer::new(schema).context(context);
+    if opts.store.as_deref().is_some_and(is_postgres) {
+        // This thread waits on the network for most of each batch: every
+        // core can check rows meanwhile.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        importer = importer.checking_threads(cores);
+    }
     if let Some(policy) = opts.policy {
         importer = importer.policy(policy);
     }
@@ -422,7 +428,7 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Transactional>, Failure> {
     let Some(path) = path else {
         return Ok(Box::new(MemoryStore::new()));
     };
-    if path.starts_with("postgres://") || path.starts_with("postgresql://") {
+    if is_postgres(path) {
         return open_postgres(path);
     }
     #[cfg(feature = "sqlite")]
@@ -438,6 +444,11 @@ fn open_store(path: Option<&str>) -> Result<Box<dyn Transactional>, Failure> {
              which this build of intake does not have (build with --features sqlite)"
         )))
     }
+}
+
+/// Whether `--store` names a PostgreSQL database.
+fn is_postgres(store: &str) -> bool {
+    store.starts_with("postgres://") || store.starts_with("postgresql://")
 }
 
 /// A store that could not be opened, with its cause, for the person

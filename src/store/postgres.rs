@@ -111,7 +111,11 @@ impl<C: PgClient> std::fmt::Debug for PostgresStore<C> {
 /// The prepared statements, and where their columns are.
 struct Statements {
     lookup: Statement,
+    /// A plain insert: the common case, when no key is taken.
     insert: Statement,
+    /// The insert skipping the rows whose key is taken (by another import
+    /// meanwhile): a little slower, so only after a plain one failed.
+    insert_skipping: Statement,
     update: Statement,
     /// The email and phone columns' places among the field columns.
     email_at: Option<usize>,
@@ -250,47 +254,74 @@ impl<C: PgClient> PostgresStore<C> {
         &self,
         rows: &[&Row],
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        let skipping = &self.statements.insert_skipping;
         // Rows without a key cannot be matched to what the set statement
         // returns: they go one by one (the importer never sends them).
         if rows.iter().any(|r| self.keys_of(r) == (None, None)) {
-            return self.one_by_one(&self.statements.insert, None, rows).await;
+            return self.one_by_one(skipping, None, rows).await;
         }
         self.savepoint("intake_set").await?;
         match self.set(&self.statements.insert, None, rows).await {
             Ok(returned) => {
                 self.release("intake_set").await?;
-                let mut by_email: HashMap<String, CustomerId> = HashMap::new();
-                let mut by_phone: HashMap<String, CustomerId> = HashMap::new();
-                for row in returned {
-                    let (id, email, phone) = self.returned(&row)?;
-                    if let Some(email) = email {
-                        by_email.insert(email, id.clone());
+                self.inserted(rows, returned)
+            }
+            // Another import took a key meanwhile: again, skipping it.
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                self.roll_back_to("intake_set").await?;
+                self.savepoint("intake_set").await?;
+                match self.set(skipping, None, rows).await {
+                    Ok(returned) => {
+                        self.release("intake_set").await?;
+                        self.inserted(rows, returned)
                     }
-                    if let Some(phone) = phone {
-                        by_phone.insert(phone, id);
+                    Err(e) if refuses_rows(&e) => {
+                        self.roll_back_to("intake_set").await?;
+                        self.one_by_one(skipping, None, rows).await
                     }
+                    Err(e) => Err(pg_error(e, "the customer database failed")),
                 }
-                Ok(rows
-                    .iter()
-                    .map(|row| {
-                        let (email, phone) = self.keys_of(row);
-                        let found = email
-                            .as_ref()
-                            .and_then(|e| by_email.get(e))
-                            .or_else(|| phone.as_ref().and_then(|p| by_phone.get(p)));
-                        match found {
-                            Some(id) => Ok(id.clone()),
-                            None => Err(taken(email.or(phone))),
-                        }
-                    })
-                    .collect())
             }
             Err(e) if refuses_rows(&e) => {
                 self.roll_back_to("intake_set").await?;
-                self.one_by_one(&self.statements.insert, None, rows).await
+                self.one_by_one(skipping, None, rows).await
             }
             Err(e) => Err(pg_error(e, "the customer database failed")),
         }
+    }
+
+    /// Each inserted row's id, matched by its keys to what the insert
+    /// returned; a row it did not return had a taken key.
+    fn inserted(
+        &self,
+        rows: &[&Row],
+        returned: Vec<tokio_postgres::Row>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        let mut by_email: HashMap<String, CustomerId> = HashMap::new();
+        let mut by_phone: HashMap<String, CustomerId> = HashMap::new();
+        for row in returned {
+            let (id, email, phone) = self.returned(&row)?;
+            if let Some(email) = email {
+                by_email.insert(email, id.clone());
+            }
+            if let Some(phone) = phone {
+                by_phone.insert(phone, id);
+            }
+        }
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let (email, phone) = self.keys_of(row);
+                let found = email
+                    .as_ref()
+                    .and_then(|e| by_email.get(e))
+                    .or_else(|| phone.as_ref().and_then(|p| by_phone.get(p)));
+                match found {
+                    Some(id) => Ok(id.clone()),
+                    None => Err(taken(email.or(phone))),
+                }
+            })
+            .collect())
     }
 
     /// Updates customers `ids` to `rows`; the id of each, or why it failed.
@@ -751,12 +782,13 @@ async fn prepare(
     );
     let insert = format!(
         "INSERT INTO {table} ({written}) SELECT {casts} FROM UNNEST({params}) AS u({arrays})
-         ON CONFLICT DO NOTHING RETURNING {returning}",
+         RETURNING {returning}",
         written = written.join(", "),
         casts = casts.join(", "),
         params = params(1),
         arrays = arrays.join(", "),
     );
+    let insert_skipping = insert.replace("RETURNING", "ON CONFLICT DO NOTHING RETURNING");
     let update = format!(
         "UPDATE {table} AS t SET ({written}) = ROW({casts}) FROM UNNEST($1::text[], {params}) AS u(id, {arrays})
          WHERE t.{id} = u.id::{id_type} RETURNING t.{id}::text",
@@ -775,6 +807,7 @@ async fn prepare(
     Ok(Statements {
         lookup: prepare(lookup).await?,
         insert: prepare(insert).await?,
+        insert_skipping: prepare(insert_skipping).await?,
         update: prepare(update).await?,
         email_at,
         phone_at,
