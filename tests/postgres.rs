@@ -12,43 +12,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::contacts;
+use common::postgres::{connect, required_env, runtime};
 use intake::store::conformance;
 use intake::{presets, Blocking, IdKind, Importer, Policy, PostgresStore, Report, TableMapping};
 use intake_generator::{Flavour, Generator};
 use tokio::runtime::Runtime;
 
-/// The test server's URL, or `None` (the test is skipped) when there is
-/// none and none is required.
+/// The test server's URL, or `None` (skipped).
 fn server() -> Option<String> {
-    match std::env::var("INTAKE_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("INTAKE_PG_REQUIRED").is_some() => {
-            panic!("INTAKE_PG_REQUIRED is set but INTAKE_PG_URL is not: no PostgreSQL server to test against")
-        }
-        _ => {
-            eprintln!("skipped: no PostgreSQL server (set INTAKE_PG_URL)");
-            None
-        }
-    }
-}
-
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
-
-/// A new connection, its driver spawned on `runtime`.
-fn connect(runtime: &Runtime, url: &str) -> tokio_postgres::Client {
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("connected to the test server");
-        tokio::spawn(connection);
-        client
-    })
+    required_env("INTAKE_PG_URL")
 }
 
 /// A table name no other test uses, dropped if an earlier run left it.

@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::contacts;
+use common::postgres::{connect, required_env, runtime};
 use intake::{presets, Blocking, Importer, Policy, PostgresStore, Report, TableMapping};
 use intake_generator::{Flavour, Generator};
 use tokio::runtime::Runtime;
@@ -25,42 +26,10 @@ const CHILD_ATOMIC: &str = "INTAKE_FAULT_CHILD_ATOMIC";
 
 /// The server's URL and data folder, or `None` (skipped).
 fn server() -> Option<(String, String)> {
-    let url = std::env::var("INTAKE_PG_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let data = std::env::var("INTAKE_PG_DATA")
-        .ok()
-        .filter(|d| !d.is_empty());
-    match (url, data) {
-        (Some(url), Some(data)) => Some((url, data)),
-        _ if std::env::var_os("INTAKE_PG_REQUIRED").is_some() => {
-            panic!("INTAKE_PG_REQUIRED is set but INTAKE_PG_URL or INTAKE_PG_DATA is not")
-        }
-        _ => {
-            eprintln!(
-                "skipped: no PostgreSQL cluster of .ci/postgres.sh (INTAKE_PG_URL, INTAKE_PG_DATA)"
-            );
-            None
-        }
-    }
-}
-
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
-
-fn connect(runtime: &Runtime, url: &str) -> tokio_postgres::Client {
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("connected to the test server");
-        tokio::spawn(connection);
-        client
-    })
+    Some((
+        required_env("INTAKE_PG_URL")?,
+        required_env("INTAKE_PG_DATA")?,
+    ))
 }
 
 /// Connects, waiting for a server that is starting again.

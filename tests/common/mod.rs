@@ -2,6 +2,9 @@
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
 use std::collections::BTreeMap;
 
 use intake::{
