@@ -20,6 +20,16 @@
 //!     --sheet Customers tests/data/sheets/customers.xlsx
 //! ```
 //!
+//! `--save-mapping MAP.json` keeps how FILE's columns were understood;
+//! `--mapping MAP.json` uses it again for a file with the same columns (in
+//! any order), and the summary says so; for a file with other columns the
+//! columns are matched anew, with a warning:
+//!
+//! ```text
+//! cargo run --release --example import -- --save-mapping map.json january.csv
+//! cargo run --release --example import -- --mapping map.json february.csv
+//! ```
+//!
 //! A spreadsheet is told from CSV by its content, not its name, wherever a
 //! CSV file is accepted (FILE and `--existing`); `--sheet NAME` picks FILE's
 //! sheet (default: the first visible one).

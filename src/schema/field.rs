@@ -239,6 +239,13 @@ impl Field {
     }
 
     /// How an update treats the field's value ([`Field::update_rule`]).
+    ///
+    /// ```
+    /// use intake::{presets, UpdateRule};
+    ///
+    /// let schema = presets::field_service();
+    /// assert_eq!(schema.field("date_joined").map(|f| f.get_update_rule()), Some(UpdateRule::Never));
+    /// ```
     pub fn get_update_rule(&self) -> UpdateRule {
         self.update_rule
     }
