@@ -20,6 +20,16 @@
 //!     --sheet Customers tests/data/sheets/customers.xlsx
 //! ```
 //!
+//! `--save-mapping MAP.json` keeps how FILE's columns were understood;
+//! `--mapping MAP.json` uses it again for a file with the same columns (in
+//! any order), and the summary says so; for a file with other columns the
+//! columns are matched anew, with a warning:
+//!
+//! ```text
+//! cargo run --release --example import -- --save-mapping map.json january.csv
+//! cargo run --release --example import -- --mapping map.json february.csv
+//! ```
+//!
 //! A spreadsheet is told from CSV by its content, not its name, wherever a
 //! CSV file is accepted (FILE and `--existing`); `--sheet NAME` picks FILE's
 //! sheet (default: the first visible one).
@@ -46,8 +56,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 #[cfg(feature = "postgres")]
 use intake::Store;
 use intake::{
-    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, Schema, Template,
-    Transactional,
+    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, SavedMapping, Schema,
+    Template, Transactional,
 };
 
 const USAGE: &str = "\
@@ -76,6 +86,11 @@ Options:
   --company-city NAME       the company's own city, the default for empty cities
   --default-country CODE    ISO 3166-1 alpha-2 country for phone numbers
                             without a country code (default: US)
+  --mapping MAP.json        use the column mapping saved in MAP.json when FILE
+                            has the same columns (else match them anew, with
+                            a warning)
+  --save-mapping MAP.json   write the column mapping the import used to
+                            MAP.json, for --mapping next time
   --failed-rows OUT.csv     write the failed rows, ready to fix and upload again
   --template OUT.csv        write the preset's template and exit (OUT.xlsx:
                             as a workbook; needs feature `spreadsheet`)
@@ -97,6 +112,8 @@ struct Options {
     company_city: Option<String>,
     default_country: String,
     failed_rows: Option<String>,
+    mapping: Option<String>,
+    save_mapping: Option<String>,
     template: Option<String>,
     json: bool,
     preview: bool,
@@ -116,6 +133,8 @@ impl Default for Options {
             company_city: None,
             default_country: "US".to_string(),
             failed_rows: None,
+            mapping: None,
+            save_mapping: None,
             template: None,
             json: false,
             preview: false,
@@ -190,6 +209,8 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
             "--company-city" => opts.company_city = Some(value("NAME")?),
             "--default-country" => opts.default_country = value("CODE")?,
             "--failed-rows" => opts.failed_rows = Some(value("OUT.csv")?),
+            "--mapping" => opts.mapping = Some(value("MAP.json")?),
+            "--save-mapping" => opts.save_mapping = Some(value("MAP.json")?),
             "--template" => opts.template = Some(value("OUT.csv")?),
             "--json" => flag(&mut opts.json)?,
             "--preview" => flag(&mut opts.preview)?,
@@ -372,6 +393,9 @@ fn run(opts: &Options) -> Result<(), Failure> {
     if let Some(name) = &opts.sheet {
         importer = with_sheet(importer, name)?;
     }
+    if let Some(path) = &opts.mapping {
+        importer = importer.remembered_mapping(read_mapping(path)?);
+    }
     let bar = progress_bar(file);
     if let Some(bar) = &bar {
         let bar = bar.clone();
@@ -398,6 +422,12 @@ fn run(opts: &Options) -> Result<(), Failure> {
 
     if let Some(out) = &opts.failed_rows {
         write_file(out, |w| report.write_failed_rows(w))?;
+    }
+    if let Some(out) = &opts.save_mapping {
+        write_file(out, |w| {
+            serde_json::to_writer_pretty(&mut *w, &report.mapping())?;
+            writeln!(w)
+        })?;
     }
 
     // Buffered: a report of many failed rows is one write, not one a line.
@@ -614,6 +644,17 @@ fn write_template(schema: &Schema, path: &str) -> Result<(), Failure> {
     }
 }
 
+/// The column mapping saved in `path` by `--save-mapping`.
+fn read_mapping(path: &str) -> Result<SavedMapping, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::io(format!("cannot open {path}"), &e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Usage(format!(
+            "--mapping {path}: not a column mapping saved with --save-mapping: {e}"
+        ))
+    })
+}
+
 /// Opens `path` for streamed reading.
 fn open(path: &str) -> Result<BufReader<File>, Failure> {
     File::open(path)
@@ -714,6 +755,22 @@ mod tests {
         assert_eq!(o.sheet, None);
         assert_eq!(o.file.as_deref(), Some("f.csv"));
         assert_eq!(o.default_country, "US");
+        assert_eq!(
+            (o.mapping.as_deref(), o.save_mapping.as_deref()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn mapping_files_to_use_and_to_save() {
+        let Ok(Command::Run(o)) =
+            parse(&["--mapping", "in.json", "--save-mapping=out.json", "f.csv"])
+        else {
+            panic!("expected a run");
+        };
+        assert_eq!(o.mapping.as_deref(), Some("in.json"));
+        assert_eq!(o.save_mapping.as_deref(), Some("out.json"));
+        assert!(parse(&["--mapping", "--json", "f.csv"]).is_err());
     }
 
     #[test]

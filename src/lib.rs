@@ -147,7 +147,10 @@
 //!    and "Home Street"). The presets know the contact exports of Outlook,
 //!    Google, HubSpot, Mailchimp, Salesforce, Shopify, Xero and QuickBooks.
 //!    The app can choose or ignore columns itself
-//!    ([`Importer::map_column`], [`Importer::ignore_column`]). Unknown and
+//!    ([`Importer::map_column`], [`Importer::ignore_column`]), and a
+//!    mapping a person confirmed is remembered for the next file with the
+//!    same columns ([`Report::mapping`], [`Importer::remembered_mapping`]:
+//!    a [`SavedMapping`] keyed by the header's fingerprint). Unknown and
 //!    outranked columns are ignored with an `ignored_column` warning, a
 //!    column read as a likely typo gets a `guessed_column` warning; a
 //!    missing required column, two columns equally good for one field, or
@@ -158,8 +161,10 @@
 //! 4. **row rules** ([`Rule`]): required, at least one of, required if.
 //! 5. **match & decide** ([`Policy`]): the row's [`MatchKey`]s (normalized
 //!    email and phone) find the customer; upsert, insert-only or
-//!    update-only decide insert, update, unchanged or a failure. The result
-//!    equals importing the rows one at a time in file order.
+//!    update-only decide insert, update, unchanged or a failure; an update
+//!    treats each field by its [`UpdateRule`] (overwrite, fill only an
+//!    empty value, never update). The result equals importing the rows one
+//!    at a time in file order.
 //! 6. **store** ([`Store`]): one lookup and one write call per batch.
 //! 7. **report** ([`Report`]).
 //!
@@ -229,7 +234,7 @@
 //!
 //! Warnings ([`WarningCode`]): `ignored_column`, `guessed_column`,
 //! `rows_after_blank`, `stopped`, `unrecognized`, `too_many_failures`,
-//! `formula_like`, `spreadsheet_changed`, `date_order`.
+//! `formula_like`, `spreadsheet_changed`, `date_order`, `mapping_not_used`.
 //!
 //! # Values as people type them
 //!
@@ -293,17 +298,16 @@ pub mod validate;
 pub use error::{Error, ErrorKind, Position};
 pub use import::{Context, ImportSession, Importer, Progress, Step};
 pub use password::{Argon2Hasher, PasswordHasher};
-pub use policy::{Mode, Policy};
+pub use policy::{Mode, Policy, UpdateRule};
 pub use problem::{Problem, ProblemCode};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
-    Action, Change, ColumnMapping, Correction, Report, RowFailure, StopReason, Stopped, Warning,
-    WarningCode,
+    Action, Change, Correction, Report, RowFailure, StopReason, Stopped, Warning, WarningCode,
 };
 pub use schema::{
-    header_key, Choices, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap, MatchKind, Rule,
-    Schema, SchemaBuilder, DEFAULT_MAX_CHARS,
+    header_key, Choices, ColumnMapping, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap,
+    MatchKind, Rule, SavedMapping, Schema, SchemaBuilder, DEFAULT_MAX_CHARS,
 };
 #[cfg(feature = "async")]
 pub use store::async_store::{AsAsync, AsyncStore, AsyncTransactional, Blocking};

@@ -2,7 +2,7 @@
 
 use crate::messages;
 use crate::problem::{Problem, ProblemCode};
-use crate::record::Record;
+use crate::record::{Record, Value};
 
 /// How rows are matched to existing customers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,14 +122,109 @@ impl std::str::FromStr for Policy {
     }
 }
 
+/// How an update treats a field's value: what an import does with the
+/// value a row holds for a customer that already exists. An insert always
+/// writes every value of the row, whatever the rule.
+///
+/// Set per field with [`Field::update_rule`](crate::Field::update_rule),
+/// or on a ready-made schema with
+/// [`Schema::with_update_rule`](crate::Schema::with_update_rule). The
+/// rule belongs to the field, not to the [`Policy`]: a password once set
+/// or the date a customer joined is never the file's to change, whatever
+/// the import's mode.
+///
+/// ```
+/// use intake::{presets, Importer, MemoryStore, Policy, UpdateRule};
+///
+/// // Ann's company, as the store knows it, is kept; her empty city is filled.
+/// let schema = presets::contacts()
+///     .with_update_rule("company", UpdateRule::Never)?
+///     .with_update_rule("city", UpdateRule::FillEmpty)?;
+/// let mut store = MemoryStore::new();
+/// let first = "email,company,city\nann@example.com,Acme,\n";
+/// Importer::new(schema.clone()).import(first.as_bytes(), &mut store)?;
+/// let again = "email,company,city\nann@example.com,Globex,Austin\n";
+/// let report = Importer::new(schema).policy(Policy::upsert()).import(again.as_bytes(), &mut store)?;
+/// assert_eq!(report.updated, 1);
+/// let ann = &store.customers()[0].record;
+/// assert_eq!((ann.text("company"), ann.text("city")), (Some("Acme"), Some("Austin")));
+/// # Ok::<(), intake::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum UpdateRule {
+    /// The row's value replaces the customer's (the default). An empty
+    /// cell keeps it, unless the policy [clears](Policy::clear_empty).
+    #[default]
+    Overwrite,
+    /// The row's value is written only when the customer has none (no
+    /// value, or empty text): it fills gaps and never replaces a value.
+    /// An empty cell never erases one, even when the policy clears.
+    FillEmpty,
+    /// The value is written when the customer is created, never by an
+    /// update: the customer's value is kept, even when it has none.
+    Never,
+}
+
+impl UpdateRule {
+    /// The rule's name: `overwrite`, `fill_empty` or `never`.
+    ///
+    /// ```
+    /// assert_eq!(intake::UpdateRule::FillEmpty.as_str(), "fill_empty");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateRule::Overwrite => "overwrite",
+            UpdateRule::FillEmpty => "fill_empty",
+            UpdateRule::Never => "never",
+        }
+    }
+}
+
+/// The fields whose [`UpdateRule`] is not [`UpdateRule::Overwrite`], by
+/// id: what a merge needs to know of the schema (most schemas have none or
+/// a few, so a slice searched in order).
+pub(crate) type Rules<'a> = [(&'a str, UpdateRule)];
+
+/// The rule of `field` among `rules`.
+fn rule_of(rules: &Rules<'_>, field: &str) -> UpdateRule {
+    rules
+        .iter()
+        .find(|(id, _)| *id == field)
+        .map_or(UpdateRule::Overwrite, |(_, rule)| *rule)
+}
+
+/// Whether a stored value counts as none for [`UpdateRule::FillEmpty`]:
+/// missing, or text that is empty once trimmed.
+fn is_empty(value: Option<&Value>) -> bool {
+    value.is_none_or(|v| v.as_str().is_some_and(|s| s.trim().is_empty()))
+}
+
 impl Policy {
     /// The customer an update leaves: `existing` with the row's values laid
-    /// over it, and, when clearing, the `empty` fields removed.
-    pub(crate) fn merge(&self, existing: &Record, row: &Record, empty: &[&str]) -> Record {
-        let clears = |field: &str| self.clear_empty && empty.contains(&field);
+    /// over it as each field's rule allows (`rules`: the fields that do not
+    /// overwrite), and, when clearing, the `empty` fields that overwrite
+    /// removed.
+    pub(crate) fn merge(
+        &self,
+        existing: &Record,
+        row: &Record,
+        empty: &[&str],
+        rules: &Rules<'_>,
+    ) -> Record {
+        let writes = |field: &str| match rule_of(rules, field) {
+            UpdateRule::Overwrite => true,
+            UpdateRule::FillEmpty => is_empty(existing.get(field)),
+            UpdateRule::Never => false,
+        };
+        let clears = |field: &str| {
+            self.clear_empty
+                && empty.contains(&field)
+                && rule_of(rules, field) == UpdateRule::Overwrite
+        };
         let changes = row
             .iter()
-            .any(|(field, value)| existing.get(field) != Some(value))
+            .any(|(field, value)| existing.get(field) != Some(value) && writes(field))
             || existing.iter().any(|(field, _)| clears(field));
         if !changes {
             // Records share their values: an unchanged customer copies
@@ -138,8 +233,8 @@ impl Policy {
         }
         existing
             .iter()
-            .filter(|(field, _)| !row.contains(field) && !clears(field))
-            .chain(row.iter())
+            .filter(|(field, _)| !(clears(field) || row.contains(field) && writes(field)))
+            .chain(row.iter().filter(|(field, _)| writes(field)))
             .map(|(field, value)| (field, value.clone()))
             .collect()
     }
@@ -205,8 +300,14 @@ impl Policy {
     /// What a row does to the customer it matched: `existing` with the
     /// row's values laid over it ([`Policy::merge`]), or unchanged when
     /// that holds the same text ([`Record::eq_as_text`]).
-    pub(crate) fn update(&self, existing: &Record, row: &Record, empty: &[&str]) -> Update {
-        let merged = self.merge(existing, row, empty);
+    pub(crate) fn update(
+        &self,
+        existing: &Record,
+        row: &Record,
+        empty: &[&str],
+        rules: &Rules<'_>,
+    ) -> Update {
+        let merged = self.merge(existing, row, empty, rules);
         // Compared as text: a store may keep every value as text.
         if merged.eq_as_text(existing) {
             Update::Unchanged(merged)
@@ -219,7 +320,6 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Value;
 
     fn record(values: &[(&str, &str)]) -> Record {
         let mut r = Record::new();
@@ -247,7 +347,7 @@ mod tests {
             ("state", "US-CA"),
             ("region", "Narnia"),
         ]);
-        let update = Policy::upsert().update(&kept_as_text, &row, &[]);
+        let update = Policy::upsert().update(&kept_as_text, &row, &[], &[]);
         assert!(matches!(update, Update::Unchanged(_)), "{update:?}");
     }
 
@@ -257,7 +357,7 @@ mod tests {
             .into_iter()
             .collect();
         let kept_as_text = record(&[("state", "US-CA")]);
-        let update = Policy::upsert().update(&kept_as_text, &row, &[]);
+        let update = Policy::upsert().update(&kept_as_text, &row, &[], &[]);
         assert!(matches!(update, Update::Changed(_)), "{update:?}");
     }
 
@@ -322,7 +422,7 @@ mod tests {
         let existing = record(&[("email", "ann@example.com"), ("city", "Austin")]);
         let row = record(&[("email", "ann@example.com")]);
         assert_eq!(
-            Policy::upsert().update(&existing, &row, &[]),
+            Policy::upsert().update(&existing, &row, &[], &[]),
             Update::Unchanged(existing.clone())
         );
     }
@@ -337,7 +437,7 @@ mod tests {
             ("first_name", "Ann"),
         ]);
         assert_eq!(
-            Policy::upsert().update(&existing, &row, &[]),
+            Policy::upsert().update(&existing, &row, &[], &[]),
             Update::Changed(expected)
         );
     }
@@ -347,14 +447,74 @@ mod tests {
         let existing = record(&[("email", "ann@example.com"), ("city", "Austin")]);
         let row = record(&[("email", "ann@example.com")]);
         assert_eq!(
-            Policy::upsert().update(&existing, &row, &["city"]),
+            Policy::upsert().update(&existing, &row, &["city"], &[]),
             Update::Unchanged(existing.clone())
         );
         assert_eq!(
             Policy::upsert()
                 .clear_empty(true)
-                .update(&existing, &row, &["city"]),
+                .update(&existing, &row, &["city"], &[]),
             Update::Changed(row.clone())
+        );
+    }
+
+    #[test]
+    fn fill_empty_writes_only_where_the_customer_has_no_value() {
+        let existing = record(&[
+            ("email", "ann@example.com"),
+            ("city", ""),
+            ("company", "Acme"),
+        ]);
+        let row = record(&[("city", "Austin"), ("company", "Globex"), ("state", "TX")]);
+        let rules = [
+            ("city", UpdateRule::FillEmpty),
+            ("company", UpdateRule::FillEmpty),
+            ("state", UpdateRule::FillEmpty),
+        ];
+        let expected = record(&[
+            ("email", "ann@example.com"),
+            ("city", "Austin"),
+            ("company", "Acme"),
+            ("state", "TX"),
+        ]);
+        assert_eq!(
+            Policy::upsert().update(&existing, &row, &[], &rules),
+            Update::Changed(expected)
+        );
+    }
+
+    #[test]
+    fn never_keeps_the_customers_value_even_when_it_has_none() {
+        let existing = record(&[("email", "ann@example.com"), ("joined", "2018-05-12")]);
+        let row = record(&[("joined", "2020-01-01"), ("password", "x")]);
+        let rules = [
+            ("joined", UpdateRule::Never),
+            ("password", UpdateRule::Never),
+        ];
+        assert_eq!(
+            Policy::upsert().update(&existing, &row, &[], &rules),
+            Update::Unchanged(existing.clone())
+        );
+    }
+
+    #[test]
+    fn clearing_erases_only_the_fields_that_overwrite() {
+        let existing = record(&[
+            ("email", "a@example.com"),
+            ("city", "Austin"),
+            ("company", "Acme"),
+        ]);
+        let row = record(&[("email", "a@example.com")]);
+        let rules = [("company", UpdateRule::FillEmpty)];
+        let expected = record(&[("email", "a@example.com"), ("company", "Acme")]);
+        assert_eq!(
+            Policy::upsert().clear_empty(true).update(
+                &existing,
+                &row,
+                &["city", "company"],
+                &rules
+            ),
+            Update::Changed(expected)
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Ready-made schemas for the imports people ask for most.
 
-use crate::policy::Policy;
+use crate::policy::{Policy, UpdateRule};
 use crate::read::BlankRows;
 use crate::schema::Rule;
 use crate::schema::{Choices, DateFormat, Field, Schema};
@@ -15,6 +15,10 @@ use crate::schema::{Choices, DateFormat, Field, Schema};
 /// required, but every row needs at least one of first_name, last_name,
 /// email or phone (`no_identifier`). Email and phone identify a customer:
 /// the default policy is upsert.
+///
+/// Updates: every field [overwrites](UpdateRule::Overwrite) (a contacts
+/// import brings the customer up to date with the file; an empty cell
+/// keeps the customer's value).
 ///
 /// Each column also answers to its label, to the synonyms people write
 /// ("E-mail Address", "Surname", "Zip", "Mobile") and to the column names
@@ -164,12 +168,21 @@ pub fn contacts() -> Schema {
 /// `already_exists`, a repeat in the file as `duplicate_in_file`), at most
 /// 2,500 rows, and a blank row ends the data.
 ///
+/// Updates, for an import with another [`Policy`] (upsert, update-only):
+/// `date_joined` is [never updated](UpdateRule::Never) (the day a customer
+/// joined is set when the customer is created), `password` only [filled
+/// when the customer has none](UpdateRule::FillEmpty) (a password once set
+/// is the customer's, never replaced by a file's); every other field
+/// overwrites.
+///
 /// ```
 /// use intake::presets;
 ///
 /// let schema = presets::field_service();
 /// assert_eq!(schema.field_for_header("Date joined").map(|f| f.id()), Some("date_joined"));
 /// assert_eq!(schema.field_for_header("email2").map(|f| f.id()), Some("email2"));
+/// assert_eq!(schema.field("date_joined").map(|f| f.get_update_rule()), Some(intake::UpdateRule::Never));
+/// assert_eq!(schema.field("password").map(|f| f.get_update_rule()), Some(intake::UpdateRule::FillEmpty));
 /// assert_eq!(intake::Importer::new(schema).schema().name(), "field-service");
 /// ```
 pub fn field_service() -> Schema {
@@ -223,7 +236,7 @@ pub fn field_service() -> Schema {
             .example("(415) 555-0101")
             .example("(312) 555-0188"),
         )
-        .field(Field::password("password"))
+        .field(Field::password("password").update_rule(UpdateRule::FillEmpty))
         .field(
             Field::choice("customer_type", types)
                 .label("Customer type")
@@ -242,6 +255,7 @@ pub fn field_service() -> Schema {
                 &["Customer since", "Join date", "Joined"],
             )
             .label("Date joined")
+            .update_rule(UpdateRule::Never)
             .example("2018/05/12")
             .example("2021/11/03"),
         )

@@ -10,6 +10,8 @@ use crate::error::{Error, ErrorKind, Position};
 use crate::messages::summary;
 pub(crate) use crate::problem::{Problem, ProblemCode};
 use crate::read::{Cells, Delimiter, Encoding};
+use crate::schema::SavedMapping;
+pub(crate) use crate::schema::{ColumnMapping, ERRORS_COLUMN};
 use crate::store::StoreError;
 
 /// A row that was not imported, with every problem it has.
@@ -158,6 +160,12 @@ pub enum WarningCode {
     /// ([`Field::day_or_month_first`](crate::Field::day_or_month_first)):
     /// which, and the value that told.
     DateOrder,
+    /// A column mapping remembered from an earlier import
+    /// ([`Importer::remembered_mapping`](crate::Importer::remembered_mapping))
+    /// was not used: it is for a file with other columns, names a column
+    /// the file lacks, or no longer suits the schema. The columns were
+    /// matched automatically; the person should check them.
+    MappingNotUsed,
 }
 
 impl WarningCode {
@@ -177,6 +185,7 @@ impl WarningCode {
             WarningCode::FormulaLike => "formula_like",
             WarningCode::SpreadsheetChanged => "spreadsheet_changed",
             WarningCode::DateOrder => "date_order",
+            WarningCode::MappingNotUsed => "mapping_not_used",
         }
     }
 }
@@ -199,16 +208,6 @@ impl Warning {
             message: message.into(),
         }
     }
-}
-
-/// How one column of the header was understood.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct ColumnMapping {
-    /// The column as written in the file.
-    pub column: String,
-    /// The schema field it feeds, or `None` when it is ignored.
-    pub field: Option<String>,
 }
 
 /// What the import did, or would do in a dry run, with one row.
@@ -508,6 +507,11 @@ pub struct Report {
     pub rolled_back: bool,
     /// How each column of the header was understood, in file order.
     pub columns: Vec<ColumnMapping>,
+    /// Whether the columns were mapped as a mapping remembered from an
+    /// earlier import said ([`Importer::remembered_mapping`](crate::Importer::remembered_mapping)).
+    /// Serialized only when it is.
+    #[serde(skip_serializing_if = "is_false")]
+    pub mapping_remembered: bool,
     /// Every failed row, in file order, up to
     /// [`Limits::max_listed_failures`](crate::Limits::max_listed_failures).
     pub failures: Vec<RowFailure>,
@@ -550,6 +554,7 @@ impl Report {
             dry_run,
             rolled_back: false,
             columns,
+            mapping_remembered: false,
             failures: Vec::new(),
             failures_not_listed: 0,
             warnings: Vec::new(),
@@ -595,7 +600,31 @@ impl Report {
             delimiters: self.delimiter.map(Delimiter::plural),
             stopped: self.stopped.as_ref().map(|s| s.message.as_str()),
             cancelled,
+            mapping_remembered: self.mapping_remembered,
         })
+    }
+
+    /// The column mapping this import used, to remember for the next file
+    /// with the same columns: every column and the field it fed, or that
+    /// it was ignored, with the header's fingerprint (see
+    /// [`SavedMapping`]). The failed-rows file's `errors` column at the
+    /// end is left out.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "Emial,Cell\nann@example.com,(415) 555-0101\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .context(intake::Context::new().default_country("US")?)
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// let saved = report.mapping();
+    /// assert!(saved.fits(&["Cell", "Emial"]));
+    /// assert_eq!(saved.columns()[0].field.as_deref(), Some("email"));
+    /// assert_eq!(saved.columns()[1].field.as_deref(), Some("phone"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn mapping(&self) -> SavedMapping {
+        SavedMapping::new(&self.header, &self.columns)
     }
 
     /// Writes the failed rows as CSV, ready to fix and upload again: the
@@ -634,10 +663,6 @@ impl Report {
     }
 }
 
-/// The last column of the failed-rows file: why each row failed. An
-/// import of that file, fixed, skips it without a warning.
-pub(crate) const ERRORS_COLUMN: &str = "errors";
-
 /// Characters that make a spreadsheet treat a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -656,6 +681,11 @@ pub(crate) fn unneutralize(cell: &str) -> &str {
         Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
     }
+}
+
+/// Whether a flag is off (left out of the JSON report).
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 /// Whether a count is zero (left out of the JSON report).

@@ -515,6 +515,44 @@ fn date_cell_of_a_column_mapped_by_hand_takes_the_fields_own_format() {
 }
 
 #[test]
+fn date_cell_of_a_column_a_remembered_mapping_maps_takes_the_fields_own_format() {
+    // As mapped by hand above, but by the mapping saved from an earlier
+    // import of the same columns.
+    let header = [
+        Cell::Text("first_name"),
+        Cell::Text("last_name"),
+        Cell::Text("email"),
+        Cell::Text("city"),
+        Cell::Text("When we met"),
+    ];
+    let csv = "first_name,last_name,email,city,When we met\nCleo,Ray,cleo@example.com,Austin,2017/01/02\n";
+    let saved = field_service()
+        .map_column("When we met", "date_joined")
+        .import(csv.as_bytes(), &mut MemoryStore::new())
+        .unwrap()
+        .mapping();
+    let ann = [
+        Cell::Text("Ann"),
+        Cell::Text("Lee"),
+        Cell::Text("ann@example.com"),
+        Cell::Text("Austin"),
+        Cell::Date(2018, 5, 12, 9, 15),
+    ];
+    let upload = xlsx(&[&header, &ann]);
+    let mut store = MemoryStore::new();
+    let report = field_service()
+        .remembered_mapping(saved)
+        .import(&upload[..], &mut store)
+        .unwrap();
+    assert!(report.mapping_remembered);
+    assert_eq!((report.inserted, report.failed), (1, 0), "{report:?}");
+    assert_eq!(
+        value(&store, "ann@example.com", "date_joined").as_deref(),
+        Some("2018-05-12")
+    );
+}
+
+#[test]
 fn date_cell_of_an_ignored_column_is_not_written_for_the_field() {
     // "Date joined" would feed date_joined (YYYY/MM/DD); ignored, it is
     // an unmapped column, whose dates read as ISO.

@@ -7,7 +7,7 @@
 use super::known::{Known, Owner, Target};
 use super::row::CheckedRow;
 use super::Importer;
-use crate::policy::{Found, Mode, Update};
+use crate::policy::{Found, Mode, Update, UpdateRule};
 use crate::record::{Record, Text, Value};
 use crate::report::{Action, Problem};
 use crate::schema::{FieldKind, Schema};
@@ -135,17 +135,24 @@ pub(super) fn decide(
                 .iter()
                 .filter_map(|&f| fields.get(f).map(|f| f.id()))
                 .collect();
+            let rules: smallvec::SmallVec<[(&str, UpdateRule); 4]> =
+                importer.schema.update_rules().collect();
             // A password that is the one already stored keeps its hash
-            // (a new salt would make every re-import an update).
+            // (a new salt would make every re-import an update). A field
+            // whose rule keeps a stored value needs no comparison (each
+            // costs as much as a hash).
             let mut record = record;
             for (field, plain) in &checked.secrets {
+                if rules.iter().any(|(id, _)| *id == field.as_str()) {
+                    continue;
+                }
                 if let Some(Value::PasswordHash(old)) = existing.get(field) {
                     if importer.hasher.verify(&plain.0, old) {
                         record.insert(field.clone(), Value::PasswordHash(old.clone()));
                     }
                 }
             }
-            let merged = match policy.update(&existing, &record, &empty) {
+            let merged = match policy.update(&existing, &record, &empty, &rules) {
                 Update::Unchanged(merged) => {
                     return Ok(Decision {
                         target,

@@ -30,7 +30,7 @@ use crate::password::{Argon2Hasher, PasswordHasher};
 use crate::policy::Policy;
 use crate::read::{BlankRows, CsvRows, Delimiter, Encoding, Limits, RawRow, ReadOptions};
 use crate::report::Report;
-use crate::schema::{ColumnOverrides, Schema};
+use crate::schema::{ColumnChoices, SavedMapping, Schema};
 use crate::spreadsheet;
 use crate::store::{Store, Transactional};
 use blocking::Transactions;
@@ -225,7 +225,7 @@ pub struct Importer {
     store_retries: u32,
     refuse_formulas: bool,
     checking_threads: Option<usize>,
-    columns: ColumnOverrides,
+    columns: ColumnChoices,
     read: ReadOptions,
     #[cfg(feature = "spreadsheet")]
     sheet: Option<String>,
@@ -254,7 +254,7 @@ impl Importer {
             store_retries: 2,
             refuse_formulas: false,
             checking_threads: None,
-            columns: ColumnOverrides::new(),
+            columns: ColumnChoices::default(),
             read: ReadOptions::default(),
             #[cfg(feature = "spreadsheet")]
             sheet: None,
@@ -480,7 +480,7 @@ impl Importer {
     /// # Ok::<(), intake::Error>(())
     /// ```
     pub fn map_column(mut self, column: &str, field: &str) -> Importer {
-        self.columns = self.columns.map(column, field);
+        self.columns.overrides = std::mem::take(&mut self.columns.overrides).map(column, field);
         self
     }
 
@@ -488,7 +488,48 @@ impl Importer {
     /// mapping would say. The file must have the column, or the import
     /// fails with `invalid_config`.
     pub fn ignore_column(mut self, column: &str) -> Importer {
-        self.columns = self.columns.ignore(column);
+        self.columns.overrides = std::mem::take(&mut self.columns.overrides).ignore(column);
+        self
+    }
+
+    /// A column mapping remembered from an earlier import
+    /// ([`Report::mapping`]), used when the file has the same columns (in
+    /// any order; see [`SavedMapping::fingerprint_of`]): every column it
+    /// lists feeds the field it fed then, or is ignored as it was, and the
+    /// report says so ([`Report::mapping_remembered`], a sentence in the
+    /// summary). The app's own [`map_column`](Importer::map_column) and
+    /// [`ignore_column`](Importer::ignore_column) choices win over it.
+    ///
+    /// Call it again for each mapping an account has kept: the one made
+    /// for the file's columns is used. When none is, or the one that is
+    /// names a column the file lacks or no longer suits the schema, the
+    /// columns are matched automatically and the report warns
+    /// (`mapping_not_used`): a remembered mapping never fails an import.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let first = Importer::new(presets::contacts())
+    ///     .map_column("Contact", "email")
+    ///     .import("Contact\nann@example.com\n".as_bytes(), &mut MemoryStore::new())?;
+    /// let saved = first.mapping();
+    ///
+    /// let again = Importer::new(presets::contacts())
+    ///     .remembered_mapping(saved.clone())
+    ///     .import("Contact\nbob@example.com\n".as_bytes(), &mut MemoryStore::new())?;
+    /// assert!(again.mapping_remembered);
+    /// assert_eq!(again.inserted, 1);
+    ///
+    /// // Another layout: matched automatically, with a warning.
+    /// let other = Importer::new(presets::contacts())
+    ///     .remembered_mapping(saved)
+    ///     .import("Email\ncleo@example.com\n".as_bytes(), &mut MemoryStore::new())?;
+    /// assert!(!other.mapping_remembered);
+    /// assert_eq!(other.warnings[0].code.as_str(), "mapping_not_used");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn remembered_mapping(mut self, mapping: SavedMapping) -> Importer {
+        self.columns.remembered.push(mapping);
         self
     }
 

@@ -14,6 +14,7 @@ use crate::report::{
     Action, Change, ColumnMapping, Problem, ProblemCode, Report, RowFailure, Warning, WarningCode,
     ERRORS_COLUMN,
 };
+use crate::schema::Memory;
 use crate::store::StoreError;
 
 /// How many unrecognised values get a warning each.
@@ -30,8 +31,9 @@ pub(super) struct Tally {
 
 impl Tally {
     /// A report for the file `checker` imports: its columns, and a warning
-    /// for each column not imported or read as a likely typo.
-    pub(super) fn new(checker: &Checker) -> Tally {
+    /// for each column not imported or read as a likely typo, and about a
+    /// remembered mapping, when one was given.
+    pub(super) fn new(checker: &Checker, memory: &Memory) -> Tally {
         let importer = &checker.importer;
         let (header, map) = (&checker.header, &checker.map);
         let fields = importer.schema.fields();
@@ -46,7 +48,7 @@ impl Tally {
                     .map(|f| f.id().to_string()),
             })
             .collect::<Vec<_>>();
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<Warning> = memory_warning(memory).into_iter().collect();
         for (col, mapping) in columns.iter().enumerate() {
             let note = map.note(col).map(str::to_string);
             // Our own failed-rows file, uploaded again once fixed: its last
@@ -71,6 +73,7 @@ impl Tally {
         }
         let mut report = Report::new(header.clone(), columns, importer.dry_run);
         report.warnings = warnings;
+        report.mapping_remembered = *memory == Memory::Used;
         if importer.preview {
             report.changes = Some(Vec::new());
         }
@@ -183,6 +186,18 @@ impl Tally {
         }
         self.report
     }
+}
+
+/// The warning about a remembered mapping not used, if one was given and
+/// not used.
+fn memory_warning(memory: &Memory) -> Option<Warning> {
+    let message = match memory {
+        Memory::NoneGiven | Memory::Used => return None,
+        Memory::OtherLayout(saved) => messages::header::mapping_other_layout(*saved),
+        Memory::MissingColumn(column) => messages::header::mapping_missing_column(column),
+        Memory::Refused => messages::header::MAPPING_REFUSED.to_string(),
+    };
+    Some(Warning::new(WarningCode::MappingNotUsed, message))
 }
 
 /// A failed row's cells for the failed-rows file, secrets blanked; and

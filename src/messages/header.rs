@@ -43,6 +43,35 @@ pub(crate) fn column_ignored(column: &str) -> String {
     format!("Column '{column}' was not imported: the import is set to ignore it.")
 }
 
+/// The summary's sentence for a header mapped as remembered.
+pub(crate) const MAPPING_REMEMBERED: &str =
+    "The columns were matched as saved from an earlier import of a file with the same columns.";
+
+/// Why a remembered mapping was not used: none of the `saved` mappings
+/// is for a file with these columns.
+pub(crate) fn mapping_other_layout(saved: usize) -> String {
+    let which = if saved == 1 {
+        "The saved column mapping is for a file with other columns"
+    } else {
+        "None of the saved column mappings is for a file with these columns"
+    };
+    format!("{which}, so the columns were matched automatically: check how they were understood.")
+}
+
+/// Why a remembered mapping was not used: it names `column`, which the
+/// file lacks.
+pub(crate) fn mapping_missing_column(column: &str) -> String {
+    format!(
+        "The saved column mapping names the column '{column}', which this file does not have, \
+         so the columns were matched automatically: check how they were understood."
+    )
+}
+
+/// Why a remembered mapping was not used: it no longer suits the
+/// import's fields.
+pub(crate) const MAPPING_REFUSED: &str = "The saved column mapping no longer fits the fields \
+    of this import, so the columns were matched automatically: check how they were understood.";
+
 /// A column whose name is empty.
 pub(crate) const UNNAMED_COLUMN: &str = "A column without a name was not imported.";
 

@@ -32,6 +32,9 @@ pub(crate) struct Facts<'a> {
     pub stopped: Option<&'a str>,
     /// Whether it stopped because it was cancelled.
     pub cancelled: bool,
+    /// Whether the columns were mapped as remembered from an earlier
+    /// import.
+    pub mapping_remembered: bool,
 }
 
 /// The summary of an import.
@@ -51,6 +54,9 @@ pub(crate) fn summary(facts: &Facts<'_>) -> String {
             "The file was read with cells separated by {delimiters}."
         )),
         (None, None) => {}
+    }
+    if facts.mapping_remembered {
+        parts.push(super::header::MAPPING_REMEMBERED.to_string());
     }
     if let Some(stopped) = facts.stopped {
         if facts.cancelled {

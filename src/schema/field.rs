@@ -1,6 +1,7 @@
 //! One field of a schema: [`Field`].
 
 use super::{Choices, DateFormat, FieldKind};
+use crate::policy::UpdateRule;
 // For the docs' links.
 #[cfg(doc)]
 use super::Schema;
@@ -31,6 +32,7 @@ pub struct Field {
     examples: Vec<String>,
     keep_unrecognized: bool,
     day_or_month_first: bool,
+    pub(super) update_rule: UpdateRule,
 }
 
 impl Field {
@@ -49,6 +51,7 @@ impl Field {
             examples: Vec::new(),
             keep_unrecognized: false,
             day_or_month_first: false,
+            update_rule: UpdateRule::Overwrite,
         }
     }
 
@@ -216,6 +219,35 @@ impl Field {
         self.aliases.push(alias.into());
         self.alias_groups.push(Some(group.to_string()));
         self
+    }
+
+    /// How an update treats the field's value (default:
+    /// [`UpdateRule::Overwrite`]): replace the customer's, fill it only
+    /// when the customer has none, or never change it. An insert writes
+    /// it whatever the rule.
+    ///
+    /// ```
+    /// use intake::{Field, UpdateRule};
+    ///
+    /// let joined = Field::text("joined").update_rule(UpdateRule::Never);
+    /// assert_eq!(joined.get_update_rule(), UpdateRule::Never);
+    /// assert_eq!(Field::text("city").get_update_rule(), UpdateRule::Overwrite);
+    /// ```
+    pub fn update_rule(mut self, rule: UpdateRule) -> Field {
+        self.update_rule = rule;
+        self
+    }
+
+    /// How an update treats the field's value ([`Field::update_rule`]).
+    ///
+    /// ```
+    /// use intake::{presets, UpdateRule};
+    ///
+    /// let schema = presets::field_service();
+    /// assert_eq!(schema.field("date_joined").map(|f| f.get_update_rule()), Some(UpdateRule::Never));
+    /// ```
+    pub fn get_update_rule(&self) -> UpdateRule {
+        self.update_rule
     }
 
     /// Makes the column required in the header and its cells non-empty.

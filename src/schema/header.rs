@@ -574,16 +574,16 @@ pub enum MatchKind {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnOverrides {
-    choices: Vec<ColumnChoice>,
+    pub(super) choices: Vec<ColumnChoice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct ColumnChoice {
+pub(super) struct ColumnChoice {
     /// The column as the app named it, for messages.
-    column: String,
-    key: String,
+    pub(super) column: String,
+    pub(super) key: String,
     /// The field id, or `None` to ignore the column.
-    field: Option<String>,
+    pub(super) field: Option<String>,
 }
 
 impl ColumnOverrides {

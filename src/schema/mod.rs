@@ -14,7 +14,9 @@
 //! - `fuzzy`: the typos a header name may hold ("Emial"), for header
 //!   mapping;
 //! - `rule`: [`Rule`], the row rules a schema declares, compiled against
-//!   its fields when it is built (the `rules` module checks rows by them).
+//!   its fields when it is built (the `rules` module checks rows by them);
+//! - `saved`: remembered mappings, [`SavedMapping`] of [`ColumnMapping`]s
+//!   and the header's fingerprint, applied under the app's own overrides.
 //!
 //! The schema depends only on the reading layer ([`BlankRows`]) and on
 //! errors below it, and on the default [`Policy`] it holds.
@@ -25,6 +27,7 @@ mod fuzzy;
 mod header;
 mod kinds;
 mod rule;
+mod saved;
 
 use std::collections::HashMap;
 
@@ -34,9 +37,11 @@ pub use header::{header_key, ColumnOverrides, HeaderMap, MatchKind};
 pub use kinds::{Choices, DateFormat, FieldKind};
 pub(crate) use rule::CompiledRule;
 pub use rule::Rule;
+pub(crate) use saved::{ColumnChoices, Memory, ERRORS_COLUMN};
+pub use saved::{ColumnMapping, SavedMapping};
 
 use crate::error::Error;
-use crate::policy::Policy;
+use crate::policy::{Policy, UpdateRule};
 use crate::read::BlankRows;
 use header::Name;
 
@@ -111,6 +116,42 @@ impl Schema {
         }
         .fields(fields)
         .build()
+    }
+
+    /// The schema with the field `field`'s [`UpdateRule`] set to `rule`:
+    /// for a ready-made schema whose choice an account makes otherwise.
+    /// `invalid_config` when the schema has no such field.
+    ///
+    /// ```
+    /// use intake::{presets, UpdateRule};
+    ///
+    /// let schema = presets::field_service().with_update_rule("password", UpdateRule::Overwrite)?;
+    /// assert_eq!(schema.field("password").map(|f| f.get_update_rule()), Some(UpdateRule::Overwrite));
+    /// assert_eq!(schema.with_update_rule("pasword", UpdateRule::Never).unwrap_err().code(), "invalid_config");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn with_update_rule(mut self, field: &str, rule: UpdateRule) -> Result<Schema, Error> {
+        let name = self.name.clone();
+        match self.fields.iter_mut().find(|f| f.id == field) {
+            Some(f) => {
+                f.update_rule = rule;
+                Ok(self)
+            }
+            None => Err(Error::new(
+                crate::error::ErrorKind::InvalidConfig,
+                format!("the schema '{name}' has no field '{field}' to set an update rule for"),
+            )),
+        }
+    }
+
+    /// The fields whose [`UpdateRule`] is not
+    /// [`Overwrite`](UpdateRule::Overwrite), by id, for the merge of an
+    /// update.
+    pub(crate) fn update_rules(&self) -> impl Iterator<Item = (&str, UpdateRule)> {
+        self.fields
+            .iter()
+            .map(|f| (f.id.as_str(), f.get_update_rule()))
+            .filter(|(_, rule)| *rule != UpdateRule::Overwrite)
     }
 
     pub(crate) fn defaults(&self) -> ImportDefaults {

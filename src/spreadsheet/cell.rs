@@ -5,7 +5,7 @@ use calamine::Data;
 
 use crate::error::Error;
 use crate::read::RawRow;
-use crate::schema::{ColumnOverrides, DateFormat, FieldKind, Schema};
+use crate::schema::{ColumnChoices, DateFormat, FieldKind, Schema};
 
 /// A sheet's filled cells, sorted by row then column (0-based positions).
 pub(super) struct Cells {
@@ -30,12 +30,13 @@ pub(crate) struct SheetRows {
 impl SheetRows {
     /// Splits off the header (the first row holding a value) and prepares
     /// the rows after it, writing dates in the format of the field each
-    /// column maps to with the app's `overrides`: the mapping the import
-    /// itself makes of this header.
+    /// column maps to with the app's choices (`columns`: its overrides
+    /// and remembered mappings): the mapping the import itself makes of
+    /// this header.
     pub(super) fn new(
         cells: Cells,
         schema: &Schema,
-        overrides: &ColumnOverrides,
+        columns: &ColumnChoices,
     ) -> Result<(Vec<String>, SheetRows), Error> {
         let Cells { first_col, cells } = cells;
         let header_row = cells.first().map_or(0, |&(row, _, _)| row);
@@ -48,11 +49,11 @@ impl SheetRows {
             dates: Vec::new(),
         };
         let header = rows.next_cells();
-        // The import's own mapping, overrides included: a column mapped by
+        // The import's own mapping, the app's choices included: a column mapped by
         // hand is a date column of its field, an ignored one is of none.
         // A header the schema refuses fails in the import, as for CSV; the
         // cells are then written with ISO dates, never read.
-        if let Ok(map) = schema.map_header_with(&header, overrides) {
+        if let Ok((map, _)) = schema.map_header_chosen(&header, columns) {
             rows.dates = (0..header.len())
                 .map(|col| {
                     let field = map.field_of(col).and_then(|f| schema.fields().get(f))?;

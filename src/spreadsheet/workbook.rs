@@ -11,21 +11,21 @@ use super::guard::{self, Format};
 use super::Container;
 use crate::error::{Error, ErrorKind};
 use crate::messages::{self, file};
-use crate::schema::{ColumnOverrides, Schema};
+use crate::schema::{ColumnChoices, Schema};
 use crate::{Limit, Limits};
 
 type Bytes = io::Cursor<Vec<u8>>;
 
 /// Reads the spreadsheet upload `input` (its first bytes announced
 /// `container`) and returns the chosen sheet's header and rows, dates
-/// written for the fields `schema` maps the columns to with `overrides`,
-/// refusing a file past the spreadsheet `limits`.
+/// written for the fields `schema` maps the columns to with the app's
+/// choices (`columns`), refusing a file past the spreadsheet `limits`.
 pub(crate) fn open<R: Read>(
     container: Container,
     input: R,
     sheet: Option<&str>,
     schema: &Schema,
-    overrides: &ColumnOverrides,
+    columns: &ColumnChoices,
     limits: &Limits,
 ) -> Result<(Vec<String>, SheetRows), Error> {
     let bytes = read_all(input, limits)?;
@@ -44,7 +44,7 @@ pub(crate) fn open<R: Read>(
             ))
         }
     };
-    SheetRows::new(cells, schema, overrides)
+    SheetRows::new(cells, schema, columns)
 }
 
 /// Reads the whole upload, refusing more than the spreadsheet limit.

@@ -30,6 +30,7 @@ use crate::policy::Mode;
 use crate::read::{Cells, RawRow};
 use crate::record::Record;
 use crate::report::{Problem, Report};
+use crate::schema::Memory;
 use crate::store::{Customer, CustomerId, MatchKey, StoreError, Write};
 
 /// How many times the rows whose writes were refused for a key taken
@@ -256,9 +257,9 @@ impl ImportSession {
         header: Vec<String>,
         atomic: bool,
     ) -> Result<ImportSession, Error> {
-        let map = importer
+        let (map, memory) = importer
             .schema
-            .map_header_with(&header, &importer.columns)?;
+            .map_header_chosen(&header, &importer.columns)?;
         let checker = Arc::new(Checker::new(importer.clone(), header, map));
         let identifiers: Vec<String> = importer
             .schema
@@ -278,7 +279,7 @@ impl ImportSession {
         let threads = importer.checking_threads.unwrap_or_else(workers);
         let mut session = ImportSession {
             crew: Crew::new(threads.min(MAX_CHECKING_THREADS), Arc::clone(&checker)),
-            tally: Tally::new(&checker),
+            tally: Tally::new(&checker, &memory),
             checker,
             state: CheckState::default(),
             known,
@@ -557,7 +558,10 @@ impl ImportSession {
     /// The finished report.
     fn done(&mut self) -> Step<'_> {
         self.phase = Phase::Done;
-        let tally = std::mem::replace(&mut self.tally, Tally::new(&self.checker));
+        let tally = std::mem::replace(
+            &mut self.tally,
+            Tally::new(&self.checker, &Memory::NoneGiven),
+        );
         Step::Done(Ok(tally.finish()))
     }
 }
