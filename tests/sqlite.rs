@@ -2,8 +2,9 @@
 //! the database holds what the report claims, dry runs and rolled-back
 //! all-or-nothing imports write nothing, a broken unique index fails one
 //! row, batches take one lookup and one apply, every kind of value
-//! round-trips, and two imports at once neither lose nor duplicate a
-//! customer.
+//! round-trips, two imports at once neither lose nor duplicate a
+//! customer, and the app's own tables (renamed columns, a JSON custom
+//! column, UUID and text ids) work like the default one.
 #![cfg(feature = "sqlite")]
 
 use std::collections::BTreeMap;
@@ -11,12 +12,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use chrono::NaiveDate;
+use intake::store::conformance;
 use intake::SqliteStore;
 use intake::{
     presets, Action, Argon2Hasher, Choices, Context, Customer, CustomerId, DateFormat, Field,
-    Importer, MatchKey, MemoryStore, PasswordHasher, Policy, Record, Report, Store, StoreError,
-    Transactional, Value, Write,
+    IdKind, Importer, MatchKey, MemoryStore, PasswordHasher, Policy, Record, Report, Store,
+    StoreError, TableMapping, Transactional, Value, Write,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -55,41 +56,59 @@ impl Drop for TempDb {
     }
 }
 
-/// One customer row as the file holds it: id, email and phone columns,
-/// and its (field, kind, value) rows.
-type Row = (
-    i64,
-    Option<String>,
-    Option<String>,
-    Vec<(String, String, String)>,
-);
+/// One row of a table as the file holds it: column → text, `NULL`s left
+/// out.
+type Row = BTreeMap<String, String>;
 
-/// Everything the database file holds, read with a connection of its own.
-fn dump(path: &Path) -> Vec<Row> {
+/// Every row of `table`, in `order` (a column), read with a connection of
+/// its own.
+fn dump_table(path: &Path, table: &str, order: &str) -> Vec<Row> {
     let conn = rusqlite::Connection::open(path).expect("open for reading");
-    let mut customers: Vec<Row> = conn
-        .prepare("SELECT id, email, phone FROM customers ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, Vec::new())))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
     let mut stmt = conn
-        .prepare("SELECT customer_id, field, kind, value FROM customer_values ORDER BY customer_id, field")
+        .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))
         .unwrap();
-    let values: Vec<(i64, String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    let names: Vec<String> = stmt.column_names().map(|n| n.to_string()).collect();
+    let rows = stmt
+        .query_map([], |r| {
+            let mut row = Row::new();
+            for (at, name) in names.iter().enumerate() {
+                let text = match r.get_ref(at)? {
+                    rusqlite::types::ValueRef::Null => continue,
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                        String::from_utf8_lossy(t).into_owned()
+                    }
+                };
+                row.insert(name.clone(), text);
+            }
+            Ok(row)
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    for (id, field, kind, value) in values {
-        let owner = customers
-            .iter_mut()
-            .find(|c| c.0 == id)
-            .unwrap_or_else(|| panic!("values of customer {id}, who does not exist"));
-        owner.3.push((field, kind, value));
+    rows
+}
+
+/// Everything the default table of the database file holds.
+fn dump(path: &Path) -> Vec<Row> {
+    dump_table(path, "customers", "id")
+}
+
+/// A row's custom fields column, parsed.
+fn custom_fields(row: &Row, column: &str) -> BTreeMap<String, String> {
+    match row.get(column) {
+        Some(json) => serde_json::from_str(json).expect("a JSON object of texts"),
+        None => BTreeMap::new(),
     }
-    customers
+}
+
+/// A record as field → text, the way the importer compares customers.
+fn texts(record: &Record) -> BTreeMap<String, String> {
+    record
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn contacts() -> Importer {
@@ -135,8 +154,8 @@ fn phone(v: &str) -> MatchKey {
     MatchKey::Phone(v.into())
 }
 
-fn records(customers: Vec<Customer>) -> Vec<Record> {
-    customers.into_iter().map(|c| c.record).collect()
+fn records(customers: Vec<Customer>) -> Vec<BTreeMap<String, String>> {
+    customers.into_iter().map(|c| texts(&c.record)).collect()
 }
 
 fn cheap_hasher() -> Argon2Hasher {
@@ -216,24 +235,33 @@ fn the_database_holds_what_the_report_claims() {
         records(memory.customers())
     );
 
-    // Read back raw: keys in their columns, kinds as documented.
+    // Read back raw: one row per customer, a column per field, the
+    // values as their text.
     let rows = dump(&db.path);
     let ann = rows
         .iter()
-        .find(|r| r.1.as_deref() == Some("ann.lee@example.com"))
+        .find(|r| r.get("email").map(String::as_str) == Some("ann.lee@example.com"))
         .unwrap();
-    assert_eq!(ann.2.as_deref(), Some("+14155550101"));
-    assert!(ann
-        .3
-        .contains(&("birthday".into(), "date".into(), "1986-10-25".into())));
-    assert!(ann
-        .3
-        .contains(&("phone".into(), "phone".into(), "+14155550101".into())));
+    for (column, text) in [
+        ("phone", "+14155550101"),
+        ("first_name", "Ann"),
+        ("birthday", "1986-10-25"),
+        ("state", "US-CA"),
+        ("company", "Lee Landscaping"),
+    ] {
+        assert_eq!(ann.get(column).map(String::as_str), Some(text), "{column}");
+    }
+    assert_eq!(
+        ann.get("custom_fields"),
+        None,
+        "contacts have no field without a column: NULL"
+    );
     let okafor = rows
         .iter()
-        .find(|r| r.2.as_deref() == Some("+17735550112"))
+        .find(|r| r.get("phone").map(String::as_str) == Some("+17735550112"))
         .unwrap();
-    assert_eq!(okafor.1, None, "no email: NULL");
+    assert_eq!(okafor.get("email"), None, "no email: NULL");
+    assert_eq!(okafor.get("first_name"), None, "no first name: NULL");
 }
 
 #[test]
@@ -573,7 +601,7 @@ fn field_service() -> Importer {
 }
 
 #[test]
-fn field_service_custom_fields_and_secondary_contacts_round_trip() {
+fn the_field_service_preset_in_the_default_table_keeps_its_other_fields_in_custom_fields() {
     let db = TempDb::new("field-service");
     let report = import(&field_service(), FIELD_SERVICE, &mut db.open());
     assert_eq!((report.inserted, report.failed), (3, 0), "{report:?}");
@@ -585,16 +613,15 @@ fn field_service_custom_fields_and_secondary_contacts_round_trip() {
     let stored = records(store.customers().unwrap());
     let expected = records(memory.customers());
     assert_eq!(stored.len(), expected.len());
-    let hasher = cheap_hasher();
     for (got, want) in stored.iter().zip(&expected) {
         // Password hashes differ by salt: compare the rest, and verify.
-        let strip = |r: &Record| {
+        let strip = |r: &BTreeMap<String, String>| {
             let mut r = r.clone();
             r.remove("password");
             r
         };
         assert_eq!(strip(got), strip(want));
-        assert_eq!(got.contains("password"), want.contains("password"));
+        assert_eq!(got.contains_key("password"), want.contains_key("password"));
     }
 
     let maria = store
@@ -602,33 +629,25 @@ fn field_service_custom_fields_and_secondary_contacts_round_trip() {
         .unwrap()
         .unwrap()
         .record;
-    assert_eq!(maria.get("title"), Some(&Value::Choice("Mrs".into())));
-    assert_eq!(
-        maria.get("date_joined"),
-        Some(&Value::Date(NaiveDate::from_ymd_opt(2018, 5, 12).unwrap()))
-    );
-    assert_eq!(
-        maria.get("email2"),
-        Some(&Value::Email("luis.garcia@example.com".into()))
-    );
-    assert_eq!(
-        maria.get("mobile2"),
-        Some(&Value::Phone("+14155550135".into()))
-    );
-    assert_eq!(
-        maria.get("mobile3"),
-        Some(&Value::Phone("+14155550136".into()))
-    );
-    assert_eq!(
-        maria.get("loyalty_points"),
-        Some(&Value::Number("120".into()))
-    );
-    assert_eq!(
-        maria.get("service_due"),
-        Some(&Value::Date(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()))
-    );
-    assert_eq!(maria.get("plan"), Some(&Value::Choice("Premium".into())));
-    assert_eq!(maria.text("gate_code"), Some("#4521, ring twice"));
+    for (field, text) in [
+        ("title", "Mrs"),
+        ("date_joined", "2018-05-12"),
+        ("email2", "luis.garcia@example.com"),
+        ("mobile", "+14155550134"),
+        ("mobile2", "+14155550135"),
+        ("mobile3", "+14155550136"),
+        ("loyalty_points", "120"),
+        ("service_due", "2025-03-01"),
+        ("plan", "Premium"),
+        ("gate_code", "#4521, ring twice"),
+    ] {
+        assert_eq!(
+            maria.get(field).map(|v| v.to_string()).as_deref(),
+            Some(text),
+            "{field}"
+        );
+    }
+    let hasher = cheap_hasher();
     match maria.get("password") {
         Some(Value::PasswordHash(hash)) => {
             assert!(hasher.verify("Pl4ntain!Sky", hash));
@@ -641,28 +660,41 @@ fn field_service_custom_fields_and_secondary_contacts_round_trip() {
         .find(&email("luis.garcia@example.com"))
         .unwrap()
         .is_none());
-    // The raw kinds.
+
+    // Raw: the contacts' fields in their columns, the others in
+    // custom_fields as texts, the password only as its hash.
     let rows = dump(&db.path);
-    let kinds: BTreeMap<String, String> = rows
+    let row = rows
         .iter()
-        .find(|r| r.1.as_deref() == Some("maria.garcia@example.com"))
-        .unwrap()
-        .3
-        .iter()
-        .map(|(field, kind, _)| (field.clone(), kind.clone()))
-        .collect();
-    for (field, kind) in [
-        ("title", "choice"),
-        ("first_name", "text"),
-        ("email", "email"),
-        ("mobile", "phone"),
-        ("password", "password_hash"),
-        ("date_joined", "date"),
-        ("email2", "email"),
-        ("loyalty_points", "number"),
+        .find(|r| r.get("email").map(String::as_str) == Some("maria.garcia@example.com"))
+        .unwrap();
+    assert_eq!(row.get("first_name").map(String::as_str), Some("Maria"));
+    assert_eq!(row.get("phone").map(String::as_str), Some("+14155550101"));
+    assert_eq!(row.get("state").map(String::as_str), Some("US-CA"));
+    let custom = custom_fields(row, "custom_fields");
+    for (field, text) in [
+        ("title", "Mrs"),
+        ("mobile", "+14155550134"),
+        ("date_joined", "2018-05-12"),
+        ("email2", "luis.garcia@example.com"),
+        ("loyalty_points", "120"),
+        ("gate_code", "#4521, ring twice"),
     ] {
-        assert_eq!(kinds.get(field).map(String::as_str), Some(kind), "{field}");
+        assert_eq!(custom.get(field).map(String::as_str), Some(text), "{field}");
     }
+    assert!(custom["password"].starts_with("$argon2id$"), "{custom:?}");
+    assert!(!row.values().any(|v| v.contains("Pl4ntain")));
+    for column in ["title", "mobile", "email2", "password"] {
+        assert!(!row.contains_key(column), "{column} has no column");
+    }
+    // Priya has no password: none in her custom fields.
+    let priya = rows
+        .iter()
+        .find(|r| r.get("email").map(String::as_str) == Some("priya@example.com"))
+        .unwrap();
+    let custom = custom_fields(priya, "custom_fields");
+    assert!(!custom.contains_key("password"), "{custom:?}");
+    assert_eq!(custom.get("title").map(String::as_str), Some("Ms"));
 
     // The preset's insert-only policy: every customer already exists.
     let again = import(&field_service(), FIELD_SERVICE, &mut db.open());
@@ -690,22 +722,20 @@ fn racing_csv(prefix: &str, shared: usize) -> String {
     csv
 }
 
-/// The database after a race: no customer twice, every key column agrees
-/// with the customer's values.
+/// The database after a race: no customer twice, every one with an
+/// email.
 fn assert_consistent(path: &Path) -> Vec<Row> {
     let rows = dump(path);
     let mut emails = std::collections::HashSet::new();
-    for (id, mail, tel, values) in &rows {
-        let value = |field: &str| {
-            values
-                .iter()
-                .find(|(f, _, _)| f == field)
-                .map(|(_, _, v)| v.clone())
-        };
-        assert_eq!(mail, &value("email"), "customer {id}");
-        assert_eq!(tel, &value("phone"), "customer {id}");
-        let mail = mail.clone().expect("every racing customer has an email");
+    let mut phones = std::collections::HashSet::new();
+    for row in &rows {
+        let mail = row
+            .get("email")
+            .unwrap_or_else(|| panic!("customer {} has no email", row["id"]));
         assert!(emails.insert(mail.clone()), "{mail} twice");
+        if let Some(tel) = row.get("phone") {
+            assert!(phones.insert(tel.clone()), "{tel} twice");
+        }
     }
     rows
 }
@@ -818,4 +848,392 @@ fn a_file_that_is_not_a_database_is_refused_clearly() {
 fn a_store_can_move_to_another_thread() {
     fn send<T: Send>(_: &T) {}
     send(&SqliteStore::in_memory().unwrap());
+}
+
+// ------------------------------------------------------ the app's own tables
+
+/// Creates tables in the file at `path`, as an app would.
+fn create(path: &Path, ddl: &str) {
+    rusqlite::Connection::open(path)
+        .expect("open to create tables")
+        .execute_batch(ddl)
+        .expect("create the app's tables");
+}
+
+/// The app's table: its own names, an integer id, the fields without a
+/// column in a JSON column, and a column of the app's own that the store
+/// leaves to its default.
+const APP_TABLE: &str = "
+CREATE TABLE crm_people (
+    person_id     INTEGER PRIMARY KEY,
+    given_name    TEXT,
+    family_name   TEXT,
+    email_address TEXT UNIQUE,
+    mobile_number TEXT,
+    extra         TEXT,
+    created_at    TEXT NOT NULL DEFAULT 'by the app'
+);
+CREATE UNIQUE INDEX crm_people_mobile ON crm_people (mobile_number);
+";
+
+fn app_mapping() -> TableMapping {
+    TableMapping::for_schema(&presets::contacts())
+        .table("crm_people")
+        .id_column("person_id", IdKind::Int)
+        .column("first_name", "given_name")
+        .column("last_name", "family_name")
+        .column("email", "email_address")
+        .column("phone", "mobile_number")
+        .only_columns(["first_name", "last_name", "email", "phone"])
+        .custom_fields(Some("extra"))
+}
+
+/// Contacts with an account's own field.
+fn with_loyalty() -> (Importer, String) {
+    let schema = presets::contacts()
+        .with_fields([Field::number("loyalty_points").label("Loyalty points")])
+        .unwrap();
+    let importer = Importer::new(schema).context(Context::new().default_country("US").unwrap());
+    let csv: String = CONTACTS
+        .lines()
+        .enumerate()
+        .map(|(n, line)| match n {
+            0 => format!("{line},Loyalty points\n"),
+            _ => format!("{line},120\n"),
+        })
+        .collect();
+    (importer, csv)
+}
+
+#[test]
+fn the_apps_own_table_with_renamed_columns_and_a_json_column_reimports_unchanged() {
+    let db = TempDb::new("app-table");
+    create(&db.path, APP_TABLE);
+    let (importer, csv) = with_loyalty();
+    let open = || SqliteStore::open_with(&db.path, app_mapping()).expect("open the app's table");
+
+    let first = import(&importer, &csv, &mut open());
+    assert_counts_add_up(&first);
+    assert_eq!(
+        (first.inserted, first.updated, first.unchanged, first.failed),
+        (5, 0, 1, 2)
+    );
+    let before = dump_table(&db.path, "crm_people", "person_id");
+    assert_eq!(before.len(), 5);
+
+    let second = import(&importer, &csv, &mut open());
+    assert_eq!(
+        (
+            second.inserted,
+            second.updated,
+            second.unchanged,
+            second.failed
+        ),
+        (0, 0, 6, 2)
+    );
+    assert_eq!(
+        dump_table(&db.path, "crm_people", "person_id"),
+        before,
+        "an unchanged re-run writes nothing"
+    );
+
+    // The custom fields read back with the others.
+    let store = open();
+    let ann = store.find(&email("ann.lee@example.com")).unwrap().unwrap();
+    for (field, text) in [
+        ("first_name", "Ann"),
+        ("last_name", "Lee"),
+        ("phone", "+14155550101"),
+        ("city", "San Francisco"),
+        ("state", "US-CA"),
+        ("birthday", "1986-10-25"),
+        ("loyalty_points", "120"),
+    ] {
+        assert_eq!(
+            ann.record.get(field).map(|v| v.to_string()).as_deref(),
+            Some(text),
+            "{field}"
+        );
+    }
+    assert_eq!(store.get(&ann.id).unwrap(), Some(ann.clone()));
+    assert_eq!(
+        store.find(&phone("+14155550101")).unwrap().map(|c| c.id),
+        Some(ann.id.clone())
+    );
+
+    // The same customers as in the default table.
+    let mut default = SqliteStore::in_memory().unwrap();
+    import(&importer, &csv, &mut default);
+    assert_eq!(
+        records(store.customers().unwrap()),
+        records(default.customers().unwrap())
+    );
+
+    // Raw: the app's names, the JSON object, the app's own column kept.
+    let row = before
+        .iter()
+        .find(|r| r.get("email_address").map(String::as_str) == Some("ann.lee@example.com"))
+        .unwrap();
+    assert_eq!(row.get("given_name").map(String::as_str), Some("Ann"));
+    assert_eq!(
+        row.get("mobile_number").map(String::as_str),
+        Some("+14155550101")
+    );
+    assert_eq!(
+        row.get("created_at").map(String::as_str),
+        Some("by the app")
+    );
+    let extra = custom_fields(row, "extra");
+    assert_eq!(
+        extra,
+        [
+            ("birthday", "1986-10-25"),
+            ("city", "San Francisco"),
+            ("company", "Lee Landscaping"),
+            ("loyalty_points", "120"),
+            ("state", "US-CA"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect::<BTreeMap<_, _>>()
+    );
+
+    // An update moves the values between the columns and the JSON.
+    let changes = "first_name,email,city\nAnnie,ann.lee@example.com,Oakland\n";
+    let report = import(&contacts(), changes, &mut open());
+    assert_eq!(report.updated, 1, "{report:?}");
+    let ann = open().find(&email("ann.lee@example.com")).unwrap().unwrap();
+    assert_eq!(ann.record.text("first_name"), Some("Annie"));
+    assert_eq!(ann.record.text("city"), Some("Oakland"));
+    assert_eq!(ann.record.text("loyalty_points"), Some("120"));
+}
+
+/// UUID ids, made by the store (the column has no default).
+const UUID_TABLE: &str = "
+CREATE TABLE accounts (
+    account_id TEXT PRIMARY KEY NOT NULL,
+    email      TEXT UNIQUE,
+    phone      TEXT UNIQUE,
+    first_name TEXT,
+    last_name  TEXT,
+    attributes TEXT
+);
+";
+
+fn uuid_mapping() -> TableMapping {
+    TableMapping::new("accounts")
+        .id_column("account_id", IdKind::Uuid)
+        .column("email", "email")
+        .column("phone", "phone")
+        .column("first_name", "first_name")
+        .column("last_name", "last_name")
+        .custom_fields(Some("attributes"))
+}
+
+/// Text ids, made by the database (a default), in a table of the app's
+/// own names.
+const TEXT_TABLE: &str = "
+CREATE TABLE clients (
+    ref  TEXT PRIMARY KEY NOT NULL DEFAULT ('cus_' || lower(hex(randomblob(6)))),
+    mail TEXT,
+    tel  TEXT,
+    name TEXT,
+    data TEXT
+);
+CREATE UNIQUE INDEX clients_mail ON clients (mail);
+CREATE UNIQUE INDEX clients_tel ON clients (tel);
+";
+
+fn text_mapping() -> TableMapping {
+    TableMapping::new("clients")
+        .id_column("ref", IdKind::Text)
+        .column("email", "mail")
+        .column("phone", "tel")
+        .column("first_name", "name")
+        .custom_fields(Some("data"))
+}
+
+/// Runs the conformance suite on fresh files holding `ddl`'s table,
+/// opened with `mapping`.
+fn conformance_on(name: &str, ddl: &str, mapping: &TableMapping) {
+    let mut dbs: Vec<TempDb> = Vec::new();
+    let mut make = || {
+        let db = TempDb::new(name);
+        create(&db.path, ddl);
+        let store = SqliteStore::open_with(&db.path, mapping.clone()).expect("open the table");
+        dbs.push(db);
+        store
+    };
+    conformance::check(&mut make);
+    conformance::check_transactions(&mut make);
+}
+
+#[test]
+fn a_table_of_uuid_ids_passes_the_conformance_suite_and_reimports_unchanged() {
+    conformance_on("uuid-conformance", UUID_TABLE, &uuid_mapping());
+
+    let db = TempDb::new("uuid");
+    create(&db.path, UUID_TABLE);
+    let open = || SqliteStore::open_with(&db.path, uuid_mapping()).unwrap();
+    let first = import(&contacts(), CONTACTS, &mut open());
+    assert_eq!((first.inserted, first.failed), (5, 2));
+    let store = open();
+    let customers = store.customers().unwrap();
+    for customer in &customers {
+        let uuid = customer.id.as_uuid().expect("a UUID id");
+        assert_eq!(uuid.get_version(), Some(uuid::Version::Random));
+        assert_eq!(store.get(&customer.id).unwrap().as_ref(), Some(customer));
+    }
+    let rows = dump_table(&db.path, "accounts", "account_id");
+    let mut ids: Vec<String> = rows.iter().map(|r| r["account_id"].clone()).collect();
+    let stored: Vec<String> = customers.iter().map(|c| c.id.to_string()).collect();
+    ids.sort();
+    assert_eq!(ids, stored, "kept as lower-case hyphenated text");
+    assert_eq!(store.get(&CustomerId::from(1)).unwrap(), None, "not a UUID");
+
+    let second = import(&contacts(), CONTACTS, &mut open());
+    assert_eq!((second.unchanged, second.failed), (6, 2));
+    assert_eq!(dump_table(&db.path, "accounts", "account_id"), rows);
+}
+
+#[test]
+fn a_table_of_text_ids_from_a_default_passes_the_conformance_suite_and_reimports_unchanged() {
+    conformance_on("text-conformance", TEXT_TABLE, &text_mapping());
+
+    let db = TempDb::new("text");
+    create(&db.path, TEXT_TABLE);
+    let open = || SqliteStore::open_with(&db.path, text_mapping()).unwrap();
+    let first = import(&contacts(), CONTACTS, &mut open());
+    assert_eq!((first.inserted, first.failed), (5, 2));
+    let store = open();
+    let ann = store.find(&email("ann.lee@example.com")).unwrap().unwrap();
+    let id = ann.id.as_text().expect("a text id");
+    assert!(id.starts_with("cus_") && id.len() == 16, "{id}");
+    assert_eq!(ann.record.text("first_name"), Some("Ann"));
+    assert_eq!(ann.record.text("city"), Some("San Francisco"));
+    let rows = dump_table(&db.path, "clients", "ref");
+
+    let second = import(&contacts(), CONTACTS, &mut open());
+    assert_eq!((second.unchanged, second.failed), (6, 2));
+    assert_eq!(dump_table(&db.path, "clients", "ref"), rows);
+}
+
+#[test]
+fn tables_the_store_creates_for_uuid_and_text_ids_pass_the_conformance_suite() {
+    for kind in [IdKind::Uuid, IdKind::Text] {
+        let mapping = TableMapping::for_schema(&presets::contacts())
+            .table("people")
+            .id_column("person_ref", kind);
+        let make = || SqliteStore::in_memory_with(mapping.clone()).unwrap();
+        conformance::check(make);
+        conformance::check_transactions(make);
+    }
+    let mapping = TableMapping::for_schema(&presets::contacts()).id_column("ref", IdKind::Text);
+    let mut store = SqliteStore::in_memory_with(mapping).unwrap();
+    import(&contacts(), CONTACTS, &mut store);
+    for customer in store.customers().unwrap() {
+        let id = customer.id.as_text().expect("a text id");
+        let uuid: uuid::Uuid = id.parse().expect("a UUID as text");
+        assert_eq!(uuid.get_version(), Some(uuid::Version::Random));
+    }
+}
+
+#[test]
+fn a_table_without_a_column_of_the_mapping_is_refused_at_open() {
+    let db = TempDb::new("missing-column");
+    create(&db.path, APP_TABLE);
+    let refused = |mapping: TableMapping| match SqliteStore::open_with(&db.path, mapping) {
+        Ok(_) => panic!("opened"),
+        Err(e) => e.message().to_string(),
+    };
+
+    let message = refused(app_mapping().column("last_name", "surname"));
+    assert!(message.contains("crm_people"), "{message}");
+    assert!(message.contains("\"surname\""), "{message}");
+    assert!(message.contains("last_name"), "{message}");
+    let message = refused(app_mapping().custom_fields(Some("attributes")));
+    assert!(message.contains("\"attributes\""), "{message}");
+    let message = refused(app_mapping().id_column("id", IdKind::Int));
+    assert!(message.contains("\"id\" (the id)"), "{message}");
+
+    // A key column without a unique index.
+    create(
+        &db.path,
+        "CREATE TABLE leads (id INTEGER PRIMARY KEY, email TEXT UNIQUE, phone TEXT);
+         CREATE INDEX leads_phone ON leads (phone);",
+    );
+    let leads = TableMapping::new("leads")
+        .column("email", "email")
+        .column("phone", "phone");
+    let message = refused(leads);
+    assert!(message.contains("\"phone\""), "{message}");
+    assert!(message.contains("unique index"), "{message}");
+    assert!(message.contains("CREATE UNIQUE INDEX"), "{message}");
+
+    // The app's tables were left as they were.
+    let tables = rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .prepare("SELECT name FROM sqlite_master ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert_eq!(
+        tables,
+        [
+            "crm_people",
+            "crm_people_mobile",
+            "leads",
+            "leads_phone",
+            "sqlite_autoindex_crm_people_1",
+            "sqlite_autoindex_leads_1"
+        ]
+    );
+
+    // A mapping that is not valid is refused before the file is touched.
+    let nowhere = TempDb::new("invalid-mapping");
+    let err = SqliteStore::open_with(&nowhere.path, app_mapping().table("crm people")).unwrap_err();
+    assert!(err.message().contains("names the table"), "{err}");
+    assert!(!nowhere.path.exists());
+}
+
+#[test]
+fn a_file_of_another_layout_is_refused_clearly() {
+    let db = TempDb::new("old-layout");
+    create(
+        &db.path,
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, phone TEXT);",
+    );
+    let err = SqliteStore::open(&db.path).unwrap_err();
+    let message = err.message();
+    assert!(message.contains("no columns \"first_name\""), "{message}");
+}
+
+#[test]
+fn an_email_column_that_compares_without_case_finds_its_customer() {
+    let db = TempDb::new("nocase");
+    create(
+        &db.path,
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE UNIQUE,
+             phone TEXT UNIQUE, first_name TEXT);
+         INSERT INTO people (email, first_name) VALUES ('Ann@Example.com', 'Ann');",
+    );
+    let mapping = TableMapping::new("people")
+        .column("email", "email")
+        .column("phone", "phone")
+        .column("first_name", "first_name");
+    let mut store = SqliteStore::open_with(&db.path, mapping).unwrap();
+    let found = store.lookup(&[email("ann@example.com")]).unwrap();
+    assert_eq!(
+        found[0].as_ref().and_then(|c| c.record.text("first_name")),
+        Some("Ann")
+    );
+    let report = import(
+        &contacts().policy(Policy::upsert()),
+        "first_name,email\nAnnie,ann@example.com\n",
+        &mut store,
+    );
+    assert_eq!((report.updated, report.failed), (1, 0), "{report:?}");
+    assert_eq!(store.len().unwrap(), 1);
 }

@@ -31,5 +31,5 @@ pub(crate) use async_store::{AsyncStore, AsyncTransactional};
 pub(crate) use contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg(feature = "postgres")]
 pub(crate) use table::IdKind;
