@@ -11,7 +11,7 @@ use rusqlite::{CachedStatement, Connection, ErrorCode, ToSql};
 
 use super::table::{quoted, IdKind, Row, TableMapping};
 use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
-use crate::record::{Record, Value};
+use crate::record::Record;
 
 /// How long a write waits for another connection's write to finish before
 /// it gives up, unless [`SqliteStore::busy_timeout`] says otherwise.
@@ -848,10 +848,7 @@ impl SqliteStore {
             true => text_at(self.sql.fields + 1)?,
             false => None,
         };
-        let mut record = self.mapping.record_of(values, custom.as_deref())?;
-        if custom.is_some() {
-            restore_password_hashes(&mut record, &self.mapping);
-        }
+        let record = self.mapping.record_of(values, custom.as_deref())?;
         Ok(Customer { id, record })
     }
 
@@ -1207,44 +1204,6 @@ fn unique_columns(
     Ok(unique)
 }
 
-/// Gives password hashes kept among the custom fields (as text, in the
-/// JSON column) their kind back, so that a password imported again keeps
-/// its hash and the customer stays unchanged. A hash is told by its PHC
-/// form (`$argon2id$v=19$…`, `$2b$12$…`).
-fn restore_password_hashes(record: &mut Record, mapping: &TableMapping) {
-    let hashes: Vec<(String, Value)> = record
-        .iter()
-        .filter(|(field, _)| mapping.column_of(field).is_none())
-        .filter_map(|(field, value)| match value {
-            Value::Text(text) if is_phc(text) => {
-                Some((field.to_string(), Value::PasswordHash(text.clone())))
-            }
-            _ => None,
-        })
-        .collect();
-    for (field, hash) in hashes {
-        record.insert(field, hash);
-    }
-}
-
-/// Whether `text` is a PHC string: `$id$…$…`, at least three non-empty
-/// parts of letters, digits and `+/.=,-`.
-fn is_phc(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix('$') else {
-        return false;
-    };
-    let parts: Vec<&str> = rest.split('$').collect();
-    parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+/.=,-".contains(&b))
-        })
-        && parts[0]
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 impl Store for SqliteStore {
     fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
         self.check_transaction()?;
@@ -1355,6 +1314,7 @@ fn retry_while_busy<T>(
 mod tests {
     use super::*;
     use crate::presets;
+    use crate::record::Value;
 
     fn plan(store: &SqliteStore, sql: &str, params: impl rusqlite::Params) -> String {
         let mut stmt = store
@@ -1461,24 +1421,6 @@ mod tests {
         assert!(!made.contains(&other.next().as_uuid().unwrap()));
         let text = NewIds::new(IdKind::Text).next();
         assert!(text.as_text().unwrap().parse::<uuid::Uuid>().is_ok());
-    }
-
-    #[test]
-    fn phc_strings_are_told_from_text() {
-        assert!(is_phc("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA"));
-        assert!(is_phc(
-            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
-        ));
-        for text in [
-            "",
-            "$",
-            "$5 off$today$only",
-            "a$b$c$d",
-            "$x$$y",
-            "$argon2id$v=19",
-        ] {
-            assert!(!is_phc(text), "{text}");
-        }
     }
 
     #[test]

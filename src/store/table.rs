@@ -381,7 +381,16 @@ impl TableMapping {
                     other => other.to_string(),
                 };
                 if !text.is_empty() && self.columns.iter().all(|c| c.field != field) {
-                    custom_fields.push((field, Value::Text(text.into())));
+                    // A hash kept as text (a password field without a
+                    // column of its own) is a hash again, so that the
+                    // password imported again keeps it and the customer
+                    // stays unchanged.
+                    let value = if is_phc(&text) {
+                        Value::PasswordHash(text.into())
+                    } else {
+                        Value::Text(text.into())
+                    };
+                    custom_fields.push((field, value));
                 }
             }
         }
@@ -438,6 +447,27 @@ pub(crate) fn quoted(name: &str) -> String {
         .join(".")
 }
 
+/// Whether `text` is a PHC string, the form password hashes are kept in
+/// (`$argon2id$v=19$…`, `$2b$12$…`): `$id$…`, at least three non-empty
+/// parts of letters, digits and `+/.=,-`, the id in lower case.
+fn is_phc(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('$') else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('$').collect();
+    let id_is_lower = parts.first().is_some_and(|id| {
+        id.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    parts.len() >= 3
+        && id_is_lower
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/.=,-".contains(&b))
+        })
+}
+
 /// A plain SQL identifier: a letter or `_`, then letters, digits and `_`,
 /// at most 63 bytes (PostgreSQL's limit).
 fn is_identifier(name: &str) -> bool {
@@ -464,6 +494,39 @@ mod tests {
             .record_of(row.values, row.custom.as_deref())
             .unwrap();
         assert!(back.eq_as_text(&record), "{back:?}");
+    }
+
+    #[test]
+    fn phc_strings_are_told_from_text() {
+        assert!(is_phc("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA"));
+        assert!(is_phc(
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
+        ));
+        for text in [
+            "",
+            "$",
+            "$5 off$today$only",
+            "a$b$c$d",
+            "$x$$y",
+            "$argon2id$v=19",
+        ] {
+            assert!(!is_phc(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_password_hash_among_the_custom_fields_comes_back_as_a_hash() {
+        let mapping = TableMapping::for_schema(&presets::contacts());
+        let mut record = Record::new();
+        record.insert("email", Value::Email("ann@example.com".into()));
+        let hash = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA";
+        record.insert("password", Value::PasswordHash(hash.into()));
+        record.insert("gate_code", Value::Text("$4521".into()));
+        let row = mapping.row_of(&record).unwrap();
+        let back = mapping
+            .record_of(row.values, row.custom.as_deref())
+            .unwrap();
+        assert_eq!(back, record);
     }
 
     #[test]
