@@ -68,7 +68,7 @@ const CHECKPOINT_PAGES: i64 = 10_000;
 /// CREATE UNIQUE INDEX IF NOT EXISTS "customers_phone" ON "customers" ("phone");
 /// ```
 ///
-/// Every value is kept as the text [`Value`] prints (`NULL` for no
+/// Every value is kept as the text [`Value`](crate::Value) prints (`NULL` for no
 /// value) and read back as text: the importer compares customers as text
 /// ([`Record::eq_as_text`]), so a re-import of the same file is all
 /// unchanged. Fields of another schema (the field-service preset's
