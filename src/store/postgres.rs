@@ -8,7 +8,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 
-use super::table::{quoted, Row, TableMapping};
+use super::table::{quoted, split_keys, Row, TableMapping};
 use super::{
     AsyncStore, AsyncTransactional, Customer, CustomerId, IdKind, MatchKey, StoreError, Write,
 };
@@ -160,14 +160,7 @@ impl<C: PgClient> PostgresStore<C> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut emails: Vec<&str> = Vec::new();
-        let mut phones: Vec<&str> = Vec::new();
-        for key in keys {
-            match key {
-                MatchKey::Email(v) => emails.push(v.as_str()),
-                MatchKey::Phone(v) => phones.push(v.as_str()),
-            }
-        }
+        let (emails, phones) = split_keys(keys);
         let rows = self
             .client
             .client()

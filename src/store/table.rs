@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CustomerId, StoreError};
+use super::{CustomerId, MatchKey, StoreError};
 use crate::record::{Record, Value};
 use crate::schema::{FieldKind, Schema};
 
@@ -436,6 +436,20 @@ pub(crate) struct Row {
     /// The custom fields as a JSON object, when the mapping has a column
     /// for them.
     pub(crate) custom: Option<String>,
+}
+
+/// A batch's keys as the two lists a lookup statement takes: its emails
+/// and its phones.
+pub(crate) fn split_keys(keys: &[MatchKey]) -> (Vec<&str>, Vec<&str>) {
+    let mut emails = Vec::new();
+    let mut phones = Vec::new();
+    for key in keys {
+        match key {
+            MatchKey::Email(v) => emails.push(v.as_str()),
+            MatchKey::Phone(v) => phones.push(v.as_str()),
+        }
+    }
+    (emails, phones)
 }
 
 /// `name` quoted as an SQL identifier (`"first_name"`); a dotted table

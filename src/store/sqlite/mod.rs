@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{CachedStatement, Connection, ErrorCode, ToSql};
 
-use super::table::{quoted, IdKind, Row, TableMapping};
+use super::table::{quoted, split_keys, IdKind, Row, TableMapping};
 use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
 use crate::record::Record;
 

@@ -125,14 +125,7 @@ impl SqliteStore {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut emails: Vec<&str> = Vec::new();
-        let mut phones: Vec<&str> = Vec::new();
-        for key in keys {
-            match key {
-                MatchKey::Email(v) => emails.push(v.as_str()),
-                MatchKey::Phone(v) => phones.push(v.as_str()),
-            }
-        }
+        let (emails, phones) = split_keys(keys);
         let json = |items: &[&str]| {
             serde_json::to_string(items).map_err(|e| {
                 StoreError::new("the keys could not be written as JSON").with_source(e)
