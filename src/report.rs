@@ -12,7 +12,7 @@ pub(crate) use crate::problem::{Problem, ProblemCode};
 use crate::read::{Cells, Delimiter, Encoding};
 use crate::schema::SavedMapping;
 pub(crate) use crate::schema::{ColumnMapping, ERRORS_COLUMN};
-use crate::store::StoreError;
+use crate::store::{CustomerId, ImportId, StoreError};
 
 /// A row that was not imported, with every problem it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -223,7 +223,29 @@ pub enum Action {
     Unchanged,
 }
 
-/// One row of the preview: its action and normalized values.
+/// One row of the preview: its action, its customer, its normalized
+/// values and, for an update, what changes.
+///
+/// ```
+/// use intake::{presets, Action, Importer, MemoryStore};
+///
+/// let mut store = MemoryStore::new();
+/// let importer = Importer::new(presets::contacts());
+/// importer.import("email,first_name\nann@example.com,Ann\n".as_bytes(), &mut store)?;
+///
+/// let report = importer
+///     .clone()
+///     .dry_run(true)
+///     .preview(true)
+///     .import("email,first_name\nann@example.com,Anne\n".as_bytes(), &mut store)?;
+/// let change = &report.changes.as_ref().unwrap()[0];
+/// assert_eq!(change.action, Action::Update);
+/// assert!(change.customer.is_some());
+/// assert_eq!(change.changed[0].field, "first_name");
+/// assert_eq!(change.changed[0].before.as_deref(), Some("Ann"));
+/// assert_eq!(change.changed[0].after.as_deref(), Some("Anne"));
+/// # Ok::<(), intake::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Change {
@@ -231,11 +253,36 @@ pub struct Change {
     pub row: u64,
     /// What was (or would be) done.
     pub action: Action,
+    /// The customer: the one the row matched, or the one it created.
+    /// `None` for a dry run's new customers (and an update of one), which
+    /// have no id yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerId>,
     /// The row's normalized values by field id. Secrets never appear here.
     pub values: BTreeMap<String, String>,
+    /// For an update: each field whose value changes, in field-id order,
+    /// with its value before and after.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<FieldChange>,
     /// The row's values the importer corrected beyond normalization.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<Correction>,
+}
+
+/// One field an update changes: its value before and after (`None`: no
+/// value). A secret field (a password) is listed without its values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FieldChange {
+    /// The field's id.
+    pub field: String,
+    /// The customer's value before the update.
+    pub before: Option<String>,
+    /// The value the update writes.
+    pub after: Option<String>,
+    /// Whether the values are withheld because the field is secret.
+    #[serde(skip_serializing_if = "is_false")]
+    pub secret: bool,
 }
 
 /// A value the importer changed beyond normalization: characters removed
@@ -499,6 +546,10 @@ pub struct Report {
     /// with a preview, each is listed in its row's [`Change::corrections`].
     #[serde(skip_serializing_if = "is_zero")]
     pub corrected: u64,
+    /// The import's id, when it wrote anything: with a store that keeps a
+    /// journal, the import can be undone by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<ImportId>,
     /// Whether this was a dry run (nothing written).
     pub dry_run: bool,
     /// Whether an all-or-nothing import undid its writes because a row
@@ -515,18 +566,30 @@ pub struct Report {
     /// Every failed row, in file order, up to
     /// [`Limits::max_listed_failures`](crate::Limits::max_listed_failures).
     pub failures: Vec<RowFailure>,
-    /// Failed rows beyond that limit: counted in `failed`, not listed.
-    /// `failed == failures.len() + failures_not_listed`.
+    /// Failed rows not listed in `failures`: beyond
+    /// [`Importer::list_first`](crate::Importer::list_first) (still in the
+    /// failed-rows file) or beyond the limit (counted only, with a
+    /// `too_many_failures` warning). `failed == failures.len() +
+    /// failures_not_listed`.
     #[serde(skip_serializing_if = "is_zero")]
     pub failures_not_listed: u64,
+    /// Failed rows kept for the failed-rows file but not listed.
+    #[serde(skip)]
+    pub(crate) unlisted_failures: Vec<RowFailure>,
     /// Things to know that failed no row.
     pub warnings: Vec<Warning>,
     /// Set when the import stopped before the end of the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<Stopped>,
-    /// Each imported row's action and values, when a preview was asked for.
+    /// Each imported row's action and values, when a preview was asked
+    /// for: the first [`Importer::list_first`](crate::Importer::list_first)
+    /// rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<Change>>,
+    /// Imported rows beyond those listed in `changes`: `inserted + updated
+    /// + unchanged == changes.len() + changes_not_listed` with a preview.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub changes_not_listed: u64,
     /// The encoding the file was read in, when it was not UTF-8: such as
     /// `windows-1252` (Excel's "CSV" on Windows) or `UTF-16LE` (Excel's
     /// "Unicode Text"). Serialized as its name.
@@ -551,15 +614,18 @@ impl Report {
             cities_filled: 0,
             failed: 0,
             corrected: 0,
+            import_id: None,
             dry_run,
             rolled_back: false,
             columns,
             mapping_remembered: false,
             failures: Vec::new(),
             failures_not_listed: 0,
+            unlisted_failures: Vec::new(),
             warnings: Vec::new(),
             stopped: None,
             changes: None,
+            changes_not_listed: 0,
             encoding: None,
             delimiter: None,
             header,
@@ -653,7 +719,7 @@ impl Report {
         let mut header: Vec<String> = self.header.iter().map(|c| neutralize(c)).collect();
         header.push(ERRORS_COLUMN.to_string());
         out.write_record(&header)?;
-        for failure in &self.failures {
+        for failure in self.failures.iter().chain(&self.unlisted_failures) {
             let mut row: Vec<String> = failure.cells.iter().take(width).map(neutralize).collect();
             row.resize(width, String::new());
             row.push(neutralize(&failure.describe()));

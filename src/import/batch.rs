@@ -12,8 +12,8 @@ use foldhash::HashMap;
 use super::decide::Decision;
 use super::known::Target;
 use crate::record::Record;
-use crate::report::{Action, Correction};
-use crate::store::MatchKey;
+use crate::report::{Action, Correction, FieldChange};
+use crate::store::{CustomerId, MatchKey};
 
 /// What one row comes to before the store has answered.
 pub(super) struct Decided {
@@ -21,6 +21,11 @@ pub(super) struct Decided {
     pub(super) action: Action,
     /// The row's values, for the preview (`None` without one).
     pub(super) values: Option<Record>,
+    /// The customer, for the preview: the one matched, or (once written)
+    /// the one created.
+    pub(super) customer: Option<CustomerId>,
+    /// An update's changed fields, for the preview.
+    pub(super) changed: Vec<FieldChange>,
     pub(super) city_filled: bool,
     /// How many of the row's values were corrected.
     pub(super) corrected: usize,

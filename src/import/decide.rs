@@ -23,6 +23,9 @@ pub(super) struct Decision {
     pub(super) action: Action,
     /// The customer's values afterwards, complete.
     pub(super) record: Record,
+    /// The customer's values before, for a match (shared with the
+    /// engine's view of the customer: no copy).
+    pub(super) before: Option<Record>,
     /// Keys the customer has now and did not have before.
     pub(super) claimed: Keys,
     /// Keys the customer had before and no longer has.
@@ -124,6 +127,7 @@ pub(super) fn decide(
             target: known.new_target(row),
             action: Action::Insert,
             record,
+            before: None,
             claimed: keys,
             freed: Keys::new(),
         },
@@ -158,6 +162,7 @@ pub(super) fn decide(
                         target,
                         action: Action::Unchanged,
                         record: merged,
+                        before: Some(existing),
                         claimed: Keys::new(),
                         freed: Keys::new(),
                     })
@@ -183,6 +188,7 @@ pub(super) fn decide(
                 target,
                 action: Action::Update,
                 record: merged,
+                before: Some(existing),
                 claimed,
                 freed,
             }

@@ -215,6 +215,7 @@ pub struct Importer {
     context: Context,
     dry_run: bool,
     preview: bool,
+    list_first: usize,
     batch_size: usize,
     max_rows: Option<u64>,
     blank_rows: BlankRows,
@@ -244,6 +245,7 @@ impl Importer {
             context: Context::default(),
             dry_run: false,
             preview: false,
+            list_first: usize::MAX,
             batch_size: 1000,
             max_rows: defaults.max_rows,
             blank_rows: defaults.blank_rows,
@@ -416,6 +418,37 @@ impl Importer {
     /// [`Report::changes`].
     pub fn preview(mut self, preview: bool) -> Importer {
         self.preview = preview;
+        self
+    }
+
+    /// Lists only the first `rows` changes ([`Report::changes`]) and failed
+    /// rows ([`Report::failures`]), for a review screen: the counts stay
+    /// complete, the rest are counted in
+    /// [`changes_not_listed`](Report::changes_not_listed) and
+    /// [`failures_not_listed`](Report::failures_not_listed), and the
+    /// failed-rows file ([`Report::write_failed_rows`]) still holds every
+    /// failed row. Every row by default.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let csv = "email\na@example.com\nb@example.com\nbad1\nbad2\n";
+    /// let report = Importer::new(presets::contacts())
+    ///     .dry_run(true)
+    ///     .preview(true)
+    ///     .list_first(1)
+    ///     .import(csv.as_bytes(), &mut MemoryStore::new())?;
+    /// assert_eq!((report.inserted, report.failed), (2, 2));
+    /// assert_eq!(report.changes.as_ref().map(Vec::len), Some(1));
+    /// assert_eq!((report.failures.len(), report.failures_not_listed), (1, 1));
+    ///
+    /// let mut file = Vec::new();
+    /// report.write_failed_rows(&mut file).expect("written to memory");
+    /// assert_eq!(String::from_utf8_lossy(&file).lines().count(), 3);
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn list_first(mut self, rows: usize) -> Importer {
+        self.list_first = rows;
         self
     }
 

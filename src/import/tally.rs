@@ -25,8 +25,12 @@ pub(super) struct Tally {
     pub(super) report: Report,
     /// How many values were kept as written although not recognised.
     notes: u64,
-    /// How many failures the report lists; the rest are only counted.
+    /// How many failures the report keeps (for the failed-rows file); the
+    /// rest are only counted.
     listed_failures: u64,
+    /// How many changes and failures the report lists
+    /// ([`Importer::list_first`](crate::Importer::list_first)).
+    list_first: usize,
 }
 
 impl Tally {
@@ -81,6 +85,7 @@ impl Tally {
             report,
             notes: 0,
             listed_failures: importer.read.limits.get_max_listed_failures(),
+            list_first: importer.list_first,
         }
     }
 
@@ -155,12 +160,15 @@ impl Tally {
                 .filter(|(_, v)| !matches!(v, Value::PasswordHash(_)))
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
-            changes.push(Change {
+            let change = Change {
                 row: decided.row,
                 action: decided.action,
+                customer: decided.customer,
                 values,
+                changed: decided.changed,
                 corrections: decided.corrections,
-            });
+            };
+            list_first(changes, change, self.list_first, &mut report.changes_not_listed);
         }
     }
 
@@ -174,17 +182,44 @@ impl Tally {
                 messages::more_unrecognized(self.notes - MAX_NOTES),
             ));
         }
-        self.report.failures.sort_by_key(|f| f.row);
-        if let Some(changes) = self.report.changes.as_mut() {
+        let report = &mut self.report;
+        report.failures.sort_by_key(|f| f.row);
+        if let Some(changes) = report.changes.as_mut() {
             changes.sort_by_key(|c| c.row);
         }
-        if self.report.failures_not_listed > 0 {
-            self.report.warnings.push(Warning::new(
+        // Rows failed beyond what the report keeps are in no file: the
+        // person must hear it. Rows kept but not listed are in the file.
+        if report.failures_not_listed > 0 {
+            report.warnings.push(Warning::new(
                 WarningCode::TooManyFailures,
-                messages::more_failures(self.report.failures_not_listed),
+                messages::more_failures(report.failures_not_listed),
             ));
         }
+        if report.failures.len() > self.list_first {
+            report.unlisted_failures = report.failures.split_off(self.list_first);
+            report.failures_not_listed += report.unlisted_failures.len() as u64;
+        }
         self.report
+    }
+}
+
+/// Lists `item` among the first `limit` by row, counting what is left out.
+/// Rows come in file order but for those decided again after a conflict:
+/// such a row takes the place of the last listed one after it.
+fn list_first(items: &mut Vec<Change>, item: Change, limit: usize, left_out: &mut u64) {
+    if items.len() < limit {
+        items.push(item);
+        return;
+    }
+    *left_out += 1;
+    let latest = items
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, c)| c.row)
+        .filter(|(_, c)| c.row > item.row)
+        .map(|(i, _)| i);
+    if let Some(slot) = latest.and_then(|i| items.get_mut(i)) {
+        *slot = item;
     }
 }
 

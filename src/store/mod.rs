@@ -18,6 +18,7 @@
 pub(crate) mod async_store;
 pub mod conformance;
 pub(crate) mod contract;
+pub(crate) mod journal;
 pub(crate) mod memory;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
@@ -31,5 +32,6 @@ pub(crate) use async_store::{AsyncStore, AsyncTransactional};
 pub(crate) use contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
+pub(crate) use journal::ImportId;
 #[cfg(feature = "postgres")]
 pub(crate) use table::IdKind;

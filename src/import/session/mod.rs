@@ -31,7 +31,7 @@ use crate::read::{Cells, RawRow};
 use crate::record::Record;
 use crate::report::{Problem, Report};
 use crate::schema::Memory;
-use crate::store::{Customer, CustomerId, MatchKey, StoreError, Write};
+use crate::store::{Customer, CustomerId, ImportId, MatchKey, StoreError, Write};
 
 /// How many times the rows whose writes were refused for a key taken
 /// meanwhile (by another import, say) are looked up and decided again
@@ -160,6 +160,8 @@ pub struct ImportSession {
     failing: Option<Error>,
     /// Bytes read when the batch just written was complete.
     checkpoint_bytes: u64,
+    /// The import's id; `None` in a dry run.
+    import_id: Option<ImportId>,
 }
 
 impl std::fmt::Debug for ImportSession {
@@ -299,6 +301,7 @@ impl ImportSession {
             lookup_error: None,
             failing: None,
             checkpoint_bytes: 0,
+            import_id: (!importer.dry_run).then(ImportId::new),
         };
         if !session.input.counting() {
             session.phase = session.after_counting();
@@ -364,6 +367,23 @@ impl ImportSession {
         } else {
             Phase::Reading
         }
+    }
+
+    /// The import's id (`None` in a dry run): the key of its journal in a
+    /// store that keeps one, and the report's
+    /// [`import_id`](crate::Report::import_id) once it has written.
+    ///
+    /// ```
+    /// use intake::{presets, Importer};
+    ///
+    /// let importer = Importer::new(presets::contacts());
+    /// assert!(importer.session(vec!["email".into()])?.import_id().is_some());
+    /// let dry = importer.dry_run(true);
+    /// assert!(dry.session(vec!["email".into()])?.import_id().is_none());
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn import_id(&self) -> Option<&ImportId> {
+        self.import_id.as_ref()
     }
 
     /// How many bytes of the upload have been read, for
@@ -562,6 +582,10 @@ impl ImportSession {
             &mut self.tally,
             Tally::new(&self.checker, &Memory::NoneGiven),
         );
-        Step::Done(Ok(tally.finish()))
+        let mut report = tally.finish();
+        if report.inserted + report.updated > 0 && !report.rolled_back {
+            report.import_id = self.import_id.clone();
+        }
+        Step::Done(Ok(report))
     }
 }

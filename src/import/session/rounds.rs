@@ -13,8 +13,9 @@ use crate::import::known::{Owner, Target};
 use crate::import::row::CheckedRow;
 use crate::import::Progress;
 use crate::messages;
-use crate::record::Record;
-use crate::report::{Action, Problem, ProblemCode, StopReason, Stopped};
+use crate::record::{Record, Value};
+use crate::report::{Action, FieldChange, Problem, ProblemCode, StopReason, Stopped};
+use crate::schema::Schema;
 use crate::store::{Customer, CustomerId, StoreError, Write};
 
 /// Why an import stops at a batch boundary.
@@ -242,6 +243,16 @@ impl ImportSession {
                     Some(Pending::Valid(record, _)) => record.clone(),
                     _ => Record::default(),
                 }),
+                customer: match &decision.target {
+                    Target::Stored(id) if preview => Some(id.clone()),
+                    _ => None,
+                },
+                changed: match (&decision.before, decision.action) {
+                    (Some(before), Action::Update) if preview => {
+                        changed_fields(&importer.schema, before, &decision.record)
+                    }
+                    _ => Vec::new(),
+                },
                 city_filled: checked.city_filled,
                 corrected: checked.corrections.len(),
                 corrections: if preview {
@@ -264,6 +275,32 @@ impl ImportSession {
         }
         None
     }
+}
+
+/// The fields an update changes, in field-id order, with their values
+/// before and after as text (a secret's withheld).
+fn changed_fields(schema: &Schema, before: &Record, after: &Record) -> Vec<FieldChange> {
+    let mut fields: Vec<&str> = before.iter().chain(after.iter()).map(|(f, _)| f).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let text = |r: &Record, f: &str| r.get(f).map(|v| v.to_string());
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            let (old, new) = (text(before, field), text(after, field));
+            if old == new {
+                return None;
+            }
+            let secret = schema.field(field).is_some_and(|f| f.is_secret())
+                || matches!(after.get(field), Some(Value::PasswordHash(_)));
+            Some(FieldChange {
+                field: field.to_string(),
+                before: if secret { None } else { old },
+                after: if secret { None } else { new },
+                secret,
+            })
+        })
+        .collect()
 }
 
 /// Marks a row as settled: counted or failed, its record no longer kept.
@@ -302,7 +339,7 @@ impl ImportSession {
         result: Result<Vec<Result<CustomerId, StoreError>>, StoreError>,
     ) -> Result<(), Error> {
         let sent = std::mem::take(&mut self.sent);
-        let decided = std::mem::take(&mut self.sent_rows);
+        let mut decided = std::mem::take(&mut self.sent_rows);
         let results: Vec<Result<CustomerId, StoreError>> = match result {
             Ok(results) if results.len() == sent.len() => results,
             other => {
@@ -330,6 +367,13 @@ impl ImportSession {
         for (write, result) in sent.iter().zip(results) {
             match result {
                 Ok(id) => {
+                    if self.checker.importer.preview {
+                        for &d in &write.rows {
+                            if let Some((_, row)) = decided.get_mut(d) {
+                                row.customer = Some(id.clone());
+                            }
+                        }
+                    }
                     if let Target::New(_) = write.target {
                         self.created.insert(write.target.clone(), id);
                     }
