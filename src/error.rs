@@ -185,6 +185,19 @@ pub enum ErrorKind {
     /// (`invalid_config`): a programming error in the app, not a problem of
     /// the file.
     InvalidConfig,
+    /// A plan handed to [`Importer::commit_plan`](crate::Importer::commit_plan)
+    /// is no plan the importer wrote: edited, cut short, made for another
+    /// schema, or not a plan at all (`invalid_plan`). Also a plan that
+    /// could not be written out. Nothing was written.
+    InvalidPlan,
+    /// Customers a plan changes were changed since its dry run, or keys it
+    /// gives new customers were taken meanwhile (`plan_outdated`): nothing
+    /// was written; preview the file again.
+    PlanOutdated {
+        /// The spreadsheet rows whose decision no longer holds, in file
+        /// order (the first found: the commit stops at them).
+        rows: Vec<u64>,
+    },
 }
 
 impl Error {
@@ -305,6 +318,8 @@ impl ErrorKind {
             ErrorKind::StoreFailed => "store_failed",
             ErrorKind::UnknownSheet { .. } => "unknown_sheet",
             ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::InvalidPlan => "invalid_plan",
+            ErrorKind::PlanOutdated { .. } => "plan_outdated",
             ErrorKind::TooLarge { .. } => "too_large",
         }
     }

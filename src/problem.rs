@@ -56,6 +56,32 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
+    /// Every code, in declaration order.
+    const ALL: [ProblemCode; 17] = [
+        ProblemCode::Required,
+        ProblemCode::NoIdentifier,
+        ProblemCode::InvalidEmail,
+        ProblemCode::InvalidPhone,
+        ProblemCode::InvalidDate,
+        ProblemCode::NotAllowed,
+        ProblemCode::UnknownState,
+        ProblemCode::UnknownCountry,
+        ProblemCode::TooLong,
+        ProblemCode::DuplicateInFile,
+        ProblemCode::AlreadyExists,
+        ProblemCode::NotFound,
+        ProblemCode::AmbiguousMatch,
+        ProblemCode::StoreFailed,
+        ProblemCode::ExtraCells,
+        ProblemCode::InvalidNumber,
+        ProblemCode::InvalidPostalCode,
+    ];
+
+    /// The code whose [`as_str`](ProblemCode::as_str) is `code`.
+    pub(crate) fn from_code(code: &str) -> Option<ProblemCode> {
+        ProblemCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
     /// The stable snake_case code.
     pub fn as_str(self) -> &'static str {
         match self {

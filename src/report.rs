@@ -359,6 +359,10 @@ pub enum StopReason {
     UnknownSheet,
     /// See [`ErrorKind::InvalidConfig`].
     InvalidConfig,
+    /// See [`ErrorKind::InvalidPlan`].
+    InvalidPlan,
+    /// See [`ErrorKind::PlanOutdated`].
+    PlanOutdated,
 }
 
 impl StopReason {
@@ -380,6 +384,8 @@ impl StopReason {
             StopReason::DuplicateColumns => "duplicate_columns",
             StopReason::UnknownSheet => "unknown_sheet",
             StopReason::InvalidConfig => "invalid_config",
+            StopReason::InvalidPlan => "invalid_plan",
+            StopReason::PlanOutdated => "plan_outdated",
         }
     }
 
@@ -396,6 +402,8 @@ impl StopReason {
             ErrorKind::TooLarge { .. } => StopReason::TooLarge,
             ErrorKind::UnknownSheet { .. } => StopReason::UnknownSheet,
             ErrorKind::InvalidConfig => StopReason::InvalidConfig,
+            ErrorKind::InvalidPlan => StopReason::InvalidPlan,
+            ErrorKind::PlanOutdated { .. } => StopReason::PlanOutdated,
         }
     }
 }

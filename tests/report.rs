@@ -352,7 +352,15 @@ bad,bad@,
             "batch size {size}"
         );
         assert_eq!(dry.failures, real.failures, "batch size {size}");
-        assert_eq!(dry.changes, real.changes, "batch size {size}");
+        // The same but for the ids of new customers, which a dry run has
+        // not got.
+        let mut real_changes = real.changes.clone().unwrap_or_default();
+        for change in &mut real_changes {
+            if change.action == intake::Action::Insert {
+                change.customer = None;
+            }
+        }
+        assert_eq!(dry.changes, Some(real_changes), "batch size {size}");
         assert_eq!(dry.columns, real.columns);
         assert_eq!(dry.warnings, real.warnings);
     }

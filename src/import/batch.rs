@@ -11,6 +11,7 @@ use foldhash::HashMap;
 
 use super::decide::Decision;
 use super::known::Target;
+use super::plan::PlanRow;
 use crate::record::Record;
 use crate::report::{Action, Correction, FieldChange};
 use crate::store::{CustomerId, MatchKey};
@@ -26,6 +27,8 @@ pub(super) struct Decided {
     pub(super) customer: Option<CustomerId>,
     /// An update's changed fields, for the preview.
     pub(super) changed: Vec<FieldChange>,
+    /// The row's line of the plan, when the dry run writes one.
+    pub(super) plan: Option<PlanRow>,
     pub(super) city_filled: bool,
     /// How many of the row's values were corrected.
     pub(super) corrected: usize,

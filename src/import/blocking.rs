@@ -3,11 +3,13 @@
 //! the calling thread.
 
 use std::cell::Cell;
+use std::io;
 use std::rc::Rc;
 
 use super::retry::Retrying;
 use super::{Importer, Step};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+use crate::messages;
 use crate::read::RawRow;
 use crate::report::Report;
 use crate::store::{Store, StoreError, Transactional};
@@ -42,6 +44,7 @@ impl Importer {
         bytes: Option<Rc<Cell<u64>>>,
         store: &mut S,
         transactions: Option<Transactions<S>>,
+        mut plan: Option<&mut dyn io::Write>,
     ) -> Result<Report, Error>
     where
         I: Iterator<Item = Result<RawRow, Error>>,
@@ -59,6 +62,9 @@ impl Importer {
             Err(StoreError::new("this import runs without a transaction"))
         };
         loop {
+            if let Some(out) = plan.as_deref_mut() {
+                super::plan::drain(session.take_plan(), out).map_err(plan_not_written)?;
+            }
             match session.step() {
                 Step::Input => {
                     match rows.next() {
@@ -92,8 +98,19 @@ impl Importer {
                     Some(t) => (t.rollback)(store.store),
                     None => outside(),
                 }),
-                Step::Done(result) => return result,
+                Step::Done(result) => {
+                    if let (Some(out), Ok(_)) = (plan.as_deref_mut(), &result) {
+                        super::plan::drain(session.take_plan(), out).map_err(plan_not_written)?;
+                        out.flush().map_err(plan_not_written)?;
+                    }
+                    return result;
+                }
             }
         }
     }
+}
+
+/// The file-level error when the plan could not be written out.
+fn plan_not_written(error: io::Error) -> Error {
+    Error::new(ErrorKind::InvalidPlan, messages::plan::PLAN_NOT_WRITTEN).with_source(error)
 }

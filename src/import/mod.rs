@@ -10,6 +10,7 @@ mod date_order;
 mod decide;
 mod input;
 mod known;
+mod plan;
 mod progress;
 mod retry;
 mod row;
@@ -216,6 +217,8 @@ pub struct Importer {
     dry_run: bool,
     preview: bool,
     list_first: usize,
+    /// A dry run that writes its plan ([`Importer::plan`]).
+    planning: bool,
     batch_size: usize,
     max_rows: Option<u64>,
     blank_rows: BlankRows,
@@ -246,6 +249,7 @@ impl Importer {
             dry_run: false,
             preview: false,
             list_first: usize::MAX,
+            planning: false,
             batch_size: 1000,
             max_rows: defaults.max_rows,
             blank_rows: defaults.blank_rows,
@@ -658,7 +662,7 @@ impl Importer {
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
-        self.read_and_run(input, store, None)
+        self.read_and_run(input, store, None, None)
     }
 
     /// [`import`](Importer::import), all or nothing: if any row fails, or
@@ -683,7 +687,7 @@ impl Importer {
         input: R,
         store: &mut S,
     ) -> Result<Report, Error> {
-        self.read_and_run(input, store, Some(Transactions::of()))
+        self.read_and_run(input, store, Some(Transactions::of()), None)
     }
 
     /// Reads a CSV or spreadsheet upload and imports it.
@@ -692,17 +696,18 @@ impl Importer {
         input: R,
         store: &mut S,
         transactions: Option<Transactions<S>>,
+        plan: Option<&mut dyn io::Write>,
     ) -> Result<Report, Error> {
         let (first, input) = spreadsheet::peek(input)?;
         if let Some(container) = spreadsheet::detect(&first) {
-            return self.import_spreadsheet(container, input, store, transactions);
+            return self.import_spreadsheet(container, input, store, transactions, plan);
         }
         // Counted for progress reports; the file limit counts on its own,
         // inside `CsvRows`.
         let input = crate::read::Metered::new(input);
         let bytes = input.counter();
         let (header, mut rows) = CsvRows::open(input, &self.read)?;
-        let mut report = self.run(header, &mut rows, Some(bytes), store, transactions)?;
+        let mut report = self.run(header, &mut rows, Some(bytes), store, transactions, plan)?;
         report.encoding = rows.encoding();
         report.delimiter = rows.delimiter();
         Ok(report)
@@ -715,6 +720,7 @@ impl Importer {
         input: R,
         store: &mut S,
         transactions: Option<Transactions<S>>,
+        plan: Option<&mut dyn io::Write>,
     ) -> Result<Report, Error> {
         // The same overrides as `run`, so dates are written for the field
         // each column finally feeds.
@@ -726,7 +732,7 @@ impl Importer {
             &self.columns,
             &self.read.limits,
         )?;
-        self.run(header, rows, None, store, transactions)
+        self.run(header, rows, None, store, transactions, plan)
     }
 
     #[cfg(not(feature = "spreadsheet"))]
@@ -736,6 +742,7 @@ impl Importer {
         _input: R,
         _store: &mut S,
         _transactions: Option<Transactions<S>>,
+        _plan: Option<&mut dyn io::Write>,
     ) -> Result<Report, Error> {
         Err(spreadsheet::needs_feature(container))
     }
@@ -764,7 +771,7 @@ impl Importer {
         I: IntoIterator<Item = Vec<String>>,
         S: Store + ?Sized,
     {
-        self.run(header, numbered(rows), None, store, None)
+        self.run(header, numbered(rows), None, store, None, None)
     }
 
     /// [`import_rows`](Importer::import_rows), all or nothing (see
@@ -796,7 +803,82 @@ impl Importer {
             None,
             store,
             Some(Transactions::of()),
+            None,
         )
+    }
+
+    /// A dry run that also writes its plan to `out`, as rows are decided
+    /// (never held whole): each row's decision (insert with its values;
+    /// update of a customer with the changed fields, before and after;
+    /// unchanged; failure), to be committed later with
+    /// [`commit_plan`](Importer::commit_plan) once the person has
+    /// confirmed the preview. The report is the dry run's.
+    ///
+    /// A plan holds the customers' values (password hashes, never plain
+    /// passwords): keep it as the app keeps its customers. It is tied to
+    /// this schema.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let mut store = MemoryStore::new();
+    /// let mut plan = Vec::new();
+    /// let report = Importer::new(presets::contacts())
+    ///     .plan("email\nann@example.com\n".as_bytes(), &mut store, &mut plan)?;
+    /// assert!(report.dry_run && store.is_empty());
+    /// assert_eq!(String::from_utf8_lossy(&plan).lines().count(), 3); // head, Ann, end
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn plan<R: io::Read, S: Store + ?Sized, W: io::Write>(
+        &self,
+        input: R,
+        store: &mut S,
+        mut out: W,
+    ) -> Result<Report, Error> {
+        self.planner()
+            .read_and_run(input, store, None, Some(&mut out))
+    }
+
+    /// A dry-run session that writes its plan, for apps that drive the
+    /// session themselves: take the plan's bytes with
+    /// [`ImportSession::take_plan`] after each step.
+    ///
+    /// ```
+    /// use intake::{presets, Cells, Importer, Step};
+    ///
+    /// let importer = Importer::new(presets::contacts());
+    /// let mut session = importer.plan_session(vec!["email".into()])?;
+    /// let mut plan = Vec::new();
+    /// let mut rows = vec![Cells::from_iter(["ann@example.com"])].into_iter();
+    /// let report = loop {
+    ///     plan.extend(session.take_plan());
+    ///     match session.step() {
+    ///         Step::Input => match rows.next() {
+    ///             Some(cells) => session.push_row(cells),
+    ///             None => session.end_input(None),
+    ///         },
+    ///         Step::Lookup(keys) => {
+    ///             let none = keys.iter().map(|_| None).collect();
+    ///             session.looked_up(Ok(none));
+    ///         }
+    ///         Step::Done(report) => break report?,
+    ///         _ => unreachable!("a dry run writes nothing"),
+    ///     }
+    /// };
+    /// plan.extend(session.take_plan());
+    /// assert_eq!(report.inserted, 1);
+    /// assert!(String::from_utf8_lossy(&plan).ends_with("}\n"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn plan_session(&self, header: Vec<String>) -> Result<ImportSession, Error> {
+        ImportSession::new(&self.planner(), header, false)
+    }
+
+    /// This importer as a dry run that writes its plan.
+    fn planner(&self) -> Importer {
+        let mut planner = self.clone().dry_run(true);
+        planner.planning = true;
+        planner
     }
 
     /// A session for a file with this header: the import's I/O-free

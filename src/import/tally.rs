@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::batch::Decided;
 use super::checker::Checker;
+use super::plan::PlanSink;
 use super::row::CheckedRow;
 use crate::messages;
 use crate::read::{Cells, RawRow};
@@ -31,6 +32,8 @@ pub(super) struct Tally {
     /// How many changes and failures the report lists
     /// ([`Importer::list_first`](crate::Importer::list_first)).
     list_first: usize,
+    /// The plan being written, when the dry run writes one.
+    plan: Option<PlanSink>,
 }
 
 impl Tally {
@@ -81,7 +84,11 @@ impl Tally {
         if importer.preview {
             report.changes = Some(Vec::new());
         }
+        let plan = importer
+            .planning
+            .then(|| PlanSink::new(&importer.schema, &report));
         Tally {
+            plan,
             report,
             notes: 0,
             listed_failures: importer.read.limits.get_max_listed_failures(),
@@ -106,15 +113,22 @@ impl Tally {
     /// Fails a row with `problems`; listed up to the limit, counted always.
     pub(super) fn fail(&mut self, checker: &Checker, raw: &RawRow, problems: Vec<Problem>) {
         self.report.failed += 1;
-        if self.report.failures.len() as u64 >= self.listed_failures {
+        let listed = (self.report.failures.len() as u64) < self.listed_failures;
+        if !listed && self.plan.is_none() {
             self.report.failures_not_listed += 1;
             return;
         }
         let (cells, removed) = failed_cells(checker, raw);
         let note = removed.then(|| messages::PASSWORD_REMOVED.to_string());
-        self.report
-            .failures
-            .push(RowFailure::new(raw.row, raw.line, problems, note, cells));
+        let failure = RowFailure::new(raw.row, raw.line, problems, note, cells);
+        if let Some(plan) = self.plan.as_mut() {
+            plan.failure(&failure);
+        }
+        if listed {
+            self.report.failures.push(failure);
+        } else {
+            self.report.failures_not_listed += 1;
+        }
     }
 
     /// Fails a row because the store failed it: the person reads
@@ -154,6 +168,9 @@ impl Tally {
             report.cities_filled += 1;
         }
         report.corrected += decided.corrected as u64;
+        if let (Some(plan), Some(row)) = (self.plan.as_mut(), &decided.plan) {
+            plan.row(row);
+        }
         if let (Some(changes), Some(values)) = (report.changes.as_mut(), &decided.values) {
             let values: BTreeMap<String, String> = values
                 .iter()
@@ -169,6 +186,25 @@ impl Tally {
                 corrections: decided.corrections,
             };
             list_first(changes, change, self.list_first, &mut report.changes_not_listed);
+        }
+    }
+
+    /// This tally, writing no plan: what is left of a session once its
+    /// report is made.
+    pub(super) fn without_plan(mut self) -> Tally {
+        self.plan = None;
+        self
+    }
+
+    /// The plan's bytes made since last taken (none without a plan).
+    pub(super) fn take_plan(&mut self) -> Vec<u8> {
+        self.plan.as_mut().map(PlanSink::take).unwrap_or_default()
+    }
+
+    /// Ends the plan, if one is written, with the counts.
+    pub(super) fn end_plan(&mut self) {
+        if let Some(plan) = self.plan.as_mut() {
+            plan.end(&self.report);
         }
     }
 

@@ -24,6 +24,7 @@ pub(crate) mod cell;
 pub(crate) mod file;
 pub(crate) mod header;
 pub(crate) mod place;
+pub(crate) mod plan;
 pub(crate) mod row;
 #[cfg(feature = "spreadsheet")]
 pub(crate) mod spreadsheet;

@@ -162,6 +162,8 @@ pub struct ImportSession {
     checkpoint_bytes: u64,
     /// The import's id; `None` in a dry run.
     import_id: Option<ImportId>,
+    /// The plan's last bytes, made with the report.
+    plan_tail: Vec<u8>,
 }
 
 impl std::fmt::Debug for ImportSession {
@@ -302,6 +304,7 @@ impl ImportSession {
             failing: None,
             checkpoint_bytes: 0,
             import_id: (!importer.dry_run).then(ImportId::new),
+            plan_tail: Vec::new(),
         };
         if !session.input.counting() {
             session.phase = session.after_counting();
@@ -384,6 +387,20 @@ impl ImportSession {
     /// ```
     pub fn import_id(&self) -> Option<&ImportId> {
         self.import_id.as_ref()
+    }
+
+    /// The plan's bytes made since last taken, to write out in order: a
+    /// session made by [`Importer::plan_session`] writes its plan as rows
+    /// are decided (so it is never held whole); take them after each
+    /// [`step`](ImportSession::step), and once more after
+    /// [`Step::Done`]. Empty for other sessions.
+    pub fn take_plan(&mut self) -> Vec<u8> {
+        let mut bytes = self.tally.take_plan();
+        if bytes.is_empty() {
+            return std::mem::take(&mut self.plan_tail);
+        }
+        bytes.append(&mut self.plan_tail);
+        bytes
     }
 
     /// How many bytes of the upload have been read, for
@@ -578,10 +595,12 @@ impl ImportSession {
     /// The finished report.
     fn done(&mut self) -> Step<'_> {
         self.phase = Phase::Done;
-        let tally = std::mem::replace(
+        let mut tally = std::mem::replace(
             &mut self.tally,
-            Tally::new(&self.checker, &Memory::NoneGiven),
+            Tally::new(&self.checker, &Memory::NoneGiven).without_plan(),
         );
+        tally.end_plan();
+        self.plan_tail = tally.take_plan();
         let mut report = tally.finish();
         if report.inserted + report.updated > 0 && !report.rolled_back {
             report.import_id = self.import_id.clone();

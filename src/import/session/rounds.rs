@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind, Position};
 use crate::import::batch::{CallWork, Decided};
 use crate::import::decide::{self, Decision};
 use crate::import::known::{Owner, Target};
+use crate::import::plan::PlanRow;
 use crate::import::row::CheckedRow;
 use crate::import::Progress;
 use crate::messages;
@@ -253,6 +254,14 @@ impl ImportSession {
                     }
                     _ => Vec::new(),
                 },
+                plan: importer.planning.then(|| {
+                    PlanRow::of(
+                        &importer.schema,
+                        &self.identifiers,
+                        checked.raw.row,
+                        &decision,
+                    )
+                }),
                 city_filled: checked.city_filled,
                 corrected: checked.corrections.len(),
                 corrections: if preview {
