@@ -303,7 +303,8 @@ pub use problem::{Problem, ProblemCode};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
-    Action, Change, Correction, FieldChange, Report, RowFailure, StopReason, Stopped, Warning, WarningCode,
+    Action, Change, Correction, FieldChange, Report, RowFailure, StopReason, Stopped, Warning,
+    WarningCode,
 };
 pub use schema::{
     header_key, Choices, ColumnMapping, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap,

@@ -20,7 +20,9 @@ use std::fmt;
 /// assert_eq!(id.as_str().parse::<intake::ImportId>(), Ok(id.clone()));
 /// # Ok::<(), intake::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct ImportId(Box<str>);
 

@@ -14,9 +14,7 @@ use crate::import::Importer;
 use crate::messages::{self, plan as text};
 use crate::record::Record;
 use crate::report::{Report, RowFailure};
-use crate::store::{
-    Customer, ImportId, MatchKey, StoreError, Transactional, Write,
-};
+use crate::store::{Customer, ImportId, MatchKey, StoreError, Transactional, Write};
 
 /// The most rows a commit names in its `plan_outdated` error.
 const MAX_OUTDATED_NAMED: usize = 20;
@@ -61,8 +59,11 @@ impl<R: BufRead> PlanReader<R> {
         let read = <&mut R as io::Read>::take(&mut self.input, limit)
             .read_until(b'\n', &mut self.buffer)
             .map_err(|e| {
-                Error::new(ErrorKind::Unreadable, text::plan_invalid(text::PLAN_NOT_A_PLAN))
-                    .with_source(e)
+                Error::new(
+                    ErrorKind::Unreadable,
+                    text::plan_invalid(text::PLAN_NOT_A_PLAN),
+                )
+                .with_source(e)
             })?;
         if read == 0 {
             return Ok(None);
@@ -155,8 +156,11 @@ impl Importer {
         };
         self.check_head(&head)?;
         store.begin().map_err(|e| {
-            Error::new(ErrorKind::StoreFailed, messages::begin_failed(e.is_temporary()))
-                .with_source(e)
+            Error::new(
+                ErrorKind::StoreFailed,
+                messages::begin_failed(e.is_temporary()),
+            )
+            .with_source(e)
         })?;
         match self.commit_lines(&head, &mut reader, store) {
             Ok(report) => {
@@ -164,8 +168,11 @@ impl Importer {
                     // Whether a failed commit took effect is the store's to
                     // say; it is asked to undo it.
                     let _ = store.rollback();
-                    Error::new(ErrorKind::StoreFailed, messages::end_failed(e.is_temporary()))
-                        .with_source(e)
+                    Error::new(
+                        ErrorKind::StoreFailed,
+                        messages::end_failed(e.is_temporary()),
+                    )
+                    .with_source(e)
                 })?;
                 Ok(report)
             }
@@ -340,7 +347,10 @@ impl Importer {
         if !commit.outdated.is_empty() {
             return Err(outdated(&commit.outdated));
         }
-        let inserts: Vec<bool> = writes.iter().map(|w| matches!(w, Write::Insert(_))).collect();
+        let inserts: Vec<bool> = writes
+            .iter()
+            .map(|w| matches!(w, Write::Insert(_)))
+            .collect();
         let results = store.apply(writes).map_err(store_failed)?;
         if results.len() != rows.len() {
             return Err(store_failed(StoreError::new(format!(
@@ -477,7 +487,13 @@ fn check_end(end: &End, checksum: &Checksum, report: &Report) -> Result<(), Erro
         report.unchanged,
         report.failed,
     );
-    let planned = (end.rows, end.inserted, end.updated, end.unchanged, end.failed);
+    let planned = (
+        end.rows,
+        end.inserted,
+        end.updated,
+        end.unchanged,
+        end.failed,
+    );
     if end.checksum != checksum.hex() || counts != planned {
         return Err(invalid(text::PLAN_EDITED));
     }
