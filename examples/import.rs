@@ -62,6 +62,7 @@ use intake::{
 
 const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
+       cargo run --release --example import -- --store STORE --commit PLAN
 
 Imports the customer CSV FILE into an in-memory store (or a SQLite file
 with --store) and prints a summary. Built with --features spreadsheet,
@@ -77,11 +78,15 @@ Options:
                             (default: the first visible sheet; needs
                             feature `spreadsheet`)
   --store PATH              a SQLite file instead of memory, created if missing
+                            (needs feature `sqlite`: --features sqlite)
   --store postgres://USER@HOST:PORT/DB
                             the table customers of a PostgreSQL database
                             (created if missing; --features postgres)
-                            (needs feature `sqlite`: --features sqlite)
   --dry-run                 decide everything a real run would, write nothing
+  --plan PLAN               a dry run that also writes its plan to PLAN, for
+                            --commit once the preview is confirmed
+  --commit PLAN             with --store, no FILE: write exactly what PLAN
+                            previewed, or fail with plan_outdated
   --atomic                  all or nothing: if any row fails, write nothing
   --company-city NAME       the company's own city, the default for empty cities
   --default-country CODE    ISO 3166-1 alpha-2 country for phone numbers
@@ -108,6 +113,8 @@ struct Options {
     sheet: Option<String>,
     store: Option<String>,
     dry_run: bool,
+    plan: Option<String>,
+    commit: Option<String>,
     atomic: bool,
     company_city: Option<String>,
     default_country: String,
@@ -129,6 +136,8 @@ impl Default for Options {
             sheet: None,
             store: None,
             dry_run: false,
+            plan: None,
+            commit: None,
             atomic: false,
             company_city: None,
             default_country: "US".to_string(),
@@ -205,6 +214,8 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
             "--sheet" => opts.sheet = Some(value("NAME")?),
             "--store" => opts.store = Some(value("PATH")?),
             "--dry-run" => flag(&mut opts.dry_run)?,
+            "--plan" => opts.plan = Some(value("PLAN")?),
+            "--commit" => opts.commit = Some(value("PLAN")?),
             "--atomic" => flag(&mut opts.atomic)?,
             "--company-city" => opts.company_city = Some(value("NAME")?),
             "--default-country" => opts.default_country = value("CODE")?,
@@ -217,7 +228,21 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
             _ => return Err(format!("unknown option '{arg}'")),
         }
     }
-    if opts.file.is_none() && opts.template.is_none() {
+    if opts.commit.is_some() {
+        if let Some(file) = &opts.file {
+            return Err(format!(
+                "--commit writes the plan it names, and takes no FILE ('{file}' given)"
+            ));
+        }
+        if opts.store.is_none() {
+            return Err(
+                "--commit needs --store: the store the plan was previewed against".to_string(),
+            );
+        }
+        if opts.plan.is_some() || opts.dry_run {
+            return Err("--commit writes: it goes with neither --plan nor --dry-run".to_string());
+        }
+    } else if opts.file.is_none() && opts.template.is_none() {
         return Err("no FILE given".to_string());
     }
     Ok(Command::Run(Box::new(opts)))
@@ -352,6 +377,19 @@ fn run(opts: &Options) -> Result<(), Failure> {
     if opts.preview && !opts.json {
         eprintln!("note: --preview only adds to the --json output");
     }
+    if let Some(plan) = &opts.commit {
+        let mut importer = Importer::new(schema).context(context);
+        if let Some(policy) = opts.policy {
+            importer = importer.policy(policy);
+        }
+        let report = importer
+            .commit_plan(open(plan)?, &mut *store)
+            .map_err(|err| Failure::Import {
+                path: Some(plan.clone()),
+                err,
+            })?;
+        return finish(opts, &report, plan);
+    }
     let Some(file) = &opts.file else {
         return Err(Failure::Usage("no FILE given".to_string()));
     };
@@ -410,7 +448,13 @@ fn run(opts: &Options) -> Result<(), Failure> {
     let importer = importer
         .dry_run(opts.dry_run)
         .preview(opts.preview && opts.json);
-    let report = if opts.atomic {
+    let report = if let Some(plan) = &opts.plan {
+        let mut out =
+            BufWriter::new(File::create(plan).map_err(|e| {
+                Failure::io(format!("--plan {plan}: could not create the file"), &e)
+            })?);
+        importer.plan(open(file)?, &mut *store, &mut out)
+    } else if opts.atomic {
         importer.import_atomic(open(file)?, &mut *store)
     } else {
         importer.import(open(file)?, &mut *store)
@@ -419,7 +463,12 @@ fn run(opts: &Options) -> Result<(), Failure> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    finish(opts, &report, file)
+}
 
+/// Writes what the options ask for of `report` (the failed rows, the
+/// mapping) and prints it; `file` is what was imported.
+fn finish(opts: &Options, report: &Report, file: &str) -> Result<(), Failure> {
     if let Some(out) = &opts.failed_rows {
         write_file(out, |w| report.write_failed_rows(w))?;
     }
@@ -433,13 +482,13 @@ fn run(opts: &Options) -> Result<(), Failure> {
     // Buffered: a report of many failed rows is one write, not one a line.
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     let printed = if opts.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Other {
+        let text = serde_json::to_string_pretty(report).map_err(|e| Failure::Other {
             code: "unreadable",
             message: format!("could not print the report as JSON: {e}"),
         })?;
         writeln!(stdout, "{text}")
     } else {
-        print_summary(&mut stdout, &report, file, opts.failed_rows.as_deref())
+        print_summary(&mut stdout, report, file, opts.failed_rows.as_deref())
     }
     .and_then(|()| stdout.flush());
     // A closed pipe (`| head`) is not an error worth a panic or a message.
@@ -771,6 +820,27 @@ mod tests {
         assert_eq!(o.mapping.as_deref(), Some("in.json"));
         assert_eq!(o.save_mapping.as_deref(), Some("out.json"));
         assert!(parse(&["--mapping", "--json", "f.csv"]).is_err());
+    }
+
+    #[test]
+    fn plan_is_a_dry_run_of_a_file() {
+        let Ok(Command::Run(o)) = parse(&["--plan", "p.jsonl", "f.csv"]) else {
+            panic!("expected a run");
+        };
+        assert_eq!(o.plan.as_deref(), Some("p.jsonl"));
+        assert!(parse(&["--plan", "f.csv"]).is_err(), "no FILE left");
+    }
+
+    #[test]
+    fn commit_takes_a_store_and_no_file() {
+        let Ok(Command::Run(o)) = parse(&["--store", "c.db", "--commit", "p.jsonl"]) else {
+            panic!("expected a run");
+        };
+        assert_eq!(o.commit.as_deref(), Some("p.jsonl"));
+        assert_eq!(o.file, None);
+        assert!(parse(&["--commit", "p.jsonl"]).is_err(), "no store");
+        assert!(parse(&["--store", "c.db", "--commit", "p.jsonl", "f.csv"]).is_err());
+        assert!(parse(&["--store", "c.db", "--commit", "p.jsonl", "--dry-run"]).is_err());
     }
 
     #[test]
