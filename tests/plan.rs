@@ -348,3 +348,20 @@ proptest! {
         prop_assert_eq!(records(&store), before);
     }
 }
+
+#[test]
+fn a_plan_saved_by_this_version_commits_into_the_store_it_was_made_against() {
+    // The seed of the fuzz target `plan`: it must stay a valid plan.
+    let seed = std::fs::read_to_string("tests/data/plans/seed.csv").unwrap();
+    let plan = std::fs::read("tests/data/plans/upsert.jsonl").unwrap();
+    let mut store = seeded(&seed);
+    let report = contacts().commit_plan(plan.as_slice(), &mut store).unwrap();
+    assert_eq!((report.inserted, report.updated, report.failed), (1, 2, 1));
+    assert_eq!(
+        by_email(&store, "cat@example.com")
+            .unwrap()
+            .record
+            .text("phone"),
+        Some("+14155550199")
+    );
+}

@@ -19,6 +19,11 @@ use crate::store::{Customer, ImportId, MatchKey, StoreError, Transactional, Writ
 /// The most rows a commit names in its `plan_outdated` error.
 const MAX_OUTDATED_NAMED: usize = 20;
 
+/// The most bytes of plan lines a batch holds: a batch ends at this size
+/// even before its row count, so that a plan of long lines cannot make
+/// the commit hold more.
+const MAX_BATCH_BYTES: usize = 16 << 20;
+
 /// A plan line that writes: an insert, or an update of the customer its
 /// keys find.
 enum Planned {
@@ -219,6 +224,7 @@ impl Importer {
                 .collect(),
         };
         let mut batch: Vec<Planned> = Vec::with_capacity(self.batch_size);
+        let mut batch_bytes = 0;
         let end = loop {
             let Some(line) = reader.next()? else {
                 return Err(invalid(text::PLAN_TRUNCATED));
@@ -268,8 +274,10 @@ impl Importer {
                     });
                 }
             }
-            if batch.len() >= self.batch_size.max(1) {
+            batch_bytes += reader.buffer.len();
+            if batch.len() >= self.batch_size.max(1) || batch_bytes >= MAX_BATCH_BYTES {
                 self.commit_batch(std::mem::take(&mut batch), store, &mut commit)?;
+                batch_bytes = 0;
             }
         };
         self.commit_batch(batch, store, &mut commit)?;
