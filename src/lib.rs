@@ -44,6 +44,43 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # A preview the person confirms
+//!
+//! A review step ("1 new, 1 updated, 1 row to fix: import?") is a dry run
+//! that writes its [plan](Importer::plan): each row's decision, the
+//! customer each update changes with its fields before and after. The app
+//! keeps the plan between requests; on confirm,
+//! [`commit_plan`](Importer::commit_plan) writes exactly what was shown,
+//! or refuses as `plan_outdated` when a customer changed meanwhile.
+//!
+//! ```
+//! use intake::{presets, Action, Importer, MemoryStore};
+//!
+//! let importer = Importer::new(presets::contacts());
+//! let mut store = MemoryStore::new();
+//! importer.import("email,first_name\nann@example.com,Ann\n".as_bytes(), &mut store)?;
+//!
+//! // Upload: show the preview, keep the plan.
+//! let upload = "email,first_name\nann@example.com,Anne\nbob@example.com,Bob\nbad,Cy\n";
+//! let mut plan = Vec::new();
+//! let preview = importer
+//!     .clone()
+//!     .preview(true)
+//!     .list_first(50) // a review screen shows the first rows; counts stay whole
+//!     .plan(upload.as_bytes(), &mut store, &mut plan)?;
+//! assert_eq!((preview.inserted, preview.updated, preview.failed), (1, 1, 1));
+//! let ann = &preview.changes.as_ref().unwrap()[0];
+//! assert_eq!(ann.action, Action::Update);
+//! assert_eq!(ann.changed[0].before.as_deref(), Some("Ann"));
+//! assert_eq!(ann.changed[0].after.as_deref(), Some("Anne"));
+//!
+//! // Confirm: exactly that is written.
+//! let report = importer.commit_plan(plan.as_slice(), &mut store)?;
+//! assert_eq!((report.inserted, report.updated), (1, 1));
+//! assert_eq!(store.len(), 2);
+//! # Ok::<(), intake::Error>(())
+//! ```
+//!
 //! # Presets, custom fields and city defaults
 //!
 //! [`presets::contacts`] and [`presets::field_service`] are ready-made
