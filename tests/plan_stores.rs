@@ -112,3 +112,60 @@ fn postgres_store_commits_a_plan_or_refuses_it_when_outdated() {
         row.get(0)
     });
 }
+
+#[cfg(feature = "postgres")]
+#[test]
+fn an_async_app_commits_a_plan_into_postgres_store() {
+    use common::postgres::{connect, required_env, runtime};
+    use intake::{presets, PostgresStore, TableMapping};
+
+    let Some(url) = required_env("INTAKE_PG_URL") else {
+        return;
+    };
+    let runtime = runtime();
+    let table = format!("t_plan_async_{}", std::process::id());
+    let client = connect(&runtime, &url);
+    runtime.block_on(async {
+        client
+            .batch_execute(&format!("DROP TABLE IF EXISTS {table}"))
+            .await
+            .expect("dropped");
+        let mapping = TableMapping::for_schema(&presets::contacts()).table(&table);
+        let mut store = PostgresStore::new(connect_async(&url).await, mapping)
+            .await
+            .expect("opened");
+        let importer = contacts();
+        let mut plan = Vec::new();
+        let mut empty = MemoryStore::new();
+        importer
+            .plan(
+                "email,first_name\nasync-ann@example.com,Ann\n".as_bytes(),
+                &mut empty,
+                &mut plan,
+            )
+            .expect("planned");
+        let report = importer
+            .commit_plan_async(plan.as_slice(), &mut store)
+            .await
+            .expect("committed");
+        assert_eq!(report.inserted, 1);
+        let again = importer
+            .commit_plan_async(plan.as_slice(), &mut store)
+            .await;
+        assert_eq!(again.expect_err("taken now").code(), "plan_outdated");
+        let row = client
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .await
+            .expect("counted");
+        assert_eq!(row.get::<_, i64>(0), 1);
+    });
+
+    /// A connection opened from inside the runtime.
+    async fn connect_async(url: &str) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("connected");
+        tokio::spawn(connection);
+        client
+    }
+}

@@ -28,6 +28,15 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// in memory at once, besides the reader's own buffer.
 const CHUNKS_AHEAD: usize = 4;
 
+/// What the driver's thread runs on the input.
+#[derive(Clone, Copy)]
+enum Job {
+    /// An import of the upload (all or nothing with a transactional store).
+    Import,
+    /// A commit of a plan, in a transaction.
+    CommitPlan,
+}
+
 /// What became of the upload in one turn of the driver's loop.
 enum Read {
     /// A chunk went to the import; `last` when no more will.
@@ -139,7 +148,7 @@ impl Importer {
         R: AsyncRead + Unpin,
         S: AsyncStore + ?Sized,
     {
-        self.drive(input, Plain(store)).await
+        self.drive(input, Plain(store), Job::Import).await
     }
 
     /// [`import_async`](Importer::import_async), all or nothing (see
@@ -150,12 +159,39 @@ impl Importer {
         R: AsyncRead + Unpin,
         S: AsyncTransactional + ?Sized,
     {
-        self.drive(input, InTransaction(store)).await
+        self.drive(input, InTransaction(store), Job::Import).await
+    }
+
+    /// [`commit_plan`](Importer::commit_plan) for async apps (feature
+    /// `async`): reads the plan as it arrives and commits it into `store`
+    /// in one transaction, or refuses it and writes nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), intake::Error> {
+    /// use intake::{presets, AsAsync, Importer, MemoryStore};
+    ///
+    /// let importer = Importer::new(presets::contacts());
+    /// let mut store = AsAsync(MemoryStore::new());
+    /// let mut plan = Vec::new();
+    /// importer.plan("email\nann@example.com\n".as_bytes(), &mut store.0, &mut plan)?;
+    /// let report = importer.commit_plan_async(plan.as_slice(), &mut store).await?;
+    /// assert_eq!((report.inserted, store.0.len()), (1, 1));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn commit_plan_async<R, S>(&self, plan: R, store: &mut S) -> Result<Report, Error>
+    where
+        R: AsyncRead + Unpin,
+        S: AsyncTransactional + ?Sized,
+    {
+        self.drive(plan, InTransaction(store), Job::CommitPlan)
+            .await
     }
 
     /// Runs the import on a thread of its own, answering its store calls
     /// with `store` and handing it `input` as it arrives.
-    async fn drive<R, A>(&self, input: R, mut store: A) -> Result<Report, Error>
+    async fn drive<R, A>(&self, input: R, mut store: A, job: Job) -> Result<Report, Error>
     where
         R: AsyncRead + Unpin,
         A: Answering,
@@ -172,10 +208,10 @@ impl Importer {
                     current: io::Cursor::new(Vec::new()),
                 };
                 let mut store = ChannelStore { requests };
-                let result = if atomic {
-                    importer.import_atomic(reader, &mut store)
-                } else {
-                    importer.import(reader, &mut store)
+                let result = match job {
+                    Job::CommitPlan => importer.commit_plan(reader, &mut store),
+                    Job::Import if atomic => importer.import_atomic(reader, &mut store),
+                    Job::Import => importer.import(reader, &mut store),
                 };
                 let _ = store
                     .requests
