@@ -365,3 +365,19 @@ fn a_plan_saved_by_this_version_commits_into_the_store_it_was_made_against() {
         Some("+14155550199")
     );
 }
+
+#[test]
+fn commit_lists_the_first_failures_and_keeps_every_one_for_the_failed_rows_file() {
+    let file = "email\nbad1\nbad2\nbad3\nok@example.com\n";
+    let mut store = MemoryStore::new();
+    let (plan, _) = plan(&contacts(), file, &mut store);
+    let report = contacts()
+        .list_first(1)
+        .commit_plan(plan.as_slice(), &mut store)
+        .unwrap();
+    assert_eq!((report.failed, report.failures.len()), (3, 1));
+    assert_eq!(report.failures_not_listed, 2);
+    let mut out = Vec::new();
+    report.write_failed_rows(&mut out).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out).lines().count(), 4);
+}

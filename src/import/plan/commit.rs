@@ -282,7 +282,12 @@ impl Importer {
         };
         self.commit_batch(batch, store, &mut commit)?;
         check_end(&end, &reader.checksum, &commit.report)?;
-        commit.report.failures.sort_by_key(|f| f.row);
+        let report = &mut commit.report;
+        report.failures.sort_by_key(|f| f.row);
+        if report.failures.len() > self.list_first {
+            report.unlisted_failures = report.failures.split_off(self.list_first);
+            report.failures_not_listed += report.unlisted_failures.len() as u64;
+        }
         if commit.report.inserted + commit.report.updated == 0 {
             commit.report.import_id = None;
         }
