@@ -46,6 +46,17 @@ pub(super) fn keys(identifiers: &[String], record: &Record) -> Keys {
     keys
 }
 
+/// The fields whose values differ between two records of a customer
+/// (compared as text, as a store may keep them), in field-id order.
+pub(super) fn differing_fields<'r>(before: &'r Record, after: &'r Record) -> Vec<&'r str> {
+    let mut fields: Vec<&str> = before.iter().chain(after.iter()).map(|(f, _)| f).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let text = |r: &Record, f: &str| r.get(f).map(ToString::to_string);
+    fields.retain(|f| text(before, f) != text(after, f));
+    fields
+}
+
 /// `record` with its identifiers' values as emails and phones, as the
 /// schema's fields say: a store that keeps every value as text gives them
 /// back as [`Value::Text`], and keys are read from the variants. Most

@@ -49,22 +49,18 @@ impl PlanRow {
 /// The fields an update sets, with the value written (typed) and the one
 /// before (for people; a secret's withheld).
 fn changes(schema: &Schema, before: &Record, after: &Record) -> Vec<FieldSet> {
-    let mut fields: Vec<&str> = before.iter().chain(after.iter()).map(|(f, _)| f).collect();
-    fields.sort_unstable();
-    fields.dedup();
-    fields
+    decide::differing_fields(before, after)
         .into_iter()
-        .filter_map(|field| {
-            let (old, new) = (before.get(field), after.get(field));
-            if old.map(ToString::to_string) == new.map(ToString::to_string) {
-                return None;
-            }
+        .map(|field| {
             let secret = schema.field(field).is_some_and(|f| f.is_secret());
-            Some(FieldSet {
+            FieldSet {
                 field: field.to_string(),
-                before: old.filter(|_| !secret).map(ToString::to_string),
-                after: new.map(format::value_text),
-            })
+                before: before
+                    .get(field)
+                    .filter(|_| !secret)
+                    .map(ToString::to_string),
+                after: after.get(field).map(format::value_text),
+            }
         })
         .collect()
 }

@@ -289,25 +289,18 @@ impl ImportSession {
 /// The fields an update changes, in field-id order, with their values
 /// before and after as text (a secret's withheld).
 fn changed_fields(schema: &Schema, before: &Record, after: &Record) -> Vec<FieldChange> {
-    let mut fields: Vec<&str> = before.iter().chain(after.iter()).map(|(f, _)| f).collect();
-    fields.sort_unstable();
-    fields.dedup();
     let text = |r: &Record, f: &str| r.get(f).map(|v| v.to_string());
-    fields
+    decide::differing_fields(before, after)
         .into_iter()
-        .filter_map(|field| {
-            let (old, new) = (text(before, field), text(after, field));
-            if old == new {
-                return None;
-            }
+        .map(|field| {
             let secret = schema.field(field).is_some_and(|f| f.is_secret())
                 || matches!(after.get(field), Some(Value::PasswordHash(_)));
-            Some(FieldChange {
+            FieldChange {
                 field: field.to_string(),
-                before: if secret { None } else { old },
-                after: if secret { None } else { new },
+                before: text(before, field).filter(|_| !secret),
+                after: text(after, field).filter(|_| !secret),
                 secret,
-            })
+            }
         })
         .collect()
 }
