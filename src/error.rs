@@ -185,6 +185,11 @@ pub enum ErrorKind {
     /// (`invalid_config`): a programming error in the app, not a problem of
     /// the file.
     InvalidConfig,
+    /// [`Importer::undo`](crate::Importer::undo) was given an import id
+    /// the store keeps no journal of (`unknown_import`): a mistyped id, an
+    /// import into another store, a journal pruned, or an import that
+    /// wrote nothing.
+    UnknownImport,
 }
 
 impl Error {
@@ -305,6 +310,7 @@ impl ErrorKind {
             ErrorKind::StoreFailed => "store_failed",
             ErrorKind::UnknownSheet { .. } => "unknown_sheet",
             ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::UnknownImport => "unknown_import",
             ErrorKind::TooLarge { .. } => "too_large",
         }
     }

@@ -303,7 +303,8 @@ pub use problem::{Problem, ProblemCode};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
 pub use record::{Record, Text, Value};
 pub use report::{
-    Action, Change, Correction, FieldChange, Report, RowFailure, StopReason, Stopped, Warning, WarningCode,
+    Action, Change, Correction, FieldChange, Report, RowFailure, StopReason, Stopped, Warning,
+    WarningCode,
 };
 pub use schema::{
     header_key, Choices, ColumnMapping, ColumnOverrides, DateFormat, Field, FieldKind, HeaderMap,
@@ -314,7 +315,9 @@ pub use store::async_store::{AsAsync, AsyncStore, AsyncTransactional, Blocking};
 pub use store::contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
-pub use store::journal::{ImportId, InvalidImportId};
+pub use store::journal::{
+    ImportId, ImportJournal, InvalidImportId, Journal, JournalEntry, JournalWrite,
+};
 pub use store::memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use store::postgres::{PgClient, PostgresStore};

@@ -53,6 +53,10 @@ pub enum ProblemCode {
     InvalidNumber,
     /// Not a postal code of the row's country.
     InvalidPostalCode,
+    /// An undo left the customer as it is: something else (another
+    /// import, the app) changed it after the import being undone, or it
+    /// can no longer be restored.
+    ChangedSince,
 }
 
 impl ProblemCode {
@@ -76,6 +80,7 @@ impl ProblemCode {
             ProblemCode::ExtraCells => "extra_cells",
             ProblemCode::InvalidNumber => "invalid_number",
             ProblemCode::InvalidPostalCode => "invalid_postal_code",
+            ProblemCode::ChangedSince => "changed_since",
         }
     }
 }

@@ -15,6 +15,7 @@ mod retry;
 mod row;
 mod session;
 mod tally;
+mod undo;
 
 use std::io;
 use std::ops::ControlFlow;

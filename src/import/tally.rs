@@ -168,7 +168,12 @@ impl Tally {
                 changed: decided.changed,
                 corrections: decided.corrections,
             };
-            list_first(changes, change, self.list_first, &mut report.changes_not_listed);
+            list_first(
+                changes,
+                change,
+                self.list_first,
+                &mut report.changes_not_listed,
+            );
         }
     }
 
