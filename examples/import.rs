@@ -36,7 +36,14 @@
 //!
 //! With `--store PATH` (build with `--features sqlite`) the customers are
 //! kept in a SQLite file, so runs build on each other: a second run of the
-//! same file finds its customers already there.
+//! same file finds its customers already there. Each import into it prints
+//! its import id, and `--undo IMPORT_ID --store PATH` (no FILE) undoes
+//! that import:
+//!
+//! ```text
+//! cargo run --features sqlite --example import -- --store customers.db examples/data/contacts.csv
+//! cargo run --features sqlite --example import -- --store customers.db --undo 67e55044-10b1-426f-9247-bb680e5fe0c8
+//! ```
 //!
 //! Without `--json` it prints the report's summary, how each column was
 //! understood, the "Failed Rows Details" and the warnings. With `--json` it
@@ -56,12 +63,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 #[cfg(feature = "postgres")]
 use intake::Store;
 use intake::{
-    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, SavedMapping, Schema,
-    Template, Transactional,
+    presets, Context, Error, ImportId, Importer, MemoryStore, Policy, Report, Rule, SavedMapping,
+    Schema, Template, Transactional,
 };
 
 const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
+       cargo run --release --features sqlite --example import -- --store PATH --undo IMPORT_ID
 
 Imports the customer CSV FILE into an in-memory store (or a SQLite file
 with --store) and prints a summary. Built with --features spreadsheet,
@@ -81,6 +89,8 @@ Options:
                             the table customers of a PostgreSQL database
                             (created if missing; --features postgres)
                             (needs feature `sqlite`: --features sqlite)
+  --undo IMPORT_ID          with --store, no FILE: undo that import (the id
+                            an import into the store printed)
   --dry-run                 decide everything a real run would, write nothing
   --atomic                  all or nothing: if any row fails, write nothing
   --company-city NAME       the company's own city, the default for empty cities
@@ -117,6 +127,7 @@ struct Options {
     template: Option<String>,
     json: bool,
     preview: bool,
+    undo: Option<String>,
     file: Option<String>,
 }
 
@@ -138,6 +149,7 @@ impl Default for Options {
             template: None,
             json: false,
             preview: false,
+            undo: None,
             file: None,
         }
     }
@@ -214,10 +226,24 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
             "--template" => opts.template = Some(value("OUT.csv")?),
             "--json" => flag(&mut opts.json)?,
             "--preview" => flag(&mut opts.preview)?,
+            "--undo" => opts.undo = Some(value("IMPORT_ID")?),
             _ => return Err(format!("unknown option '{arg}'")),
         }
     }
-    if opts.file.is_none() && opts.template.is_none() {
+    if opts.undo.is_some() {
+        if let Some(file) = &opts.file {
+            return Err(format!(
+                "--undo takes no FILE ('{file}'): it undoes an import already made"
+            ));
+        }
+        if opts.store.is_none() {
+            return Err(
+                "--undo needs --store: the in-memory store keeps nothing between runs, \
+                 so only an import into a SQLite file can be undone"
+                    .to_string(),
+            );
+        }
+    } else if opts.file.is_none() && opts.template.is_none() {
         return Err("no FILE given".to_string());
     }
     Ok(Command::Run(Box::new(opts)))
@@ -352,6 +378,10 @@ fn run(opts: &Options) -> Result<(), Failure> {
     if opts.preview && !opts.json {
         eprintln!("note: --preview only adds to the --json output");
     }
+    if let (Some(id), Some(store)) = (&opts.undo, &opts.store) {
+        let importer = Importer::new(schema).context(context);
+        return run_undo(&importer, id, store, opts.json);
+    }
     let Some(file) = &opts.file else {
         return Err(Failure::Usage("no FILE given".to_string()));
     };
@@ -449,6 +479,69 @@ fn run(opts: &Options) -> Result<(), Failure> {
         }
         _ => Ok(()),
     }
+}
+
+/// `--undo IMPORT_ID --store PATH`: undoes an import made into a SQLite
+/// file, and prints what the undo did.
+fn run_undo(importer: &Importer, id: &str, store: &str, json: bool) -> Result<(), Failure> {
+    let id: ImportId = id
+        .parse()
+        .map_err(|e| Failure::Usage(format!("--undo {id}: {e}")))?;
+    let report = undo_in(importer, &id, store)?;
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let printed = if json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Other {
+            code: "unreadable",
+            message: format!("could not print the report as JSON: {e}"),
+        })?;
+        writeln!(stdout, "{text}")
+    } else {
+        print_undo(&mut stdout, &report)
+    }
+    .and_then(|()| stdout.flush());
+    match printed {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::io("could not print the report".to_string(), &e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The undo in a SQLite file (feature `sqlite`).
+#[cfg(feature = "sqlite")]
+fn undo_in(importer: &Importer, id: &ImportId, store: &str) -> Result<Report, Failure> {
+    if is_postgres(store) {
+        return Err(Failure::Usage(format!(
+            "--undo with --store {}: undo needs a store that keeps a journal, \
+             and the PostgreSQL store does not keep one yet; use a SQLite file",
+            without_password(store)
+        )));
+    }
+    let mut sqlite = intake::SqliteStore::open(store).map_err(|e| store_failure(store, &e))?;
+    importer.undo(id, &mut sqlite).map_err(Failure::import)
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn undo_in(_importer: &Importer, _id: &ImportId, store: &str) -> Result<Report, Failure> {
+    Err(Failure::Usage(format!(
+        "--undo with --store {}: undo needs a SQLite store, and this build of intake \
+         has no `sqlite` feature (build with --features sqlite)",
+        without_password(store)
+    )))
+}
+
+/// What an undo did, for the person running the program.
+fn print_undo(out: &mut impl io::Write, report: &Report) -> io::Result<()> {
+    writeln!(out, "{}", report.summary())?;
+    if !report.failures.is_empty() {
+        writeln!(out, "\nLeft as they are:")?;
+        for failure in &report.failures {
+            for p in &failure.problems {
+                writeln!(out, "  row {} of the import: {}", failure.row, p.message)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The store to import into: memory; with `--store postgres://…` the
@@ -681,6 +774,12 @@ fn print_summary(
     failed_rows: Option<&str>,
 ) -> io::Result<()> {
     writeln!(out, "{file}: {}", report.summary())?;
+    if let Some(id) = &report.import_id {
+        writeln!(
+            out,
+            "Import id: {id} (undo it with --undo {id} and the same --store)"
+        )?;
+    }
 
     writeln!(out, "\nColumns:")?;
     let width = report
