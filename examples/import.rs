@@ -36,7 +36,14 @@
 //!
 //! With `--store PATH` (build with `--features sqlite`) the customers are
 //! kept in a SQLite file, so runs build on each other: a second run of the
-//! same file finds its customers already there.
+//! same file finds its customers already there. Each import into it prints
+//! its import id, and `--undo IMPORT_ID --store PATH` (no FILE) undoes
+//! that import:
+//!
+//! ```text
+//! cargo run --features sqlite --example import -- --store customers.db examples/data/contacts.csv
+//! cargo run --features sqlite --example import -- --store customers.db --undo 67e55044-10b1-426f-9247-bb680e5fe0c8
+//! ```
 //!
 //! Without `--json` it prints the report's summary, how each column was
 //! understood, the "Failed Rows Details" and the warnings. With `--json` it
@@ -56,13 +63,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 #[cfg(feature = "postgres")]
 use intake::Store;
 use intake::{
-    presets, Context, Error, Importer, MemoryStore, Policy, Report, Rule, SavedMapping, Schema,
-    Template, Transactional,
+    presets, Context, Error, ImportId, Importer, MemoryStore, Policy, Report, Rule, SavedMapping,
+    Schema, Template, Transactional,
 };
 
 const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
        cargo run --release --example import -- --store STORE --commit PLAN
+       cargo run --release --features sqlite --example import -- --store PATH --undo IMPORT_ID
 
 Imports the customer CSV FILE into an in-memory store (or a SQLite file
 with --store) and prints a summary. Built with --features spreadsheet,
@@ -82,6 +90,8 @@ Options:
   --store postgres://USER@HOST:PORT/DB
                             the table customers of a PostgreSQL database
                             (created if missing; --features postgres)
+  --undo IMPORT_ID          with --store, no FILE: undo that import (the id
+                            an import into the store printed)
   --dry-run                 decide everything a real run would, write nothing
   --plan PLAN               a dry run that also writes its plan to PLAN, for
                             --commit once the preview is confirmed
@@ -124,6 +134,7 @@ struct Options {
     template: Option<String>,
     json: bool,
     preview: bool,
+    undo: Option<String>,
     file: Option<String>,
 }
 
@@ -147,6 +158,7 @@ impl Default for Options {
             template: None,
             json: false,
             preview: false,
+            undo: None,
             file: None,
         }
     }
@@ -225,8 +237,12 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
             "--template" => opts.template = Some(value("OUT.csv")?),
             "--json" => flag(&mut opts.json)?,
             "--preview" => flag(&mut opts.preview)?,
+            "--undo" => opts.undo = Some(value("IMPORT_ID")?),
             _ => return Err(format!("unknown option '{arg}'")),
         }
+    }
+    if opts.commit.is_some() && opts.undo.is_some() {
+        return Err("--commit and --undo are two commands: give one".to_string());
     }
     if opts.commit.is_some() {
         if let Some(file) = &opts.file {
@@ -241,6 +257,19 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
         }
         if opts.plan.is_some() || opts.dry_run {
             return Err("--commit writes: it goes with neither --plan nor --dry-run".to_string());
+        }
+    } else if opts.undo.is_some() {
+        if let Some(file) = &opts.file {
+            return Err(format!(
+                "--undo takes no FILE ('{file}'): it undoes an import already made"
+            ));
+        }
+        if opts.store.is_none() {
+            return Err(
+                "--undo needs --store: the in-memory store keeps nothing between runs, \
+                 so only an import into a SQLite file can be undone"
+                    .to_string(),
+            );
         }
     } else if opts.file.is_none() && opts.template.is_none() {
         return Err("no FILE given".to_string());
@@ -390,6 +419,10 @@ fn run(opts: &Options) -> Result<(), Failure> {
             })?;
         return finish(opts, &report, plan);
     }
+    if let (Some(id), Some(store)) = (&opts.undo, &opts.store) {
+        let importer = Importer::new(schema).context(context);
+        return run_undo(&importer, id, store, opts.json);
+    }
     let Some(file) = &opts.file else {
         return Err(Failure::Usage("no FILE given".to_string()));
     };
@@ -498,6 +531,69 @@ fn finish(opts: &Options, report: &Report, file: &str) -> Result<(), Failure> {
         }
         _ => Ok(()),
     }
+}
+
+/// `--undo IMPORT_ID --store PATH`: undoes an import made into a SQLite
+/// file, and prints what the undo did.
+fn run_undo(importer: &Importer, id: &str, store: &str, json: bool) -> Result<(), Failure> {
+    let id: ImportId = id
+        .parse()
+        .map_err(|e| Failure::Usage(format!("--undo {id}: {e}")))?;
+    let report = undo_in(importer, &id, store)?;
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let printed = if json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Other {
+            code: "unreadable",
+            message: format!("could not print the report as JSON: {e}"),
+        })?;
+        writeln!(stdout, "{text}")
+    } else {
+        print_undo(&mut stdout, &report)
+    }
+    .and_then(|()| stdout.flush());
+    match printed {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::io("could not print the report".to_string(), &e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The undo in a SQLite file (feature `sqlite`).
+#[cfg(feature = "sqlite")]
+fn undo_in(importer: &Importer, id: &ImportId, store: &str) -> Result<Report, Failure> {
+    if is_postgres(store) {
+        return Err(Failure::Usage(format!(
+            "--undo with --store {}: undo needs a store that keeps a journal, \
+             and the PostgreSQL store does not keep one yet; use a SQLite file",
+            without_password(store)
+        )));
+    }
+    let mut sqlite = intake::SqliteStore::open(store).map_err(|e| store_failure(store, &e))?;
+    importer.undo(id, &mut sqlite).map_err(Failure::import)
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn undo_in(_importer: &Importer, _id: &ImportId, store: &str) -> Result<Report, Failure> {
+    Err(Failure::Usage(format!(
+        "--undo with --store {}: undo needs a SQLite store, and this build of intake \
+         has no `sqlite` feature (build with --features sqlite)",
+        without_password(store)
+    )))
+}
+
+/// What an undo did, for the person running the program.
+fn print_undo(out: &mut impl io::Write, report: &Report) -> io::Result<()> {
+    writeln!(out, "{}", report.summary())?;
+    if !report.failures.is_empty() {
+        writeln!(out, "\nLeft as they are:")?;
+        for failure in &report.failures {
+            for p in &failure.problems {
+                writeln!(out, "  row {} of the import: {}", failure.row, p.message)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The store to import into: memory; with `--store postgres://…` the
@@ -730,6 +826,12 @@ fn print_summary(
     failed_rows: Option<&str>,
 ) -> io::Result<()> {
     writeln!(out, "{file}: {}", report.summary())?;
+    if let Some(id) = &report.import_id {
+        writeln!(
+            out,
+            "Import id: {id} (undo it with --undo {id} and the same --store)"
+        )?;
+    }
 
     writeln!(out, "\nColumns:")?;
     let width = report

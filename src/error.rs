@@ -198,6 +198,11 @@ pub enum ErrorKind {
         /// order (the first found: the commit stops at them).
         rows: Vec<u64>,
     },
+    /// [`Importer::undo`](crate::Importer::undo) was given an import id
+    /// the store keeps no journal of (`unknown_import`): a mistyped id, an
+    /// import into another store, a journal pruned, or an import that
+    /// wrote nothing.
+    UnknownImport,
 }
 
 impl Error {
@@ -320,6 +325,7 @@ impl ErrorKind {
             ErrorKind::InvalidConfig => "invalid_config",
             ErrorKind::InvalidPlan => "invalid_plan",
             ErrorKind::PlanOutdated { .. } => "plan_outdated",
+            ErrorKind::UnknownImport => "unknown_import",
             ErrorKind::TooLarge { .. } => "too_large",
         }
     }

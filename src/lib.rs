@@ -233,6 +233,27 @@
 //! values may be kept as text ([`Record::eq_as_text`]). The
 //! [`store::conformance`] suite checks an implementation against it.
 //!
+//! # Undoing an import
+//!
+//! A store that keeps a [`Journal`] ([`MemoryStore`], `SqliteStore`, an
+//! app's own through [`Store::journal`]) records every writing import's
+//! writes with their previous values, in the same transaction as the
+//! writes; [`Importer::undo`] then removes the customers the import
+//! created and restores the ones it updated, leaving those changed since
+//! as they are (`changed_since`):
+//!
+//! ```
+//! use intake::{presets, Importer, MemoryStore};
+//!
+//! let importer = Importer::new(presets::contacts());
+//! let mut store = MemoryStore::new();
+//! let report = importer.import("email\nann@example.com\n".as_bytes(), &mut store)?;
+//! let undo = importer.undo(&report.import_id.unwrap(), &mut store)?;
+//! assert_eq!(undo.summary(), "Undid the import: 1 customer removed.");
+//! assert!(store.is_empty());
+//! # Ok::<(), intake::Error>(())
+//! ```
+//!
 //! # Where things are
 //!
 //! The modules follow the pipeline, each using only those before it:
@@ -245,8 +266,8 @@
 //! | schema | `schema` (`field`, `kinds`, `builder`, `header`, `fuzzy`, `rule`), [`presets`] | fields, header mapping, rules compiled to field indexes |
 //! | values checked | [`validate`] (`postal`), [`geo`] (`matcher`, `fold`, `names`, `index`, `tables`, `seats`) | a cell to a [`Value`] or a [`Problem`] |
 //! | rows | `rules`, `policy` | the schema's row rules; the decision's pure rules (refusal, merge) |
-//! | import | `import` (`session`, `checker`, `crew`, `input`, `decide`, `batch`, `known`, `tally`, `date_order`, `row`, `async_import`) | the I/O-free session and its drivers |
-//! | store | [`store`] (`contract`, `memory`, `table` (the app's table for `sqlite` and `postgres`), `sqlite`, `postgres`, `async_store`, [`store::conformance`]) | the contract and the crate's stores |
+//! | import | `import` (`session`, `checker`, `crew`, `input`, `decide`, `batch`, `known`, `tally`, `date_order`, `row`, `undo`, `async_import`) | the I/O-free session and its drivers |
+//! | store | [`store`] (`contract`, `journal`, `memory`, `table` (the app's table for `sqlite` and `postgres`), `sqlite`, `postgres`, `async_store`, [`store::conformance`]) | the contract and the crate's stores |
 //! | output | `report`, `template` | the [`Report`], the failed-rows file, templates |
 //!
 //! Types are re-exported at the root, each with one path; [`geo`],
@@ -262,16 +283,18 @@
 //! `invalid_phone`, `invalid_date`, `invalid_number`,
 //! `invalid_postal_code`, `not_allowed`, `unknown_state`,
 //! `unknown_country`, `too_long`, `duplicate_in_file`, `already_exists`,
-//! `not_found`, `ambiguous_match`, `store_failed`, `extra_cells`.
+//! `not_found`, `ambiguous_match`, `store_failed`, `extra_cells`; an
+//! undo's `changed_since`.
 //!
 //! File level: `empty_file`, `missing_columns`, `duplicate_columns`,
 //! `too_many_rows`, `malformed_csv`, `unreadable`, `store_failed`,
 //! `invalid_config`, `too_large` (a file past its [`Limits`]),
-//! `unknown_sheet`.
+//! `unknown_sheet`, `unknown_import` (an undo's).
 //!
 //! Warnings ([`WarningCode`]): `ignored_column`, `guessed_column`,
 //! `rows_after_blank`, `stopped`, `unrecognized`, `too_many_failures`,
-//! `formula_like`, `spreadsheet_changed`, `date_order`, `mapping_not_used`.
+//! `formula_like`, `spreadsheet_changed`, `date_order`, `mapping_not_used`,
+//! `already_undone`.
 //!
 //! # Values as people type them
 //!
@@ -352,7 +375,9 @@ pub use store::async_store::{AsAsync, AsyncStore, AsyncTransactional, Blocking};
 pub use store::contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
-pub use store::journal::{ImportId, InvalidImportId};
+pub use store::journal::{
+    ImportId, ImportJournal, InvalidImportId, Journal, JournalEntry, JournalWrite,
+};
 pub use store::memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use store::postgres::{PgClient, PostgresStore};

@@ -53,11 +53,16 @@ pub enum ProblemCode {
     InvalidNumber,
     /// Not a postal code of the row's country.
     InvalidPostalCode,
+    /// An undo left the customer as it is: something else (another
+    /// import, the app) changed it after the import being undone, or it
+    /// can no longer be restored.
+    ChangedSince,
 }
 
 impl ProblemCode {
-    /// Every code, in declaration order.
-    const ALL: [ProblemCode; 17] = [
+    /// Every code, in declaration order: a new code goes here too, or a
+    /// plan's failures with it are refused.
+    const ALL: [ProblemCode; 18] = [
         ProblemCode::Required,
         ProblemCode::NoIdentifier,
         ProblemCode::InvalidEmail,
@@ -75,6 +80,7 @@ impl ProblemCode {
         ProblemCode::ExtraCells,
         ProblemCode::InvalidNumber,
         ProblemCode::InvalidPostalCode,
+        ProblemCode::ChangedSince,
     ];
 
     /// The code whose [`as_str`](ProblemCode::as_str) is `code`.
@@ -102,6 +108,7 @@ impl ProblemCode {
             ProblemCode::ExtraCells => "extra_cells",
             ProblemCode::InvalidNumber => "invalid_number",
             ProblemCode::InvalidPostalCode => "invalid_postal_code",
+            ProblemCode::ChangedSince => "changed_since",
         }
     }
 }

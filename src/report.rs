@@ -166,6 +166,8 @@ pub enum WarningCode {
     /// the file lacks, or no longer suits the schema. The columns were
     /// matched automatically; the person should check them.
     MappingNotUsed,
+    /// An undo found its import already undone: it changed nothing.
+    AlreadyUndone,
 }
 
 impl WarningCode {
@@ -186,6 +188,7 @@ impl WarningCode {
             WarningCode::SpreadsheetChanged => "spreadsheet_changed",
             WarningCode::DateOrder => "date_order",
             WarningCode::MappingNotUsed => "mapping_not_used",
+            WarningCode::AlreadyUndone => "already_undone",
         }
     }
 }
@@ -404,6 +407,9 @@ impl StopReason {
             ErrorKind::InvalidConfig => StopReason::InvalidConfig,
             ErrorKind::InvalidPlan => StopReason::InvalidPlan,
             ErrorKind::PlanOutdated { .. } => StopReason::PlanOutdated,
+            // An undo's error, never an import's stop: the app called
+            // it with an id the store does not know.
+            ErrorKind::UnknownImport => StopReason::InvalidConfig,
         }
     }
 }
@@ -541,8 +547,13 @@ pub struct Report {
     pub rows: u64,
     /// New customers created.
     pub inserted: u64,
-    /// Existing customers changed.
+    /// Existing customers changed; in the report of an undo, customers
+    /// whose values were restored.
     pub updated: u64,
+    /// In the report of an undo: customers the import had created, now
+    /// deleted. Serialized only when not zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub removed: u64,
     /// Rows that matched a customer who already had exactly these values.
     pub unchanged: u64,
     /// Imported rows whose empty city was filled in from their state or
@@ -558,6 +569,13 @@ pub struct Report {
     /// journal, the import can be undone by it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import_id: Option<ImportId>,
+    /// Set on the report of an undo ([`Importer::undo`](crate::Importer::undo)):
+    /// the import it undid. Its rows are the customers that import
+    /// wrote: `rows == removed + updated + unchanged + failed`, where
+    /// `unchanged` counts customers already as the undo would leave them
+    /// and `failed` those changed since, left as they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo_of: Option<ImportId>,
     /// Whether this was a dry run (nothing written).
     pub dry_run: bool,
     /// Whether an all-or-nothing import undid its writes because a row
@@ -618,11 +636,13 @@ impl Report {
             rows: 0,
             inserted: 0,
             updated: 0,
+            removed: 0,
             unchanged: 0,
             cities_filled: 0,
             failed: 0,
             corrected: 0,
             import_id: None,
+            undo_of: None,
             dry_run,
             rolled_back: false,
             columns,
@@ -656,6 +676,18 @@ impl Report {
     /// # Ok::<(), intake::Error>(())
     /// ```
     pub fn summary(&self) -> String {
+        if self.undo_of.is_some() {
+            let already = self
+                .warnings
+                .iter()
+                .any(|w| w.code == WarningCode::AlreadyUndone);
+            return crate::messages::undo::summary(&crate::messages::undo::Counts {
+                removed: self.removed,
+                restored: self.updated,
+                failed: self.failed,
+                already_undone: already,
+            });
+        }
         let cancelled = self
             .stopped
             .as_ref()

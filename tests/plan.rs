@@ -381,3 +381,15 @@ fn commit_lists_the_first_failures_and_keeps_every_one_for_the_failed_rows_file(
     report.write_failed_rows(&mut out).unwrap();
     assert_eq!(String::from_utf8_lossy(&out).lines().count(), 4);
 }
+
+#[test]
+fn a_committed_plan_can_be_undone() {
+    let mut store = seeded(SEED);
+    let (plan, _) = plan(&contacts(), FILE, &mut store);
+    let committed = contacts().commit_plan(plan.as_slice(), &mut store).unwrap();
+    let undone = contacts()
+        .undo(&committed.import_id.unwrap(), &mut store)
+        .unwrap();
+    assert_eq!((undone.removed, undone.updated), (1, 1));
+    assert_eq!(records(&store), records(&seeded(SEED)));
+}

@@ -169,3 +169,32 @@ fn an_async_app_commits_a_plan_into_postgres_store() {
         client
     }
 }
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_plan_committed_into_sqlite_store_can_be_undone() {
+    let mut store = intake::SqliteStore::in_memory().expect("opened");
+    let importer = contacts();
+    importer
+        .import(
+            "email,first_name\nann@example.com,Ann\n".as_bytes(),
+            &mut store,
+        )
+        .expect("seeded");
+    let mut plan = Vec::new();
+    importer
+        .plan(
+            "email,first_name\nann@example.com,Anne\nbob@example.com,Bob\n".as_bytes(),
+            &mut store,
+            &mut plan,
+        )
+        .expect("planned");
+    let committed = importer
+        .commit_plan(plan.as_slice(), &mut store)
+        .expect("committed");
+    let undone = importer
+        .undo(&committed.import_id.expect("wrote"), &mut store)
+        .expect("undone");
+    assert_eq!((undone.removed, undone.updated), (1, 1));
+    assert_eq!(store.len().expect("counted"), 1);
+}

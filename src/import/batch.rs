@@ -74,6 +74,7 @@ impl CallWork {
         let Decision {
             target,
             record,
+            before,
             freed,
             ..
         } = decision;
@@ -101,6 +102,7 @@ impl CallWork {
         self.pending.push(PendingWrite {
             target,
             record,
+            before,
             rows: smallvec::smallvec![index],
         });
     }
@@ -120,6 +122,10 @@ impl CallWork {
 pub(super) struct PendingWrite {
     pub(super) target: Target,
     pub(super) record: Record,
+    /// The customer's values before the call's first row of it (`None`
+    /// for a new customer), for the store's journal: later rows of the
+    /// same customer fold into this write.
+    pub(super) before: Option<Record>,
     /// Indexes into the batch's decided rows: most writes carry one.
     pub(super) rows: smallvec::SmallVec<[usize; 1]>,
 }

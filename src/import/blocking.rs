@@ -85,7 +85,13 @@ impl Importer {
                     session.looked_up(found);
                 }
                 Step::Apply(writes) => {
-                    let results = store.apply(writes);
+                    // Journaled when the store keeps a journal, so the
+                    // import can be undone.
+                    let results = store.apply_journaled(
+                        session.import_id(),
+                        writes,
+                        session.journal_writes(),
+                    );
                     session.applied(results);
                 }
                 // Not repeated: whether a commit that failed took effect

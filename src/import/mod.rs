@@ -16,6 +16,7 @@ mod retry;
 mod row;
 mod session;
 mod tally;
+mod undo;
 
 use std::io;
 use std::ops::ControlFlow;

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::store::{Customer, CustomerId, MatchKey, Store, StoreError, Write};
+use crate::store::{
+    Customer, CustomerId, ImportId, JournalWrite, MatchKey, Store, StoreError, Write,
+};
 
 /// The first pause; each retry waits twice as long as the one before.
 const FIRST_PAUSE: Duration = Duration::from_millis(50);
@@ -39,6 +41,32 @@ impl<S: Store + ?Sized> Retrying<'_, S> {
                 result => return result,
             }
         }
+    }
+}
+
+impl<S: Store + ?Sized> Retrying<'_, S> {
+    /// Applies `writes`, recorded in the store's journal as writes of
+    /// `import` when the store keeps one, tried again as
+    /// [`apply`](Store::apply) is.
+    pub(super) fn apply_journaled(
+        &mut self,
+        import: Option<&ImportId>,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        let Some(import) = import else {
+            return self.apply(writes);
+        };
+        if self.retries == 0 {
+            return match self.store.journal() {
+                Some(kept) => kept.apply_journaled(import, writes, journal),
+                None => self.store.apply(writes),
+            };
+        }
+        self.again(|store| match store.journal() {
+            Some(kept) => kept.apply_journaled(import, writes.clone(), journal),
+            None => store.apply(writes.clone()),
+        })
     }
 }
 

@@ -13,7 +13,8 @@
 //! - [`header`]: the columns, the header mapping, the template;
 //! - [`file`]: reading the file (encodings, limits, malformed CSV);
 //! - `spreadsheet`: reading a spreadsheet upload;
-//! - [`summary`]: the report's summary.
+//! - [`summary`]: the report's summary;
+//! - [`undo`]: undoing an import.
 //!
 //! The rules that find a problem call these with the values a sentence
 //! names, as plain text and numbers: this module uses nothing of the
@@ -29,6 +30,7 @@ pub(crate) mod row;
 #[cfg(feature = "spreadsheet")]
 pub(crate) mod spreadsheet;
 pub(crate) mod summary;
+pub(crate) mod undo;
 
 /// How much of a refused value a message quotes, so one huge cell cannot
 /// make the report huge.

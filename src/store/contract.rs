@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::journal::Journal;
 use crate::messages;
 use crate::record::{Record, Text};
 
@@ -441,6 +442,22 @@ pub trait Store {
         &mut self,
         writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError>;
+
+    /// The store's journal, when it keeps one (`None` by default): every
+    /// writing import into it then records its writes there, through
+    /// [`Journal::apply_journaled`], and can be undone
+    /// ([`Importer::undo`](crate::Importer::undo)). A store that
+    /// implements [`Journal`] answers `Some(self)`.
+    ///
+    /// ```
+    /// use intake::{MemoryStore, Store};
+    ///
+    /// assert!(MemoryStore::new().journal().is_some());
+    /// assert!(MemoryStore::new().keep_journal(false).journal().is_none());
+    /// ```
+    fn journal(&mut self) -> Option<&mut dyn Journal> {
+        None
+    }
 }
 
 /// A store with transactions: what an all-or-nothing import
@@ -502,6 +519,9 @@ impl<S: Store + ?Sized> Store for &mut S {
         writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         (**self).apply(writes)
+    }
+    fn journal(&mut self) -> Option<&mut dyn Journal> {
+        (**self).journal()
     }
 }
 

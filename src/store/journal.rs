@@ -2,6 +2,12 @@
 //! one.
 
 use std::fmt;
+use std::time::SystemTime;
+
+use super::{Customer, CustomerId, Store, StoreError, Write};
+use crate::record::Record;
+#[cfg(feature = "sqlite")]
+use crate::record::{Text, Value};
 
 /// The id of an import that wrote: in its [`Report`](crate::Report) (JSON
 /// `import_id`), and the key of its journal in a store that keeps one, so
@@ -63,5 +69,374 @@ impl std::str::FromStr for ImportId {
     fn from_str(text: &str) -> Result<ImportId, InvalidImportId> {
         let uuid: uuid::Uuid = text.trim().parse().map_err(|_| InvalidImportId)?;
         Ok(ImportId(uuid.hyphenated().to_string().into()))
+    }
+}
+
+/// What a journal keeps of one write beside the write itself: where it
+/// came from in the file and what the customer held before it. The
+/// importer hands one per write to [`Journal::apply_journaled`].
+///
+/// ```
+/// use intake::{JournalWrite, Record, Value};
+///
+/// let before: Record = [("first_name", Value::Text("Ann".into()))].into_iter().collect();
+/// let update = JournalWrite::new(3, 3, Some(before));
+/// assert_eq!(update.row, 3);
+/// assert!(JournalWrite::new(2, 2, None).before.is_none(), "an insert had nothing before");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalWrite {
+    /// The spreadsheet row of the write (the first, when several rows of
+    /// the file fold into one write).
+    pub row: u64,
+    /// The physical line where that row starts.
+    pub line: u64,
+    /// The customer's values before the write; `None` for an insert.
+    pub before: Option<Record>,
+}
+
+impl JournalWrite {
+    /// What the journal keeps of a write from `row` (starting on `line`)
+    /// of a customer who held `before` (`None`: a new customer).
+    pub fn new(row: u64, line: u64, before: Option<Record>) -> JournalWrite {
+        JournalWrite { row, line, before }
+    }
+}
+
+/// One write of an import as a journal kept it.
+///
+/// ```
+/// use intake::{presets, Importer, Journal, MemoryStore};
+///
+/// let mut store = MemoryStore::new();
+/// let report = Importer::new(presets::contacts())
+///     .import("email\nann@example.com\n".as_bytes(), &mut store)?;
+/// let id = report.import_id.expect("the import wrote");
+/// let journal = store.journal_of(&id)?.expect("the memory store keeps a journal");
+/// let entry = &journal.entries[0];
+/// assert_eq!((entry.row, entry.before.is_none()), (2, true));
+/// assert_eq!(entry.written.text("email"), Some("ann@example.com"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalEntry {
+    /// The spreadsheet row of the write.
+    pub row: u64,
+    /// The physical line where that row starts.
+    pub line: u64,
+    /// The customer written.
+    pub customer: CustomerId,
+    /// The customer's values before the write; `None` when the write
+    /// created the customer.
+    pub before: Option<Record>,
+    /// The customer's values as written: when the customer no longer
+    /// holds them ([`Record::eq_as_text`]), something else changed it
+    /// since.
+    pub written: Record,
+}
+
+impl JournalEntry {
+    /// An entry for `write` of `customer`, as a journal keeps it.
+    ///
+    /// ```
+    /// use intake::{CustomerId, JournalEntry, JournalWrite, Record};
+    ///
+    /// let entry = JournalEntry::new(JournalWrite::new(2, 2, None), CustomerId::from(7), Record::new());
+    /// assert_eq!(entry.customer, CustomerId::from(7));
+    /// ```
+    pub fn new(write: JournalWrite, customer: CustomerId, written: Record) -> JournalEntry {
+        JournalEntry {
+            row: write.row,
+            line: write.line,
+            customer,
+            before: write.before,
+            written,
+        }
+    }
+}
+
+/// The journal of one import: its writes in the order they were made,
+/// and whether it has been undone.
+///
+/// ```
+/// use intake::ImportJournal;
+///
+/// let journal = ImportJournal::new(Vec::new(), false);
+/// assert!(journal.entries.is_empty() && !journal.undone);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportJournal {
+    /// Every write, in the order written.
+    pub entries: Vec<JournalEntry>,
+    /// Whether [`Importer::undo`](crate::Importer::undo) has undone it.
+    pub undone: bool,
+}
+
+impl ImportJournal {
+    /// A journal of `entries`, `undone` or not.
+    pub fn new(entries: Vec<JournalEntry>, undone: bool) -> ImportJournal {
+        ImportJournal { entries, undone }
+    }
+}
+
+/// A store that keeps a journal of each import's writes, so that
+/// [`Importer::undo`](crate::Importer::undo) can undo an import.
+///
+/// The importer journals on its own: [`Store::journal`] says whether a
+/// store keeps one, and every writing import into such a store calls
+/// [`apply_journaled`](Journal::apply_journaled) instead of
+/// [`apply`](Store::apply), with the import's [`ImportId`]. The store
+/// records, **in the same atomic step as the writes** (the same
+/// transaction, for a database), one [`JournalEntry`] per write that
+/// succeeded: its row, the customer's id, its values before and as
+/// written. The importer decides what an undo does (net effect per
+/// customer, which customers changed since); the store only answers and
+/// writes.
+///
+/// [`MemoryStore`](crate::MemoryStore) and `SqliteStore` keep one. An
+/// app's store implements it by keeping the entries beside its customers
+/// (a table of import id, row, customer id, before, written) and
+/// returning `Some(self)` from [`Store::journal`]:
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use std::time::SystemTime;
+/// use intake::{
+///     presets, Customer, CustomerId, ImportId, ImportJournal, Importer, Journal, JournalEntry,
+///     JournalWrite, MatchKey, MemoryStore, Store, StoreError, Transactional, Write,
+/// };
+///
+/// /// Customers in a MemoryStore, the journal beside them.
+/// #[derive(Default)]
+/// struct AppStore {
+///     customers: MemoryStore,
+///     journals: BTreeMap<ImportId, (SystemTime, ImportJournal)>,
+/// }
+///
+/// impl Store for AppStore {
+///     fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+///         self.customers.lookup(keys)
+///     }
+///     fn apply(&mut self, writes: Vec<Write>) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+///         self.customers.apply(writes)
+///     }
+///     fn journal(&mut self) -> Option<&mut dyn Journal> {
+///         Some(self)
+///     }
+/// }
+///
+/// impl Journal for AppStore {
+///     fn apply_journaled(
+///         &mut self,
+///         import: &ImportId,
+///         writes: Vec<Write>,
+///         journal: &[JournalWrite],
+///     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+///         let written: Vec<_> = writes.iter().map(|w| match w {
+///             Write::Insert(r) | Write::Update { record: r, .. } => r.clone(),
+///             _ => Default::default(),
+///         }).collect();
+///         let results = self.customers.apply(writes)?;
+///         let (_, kept) = self.journals.entry(import.clone())
+///             .or_insert_with(|| (SystemTime::now(), ImportJournal::new(Vec::new(), false)));
+///         for ((result, record), write) in results.iter().zip(written).zip(journal) {
+///             if let Ok(id) = result {
+///                 kept.entries.push(JournalEntry::new(write.clone(), id.clone(), record));
+///             }
+///         }
+///         Ok(results)
+///     }
+///     fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError> {
+///         Ok(self.journals.get(import).map(|(_, j)| j.clone()))
+///     }
+///     fn customers_by_id(&mut self, ids: &[CustomerId]) -> Result<Vec<Option<Customer>>, StoreError> {
+///         Ok(ids.iter().map(|id| self.customers.get(id)).collect())
+///     }
+///     fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+///         self.customers.remove(ids)
+///     }
+///     fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError> {
+///         if let Some((_, j)) = self.journals.get_mut(import) {
+///             j.undone = true;
+///         }
+///         Ok(())
+///     }
+///     fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError> {
+///         let before = self.journals.len();
+///         self.journals.retain(|_, (at, _)| *at >= older_than);
+///         Ok((before - self.journals.len()) as u64)
+///     }
+/// }
+///
+/// // This example's undo is not all-or-nothing: its transaction calls
+/// // do nothing. A real store's would.
+/// impl Transactional for AppStore {
+///     fn begin(&mut self) -> Result<(), StoreError> { Ok(()) }
+///     fn commit(&mut self) -> Result<(), StoreError> { Ok(()) }
+///     fn rollback(&mut self) -> Result<(), StoreError> { Ok(()) }
+/// }
+///
+/// let importer = Importer::new(presets::contacts());
+/// let mut store = AppStore::default();
+/// let report = importer.import("email\nann@example.com\n".as_bytes(), &mut store)?;
+/// let undo = importer.undo(&report.import_id.unwrap(), &mut store)?;
+/// assert_eq!(undo.removed, 1);
+/// assert!(store.customers.is_empty());
+/// # Ok::<(), intake::Error>(())
+/// ```
+pub trait Journal: Store {
+    /// Applies `writes` as [`Store::apply`] does and, in the same atomic
+    /// step, records a [`JournalEntry`] of import `import` for each write
+    /// that succeeded. `journal` holds one [`JournalWrite`] per write, in
+    /// the same order.
+    fn apply_journaled(
+        &mut self,
+        import: &ImportId,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError>;
+
+    /// The journal of `import`, or `None` when the store keeps none of it
+    /// (an unknown id, or a journal pruned).
+    fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError>;
+
+    /// The customer of each id, in the same order (`None`: no such
+    /// customer).
+    fn customers_by_id(&mut self, ids: &[CustomerId]) -> Result<Vec<Option<Customer>>, StoreError>;
+
+    /// Deletes the customers `ids`, one result per id; `Err` when the
+    /// call as a whole failed and nothing was deleted.
+    fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError>;
+
+    /// Marks `import` as undone: its journal says so from now on.
+    fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError>;
+
+    /// Forgets the journals of the imports that started before
+    /// `older_than`; they can no longer be undone. Answers how many.
+    fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError>;
+}
+
+/// The record a write writes.
+pub(crate) fn written_record(write: &Write) -> Record {
+    match write {
+        Write::Insert(record) | Write::Update { record, .. } => record.clone(),
+    }
+}
+
+/// Refuses a journaled call whose journal does not answer its writes one
+/// for one: the batch fails as a whole, before anything is written.
+pub(crate) fn check_journal_len(
+    writes: &[Write],
+    journal: &[JournalWrite],
+) -> Result<(), StoreError> {
+    if writes.len() == journal.len() {
+        Ok(())
+    } else {
+        Err(StoreError::new(format!(
+            "{} journal entries were given for {} writes",
+            journal.len(),
+            writes.len()
+        )))
+    }
+}
+
+/// Milliseconds since the Unix epoch, as the database journals keep times.
+#[cfg(feature = "sqlite")]
+pub(crate) fn unix_millis(at: SystemTime) -> i64 {
+    match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |n| -n),
+    }
+}
+
+/// A record as the database journals keep it: a JSON object of each
+/// field's kind and text (`{"email":["email","ann@example.com"]}`), so it
+/// comes back with its variants (a password hash as a hash).
+#[cfg(feature = "sqlite")]
+pub(crate) fn record_to_json(record: &Record) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = record
+        .iter()
+        .map(|(field, value)| {
+            let kind = match value {
+                Value::Text(_) => "text",
+                Value::Email(_) => "email",
+                Value::Phone(_) => "phone",
+                Value::Date(_) => "date",
+                Value::Choice(_) => "choice",
+                Value::Number(_) => "number",
+                Value::Country(_) => "country",
+                Value::State(_) => "state",
+                Value::PasswordHash(_) => "password_hash",
+            };
+            (
+                field.to_string(),
+                serde_json::json!([kind, value.to_string()]),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(object).to_string()
+}
+
+/// A record written by [`record_to_json`].
+#[cfg(feature = "sqlite")]
+pub(crate) fn record_from_json(json: &str) -> Result<Record, StoreError> {
+    let bad = || StoreError::new("the import journal holds a record it cannot read");
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| bad().with_source(e))?;
+    let mut values = Vec::with_capacity(object.len());
+    for (field, pair) in object {
+        let (Some(kind), Some(text)) = (
+            pair.get(0).and_then(serde_json::Value::as_str),
+            pair.get(1).and_then(serde_json::Value::as_str),
+        ) else {
+            return Err(bad());
+        };
+        let text_value = Text::from(text);
+        let value = match kind {
+            "text" => Value::Text(text_value),
+            "email" => Value::Email(text_value),
+            "phone" => Value::Phone(text_value),
+            "date" => {
+                Value::Date(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?)
+            }
+            "choice" => Value::Choice(text_value),
+            "number" => Value::Number(text_value),
+            "country" => Value::Country(text_value),
+            "state" => Value::State(text_value),
+            "password_hash" => Value::PasswordHash(text_value),
+            _ => return Err(bad()),
+        };
+        values.push((field, value));
+    }
+    Ok(values.into_iter().collect())
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_comes_back_from_the_journal_with_its_variants() {
+        let record: Record = [
+            (
+                "birthday",
+                Value::Date(chrono::NaiveDate::from_ymd_opt(1986, 10, 25).unwrap_or_default()),
+            ),
+            ("email", Value::Email("ann@example.com".into())),
+            ("password", Value::PasswordHash("$argon2id$x".into())),
+            ("state", Value::State("US-CA".into())),
+            ("note", Value::Text("say \"hi\"".into())),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            record_from_json(&record_to_json(&record)).ok(),
+            Some(record)
+        );
+        assert!(record_from_json("{\"x\":[\"colour\",\"red\"]}").is_err());
+        assert!(record_from_json("not json").is_err());
     }
 }

@@ -2,7 +2,14 @@ use std::hash::{BuildHasher, Hasher};
 
 use hashbrown::HashTable;
 
-use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use super::journal::{check_journal_len, written_record, ImportJournal, JournalEntry};
+use super::{
+    Customer, CustomerId, ImportId, Journal, JournalWrite, MatchKey, Store, StoreError,
+    Transactional, Write,
+};
 use crate::record::{Record, Value};
 
 /// A store in memory, with hash indexes on normalized email and phone
@@ -12,6 +19,10 @@ use crate::record::{Record, Value};
 /// Which values are keys: every [`Value::Email`] and [`Value::Phone`] of
 /// the fields named by [`MemoryStore::key_fields`] (by default `email` and
 /// `phone`, the presets' identifiers).
+///
+/// It keeps a [`Journal`] of each import's writes (unless
+/// [`keep_journal`](MemoryStore::keep_journal) turns it off), so an
+/// import into it can be undone ([`Importer::undo`](crate::Importer::undo)).
 ///
 /// ```
 /// use intake::{presets, Importer, MatchKey, MemoryStore};
@@ -27,9 +38,11 @@ use crate::record::{Record, Value};
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
     /// Customer `CustomerId::Int(n)` is at `n - 1`: ids are handed out
-    /// in order and never removed, so no map (and no rehashing as it
-    /// grows).
-    customers: Vec<Record>,
+    /// in order and never reused, so no map (and no rehashing as it
+    /// grows). A removed customer leaves `None` behind.
+    customers: Vec<Option<Record>>,
+    /// How many of `customers` were removed.
+    removed: usize,
     /// Every key of every customer as (the key's hash, the customer): the
     /// keys themselves are in the customers' records, so an entry takes
     /// 16 bytes, and growing the table never hashes a key again. The
@@ -40,16 +53,22 @@ pub struct MemoryStore {
     hasher: foldhash::fast::RandomState,
     key_fields: Vec<String>,
     snapshot: Option<Box<MemoryStore>>,
+    /// Each import's journal and when it started; `None` when the store
+    /// keeps none. Part of the store, so a transaction's snapshot undoes
+    /// it with the writes.
+    journals: Option<BTreeMap<ImportId, (SystemTime, ImportJournal)>>,
 }
 
 impl Default for MemoryStore {
     fn default() -> MemoryStore {
         MemoryStore {
             customers: Vec::new(),
+            removed: 0,
             index: HashTable::new(),
             hasher: foldhash::fast::RandomState::default(),
             key_fields: vec!["email".into(), "phone".into()],
             snapshot: None,
+            journals: Some(BTreeMap::new()),
         }
     }
 }
@@ -70,14 +89,37 @@ impl MemoryStore {
         self
     }
 
+    /// Whether the store keeps a [`Journal`] of each import's writes, so
+    /// that imports can be undone (default: yes). Without one,
+    /// [`Store::journal`] answers `None` and imports cost no journal.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let importer = Importer::new(presets::contacts());
+    /// let mut store = MemoryStore::new().keep_journal(false);
+    /// let report = importer.import("email\nann@example.com\n".as_bytes(), &mut store)?;
+    /// let err = importer.undo(&report.import_id.unwrap(), &mut store).unwrap_err();
+    /// assert_eq!(err.code(), "unknown_import");
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn keep_journal(mut self, keep: bool) -> MemoryStore {
+        self.journals = match (keep, self.journals.take()) {
+            (true, Some(kept)) => Some(kept),
+            (true, None) => Some(BTreeMap::new()),
+            (false, _) => None,
+        };
+        self
+    }
+
     /// How many customers the store holds.
     pub fn len(&self) -> usize {
-        self.customers.len()
+        self.customers.len() - self.removed
     }
 
     /// Whether the store holds no customer.
     pub fn is_empty(&self) -> bool {
-        self.customers.is_empty()
+        self.len() == 0
     }
 
     /// The customer `key` belongs to.
@@ -96,7 +138,7 @@ impl MemoryStore {
     }
 
     fn customer_at(&self, at: usize) -> Option<Customer> {
-        self.customers.get(at).map(|record| Customer {
+        self.customers.get(at)?.as_ref().map(|record| Customer {
             id: id_at(at),
             record: record.clone(),
         })
@@ -107,9 +149,11 @@ impl MemoryStore {
         self.customers
             .iter()
             .enumerate()
-            .map(|(at, record)| Customer {
-                id: id_at(at),
-                record: record.clone(),
+            .filter_map(|(at, record)| {
+                record.as_ref().map(|record| Customer {
+                    id: id_at(at),
+                    record: record.clone(),
+                })
             })
             .collect()
     }
@@ -120,6 +164,7 @@ impl MemoryStore {
         let has_key = |at: usize| {
             self.customers
                 .get(at)
+                .and_then(Option::as_ref)
                 .is_some_and(|record| keys_of(&self.key_fields, record).any(|k| k == (kind, text)))
         };
         self.index
@@ -168,22 +213,41 @@ impl MemoryStore {
                 self.check_unique(&record, None)?;
                 let at = self.customers.len();
                 self.index_keys(&record, at);
-                self.customers.push(record);
+                self.customers.push(Some(record));
                 Ok(id_at(at))
             }
             Write::Update { id, record } => {
                 let missing = || StoreError::new(format!("customer {id} does not exist"));
                 let at = index_of(&id).ok_or_else(missing)?;
-                let old = self.customers.get(at).ok_or_else(missing)?.clone();
+                let old = self
+                    .customers
+                    .get(at)
+                    .and_then(Option::as_ref)
+                    .ok_or_else(missing)?
+                    .clone();
                 self.check_unique(&record, Some(at))?;
                 self.unindex_keys(&old, at);
                 self.index_keys(&record, at);
                 if let Some(slot) = self.customers.get_mut(at) {
-                    *slot = record;
+                    *slot = Some(record);
                 }
                 Ok(id)
             }
         }
+    }
+
+    /// Deletes customer `id`, freeing its keys.
+    fn delete(&mut self, id: &CustomerId) -> Result<(), StoreError> {
+        let missing = || StoreError::new(format!("customer {id} does not exist"));
+        let at = index_of(id).ok_or_else(missing)?;
+        let old = self
+            .customers
+            .get_mut(at)
+            .and_then(Option::take)
+            .ok_or_else(missing)?;
+        self.unindex_keys(&old, at);
+        self.removed += 1;
+        Ok(())
     }
 }
 
@@ -236,6 +300,77 @@ impl Store for MemoryStore {
         writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         Ok(writes.into_iter().map(|w| self.write(w)).collect())
+    }
+
+    fn journal(&mut self) -> Option<&mut dyn Journal> {
+        match self.journals {
+            Some(_) => Some(self),
+            None => None,
+        }
+    }
+}
+
+impl Journal for MemoryStore {
+    fn apply_journaled(
+        &mut self,
+        import: &ImportId,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        check_journal_len(&writes, journal)?;
+        // Copies of the records as written cost a count each: records share
+        // their values.
+        let written: Vec<Record> = writes.iter().map(written_record).collect();
+        let results = self.apply(writes)?;
+        if let Some(journals) = self.journals.as_mut() {
+            let (_, kept) = journals
+                .entry(import.clone())
+                .or_insert_with(|| (SystemTime::now(), ImportJournal::new(Vec::new(), false)));
+            for ((result, record), write) in results.iter().zip(written).zip(journal) {
+                if let Ok(id) = result {
+                    kept.entries
+                        .push(JournalEntry::new(write.clone(), id.clone(), record));
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError> {
+        Ok(self
+            .journals
+            .as_ref()
+            .and_then(|journals| journals.get(import))
+            .map(|(_, journal)| journal.clone()))
+    }
+
+    fn customers_by_id(&mut self, ids: &[CustomerId]) -> Result<Vec<Option<Customer>>, StoreError> {
+        Ok(ids.iter().map(|id| self.get(id)).collect())
+    }
+
+    fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        Ok(ids.iter().map(|id| self.delete(id)).collect())
+    }
+
+    fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError> {
+        match self.journals.as_mut().and_then(|j| j.get_mut(import)) {
+            Some((_, journal)) => {
+                journal.undone = true;
+                Ok(())
+            }
+            None => Err(StoreError::new(format!(
+                "no journal of the import {import}"
+            ))),
+        }
+    }
+
+    fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError> {
+        let Some(journals) = self.journals.as_mut() else {
+            return Ok(0);
+        };
+        let before = journals.len();
+        journals.retain(|_, (started, _)| *started >= older_than);
+        Ok((before - journals.len()) as u64)
     }
 }
 

@@ -32,6 +32,6 @@ pub(crate) use async_store::{AsyncStore, AsyncTransactional};
 pub(crate) use contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
-pub(crate) use journal::ImportId;
+pub(crate) use journal::{ImportId, Journal, JournalWrite};
 #[cfg(feature = "postgres")]
 pub(crate) use table::IdKind;

@@ -14,7 +14,7 @@ use crate::import::Importer;
 use crate::messages::{self, plan as text};
 use crate::record::Record;
 use crate::report::{Report, RowFailure};
-use crate::store::{Customer, ImportId, MatchKey, StoreError, Transactional, Write};
+use crate::store::{Customer, ImportId, JournalWrite, MatchKey, StoreError, Transactional, Write};
 
 /// The most rows a commit names in its `plan_outdated` error.
 const MAX_OUTDATED_NAMED: usize = 20;
@@ -29,10 +29,12 @@ const MAX_BATCH_BYTES: usize = 16 << 20;
 enum Planned {
     Insert {
         row: u64,
+        line: u64,
         record: Record,
     },
     Update {
         row: u64,
+        line: u64,
         customer: Option<String>,
         keys: Vec<MatchKey>,
         fingerprint: String,
@@ -41,9 +43,10 @@ enum Planned {
 }
 
 impl Planned {
-    fn row(&self) -> u64 {
+    /// The row and the line it starts on.
+    fn place(&self) -> (u64, u64) {
         match self {
-            Planned::Insert { row, .. } | Planned::Update { row, .. } => *row,
+            Planned::Insert { row, line, .. } | Planned::Update { row, line, .. } => (*row, *line),
         }
     }
 }
@@ -103,6 +106,9 @@ struct Commit {
     failures_kept: u64,
     /// The ids of the schema's identifier fields.
     identifiers: Vec<String>,
+    /// The commit's id: its writes are journaled under it when the store
+    /// keeps a journal, so a committed plan can be undone.
+    import_id: ImportId,
 }
 
 impl Importer {
@@ -209,10 +215,10 @@ impl Importer {
         reader: &mut PlanReader<R>,
         store: &mut S,
     ) -> Result<Report, Error> {
-        let mut report = Report::new(head.header.clone(), head.mapping.columns().to_vec(), false);
-        report.import_id = Some(ImportId::new());
+        let report = Report::new(head.header.clone(), head.mapping.columns().to_vec(), false);
         let mut commit = Commit {
             report,
+            import_id: ImportId::new(),
             outdated: Vec::new(),
             failures_kept: self.read.limits.get_max_listed_failures(),
             identifiers: self
@@ -247,13 +253,14 @@ impl Importer {
                         .ok_or_else(|| invalid(text::PLAN_NOT_A_PLAN))?;
                     commit.fail(failure);
                 }
-                Line::Insert { row, values } => {
+                Line::Insert { row, line, values } => {
                     let record =
                         format::record_of(&values).ok_or_else(|| invalid(text::PLAN_NOT_A_PLAN))?;
-                    batch.push(Planned::Insert { row, record });
+                    batch.push(Planned::Insert { row, line, record });
                 }
                 Line::Update {
                     row,
+                    line,
                     customer,
                     keys,
                     fingerprint,
@@ -267,6 +274,7 @@ impl Importer {
                         .ok_or_else(|| invalid(text::PLAN_NOT_A_PLAN))?;
                     batch.push(Planned::Update {
                         row,
+                        line,
                         customer,
                         keys,
                         fingerprint,
@@ -288,8 +296,8 @@ impl Importer {
             report.unlisted_failures = report.failures.split_off(self.list_first);
             report.failures_not_listed += report.unlisted_failures.len() as u64;
         }
-        if commit.report.inserted + commit.report.updated == 0 {
-            commit.report.import_id = None;
+        if commit.report.inserted + commit.report.updated > 0 {
+            commit.report.import_id = Some(commit.import_id.clone());
         }
         Ok(commit.report)
     }
@@ -347,11 +355,11 @@ impl Importer {
         }
         let owners: HashMap<MatchKey, Option<Customer>> = asked.into_iter().zip(found).collect();
         let mut writes = Vec::with_capacity(call.len());
-        let mut rows = Vec::with_capacity(call.len());
+        let mut journal = Vec::with_capacity(call.len());
         for planned in call {
             match write_of(&commit.identifiers, planned, &owners) {
-                Ok((row, write)) => {
-                    rows.push(row);
+                Ok((entry, write)) => {
+                    journal.push(entry);
                     writes.push(write);
                 }
                 Err(row) => commit.outdated.push(row),
@@ -364,7 +372,12 @@ impl Importer {
             .iter()
             .map(|w| matches!(w, Write::Insert(_)))
             .collect();
-        let results = store.apply(writes).map_err(store_failed)?;
+        let rows: Vec<u64> = journal.iter().map(|j| j.row).collect();
+        let results = match store.journal() {
+            Some(kept) => kept.apply_journaled(&commit.import_id, writes, &journal),
+            None => store.apply(writes),
+        }
+        .map_err(store_failed)?;
         if results.len() != rows.len() {
             return Err(store_failed(StoreError::new(format!(
                 "the store answered {} results for {} writes",
@@ -396,13 +409,14 @@ impl Importer {
 }
 
 /// The write a planned line comes to against the store's `owners` of
-/// its keys, or its row when its decision no longer holds.
+/// its keys, with what a journal keeps of it, or its row when its
+/// decision no longer holds.
 fn write_of(
     identifiers: &[String],
     planned: Planned,
     owners: &HashMap<MatchKey, Option<Customer>>,
-) -> Result<(u64, Write), u64> {
-    let row = planned.row();
+) -> Result<(JournalWrite, Write), u64> {
+    let (row, line) = planned.place();
     match planned {
         Planned::Insert { record, .. } => {
             let taken = decide::keys(identifiers, &record)
@@ -411,7 +425,7 @@ fn write_of(
             if taken {
                 return Err(row);
             }
-            Ok((row, Write::Insert(record)))
+            Ok((JournalWrite::new(row, line, None), Write::Insert(record)))
         }
         Planned::Update {
             customer,
@@ -434,7 +448,7 @@ fn write_of(
             }
             let record = changed(&found.record, &changes).ok_or(row)?;
             Ok((
-                row,
+                JournalWrite::new(row, line, Some(found.record.clone())),
                 Write::Update {
                     id: found.id.clone(),
                     record,

@@ -12,20 +12,23 @@ use crate::schema::Schema;
 pub(crate) struct PlanRow(pub(super) Line);
 
 impl PlanRow {
-    /// The plan's line for `row`, decided as `decision`.
+    /// The plan's line for `row` (starting on the file's `line`), decided
+    /// as `decision`.
     pub(crate) fn of(
         schema: &Schema,
         identifiers: &[String],
-        row: u64,
+        (row, line): (u64, u64),
         decision: &Decision,
     ) -> PlanRow {
         PlanRow(match (decision.action, &decision.before) {
             (Action::Insert, _) => Line::Insert {
                 row,
+                line,
                 values: format::values_text(&decision.record),
             },
             (Action::Update, Some(before)) => Line::Update {
                 row,
+                line,
                 customer: match &decision.target {
                     Target::Stored(id) => Some(id.to_string()),
                     Target::New(_) => None,

@@ -22,10 +22,12 @@ pub(super) enum Line {
     Head(Head),
     Insert {
         row: u64,
+        line: u64,
         values: BTreeMap<String, String>,
     },
     Update {
         row: u64,
+        line: u64,
         /// The customer's id as text; `None` for a customer an earlier
         /// row of the file creates.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -31,7 +31,7 @@ use crate::read::{Cells, RawRow};
 use crate::record::Record;
 use crate::report::{Problem, Report};
 use crate::schema::Memory;
-use crate::store::{Customer, CustomerId, ImportId, MatchKey, StoreError, Write};
+use crate::store::{Customer, CustomerId, ImportId, JournalWrite, MatchKey, StoreError, Write};
 
 /// How many times the rows whose writes were refused for a key taken
 /// meanwhile (by another import, say) are looked up and decided again
@@ -146,6 +146,8 @@ pub struct ImportSession {
     sent: Vec<PendingWrite>,
     /// The rows those writes answer for.
     sent_rows: Vec<(usize, Decided)>,
+    /// What a store's journal keeps of those writes, one per write.
+    sent_journal: Vec<JournalWrite>,
     /// The customers the last apply created, by the engine's name for
     /// them.
     created: HashMap<Target, CustomerId>,
@@ -297,6 +299,7 @@ impl ImportSession {
             asked: Vec::new(),
             sent: Vec::new(),
             sent_rows: Vec::new(),
+            sent_journal: Vec::new(),
             created: HashMap::new(),
             answer: None,
             store_failure: None,
@@ -401,6 +404,49 @@ impl ImportSession {
         }
         bytes.append(&mut self.plan_tail);
         bytes
+    }
+
+    /// After [`Step::Apply`], what a store's journal keeps of each of its
+    /// writes, in the same order: the row and the customer's values
+    /// before. A driver whose store keeps a [`Journal`](crate::Journal)
+    /// ([`Store::journal`](crate::Store::journal)) hands them with the
+    /// writes and the [`import_id`](ImportSession::import_id) to
+    /// [`Journal::apply_journaled`](crate::Journal::apply_journaled), so
+    /// the import can be undone.
+    ///
+    /// ```
+    /// use intake::{presets, Cells, Importer, Journal, MemoryStore, Step, Store};
+    ///
+    /// let mut store = MemoryStore::new();
+    /// let mut session = Importer::new(presets::contacts()).session(vec!["email".into()])?;
+    /// let id = session.import_id().cloned().expect("not a dry run");
+    /// let mut rows = vec![Cells::from_iter(["ann@example.com"])].into_iter();
+    /// let report = loop {
+    ///     match session.step() {
+    ///         Step::Input => match rows.next() {
+    ///             Some(cells) => session.push_row(cells),
+    ///             None => session.end_input(None),
+    ///         },
+    ///         Step::Lookup(keys) => {
+    ///             let found = store.lookup(keys);
+    ///             session.looked_up(found);
+    ///         }
+    ///         Step::Apply(writes) => {
+    ///             let journal = session.journal_writes();
+    ///             assert_eq!((journal[0].row, journal[0].before.is_none()), (2, true));
+    ///             let results = store.apply_journaled(&id, writes, journal);
+    ///             session.applied(results);
+    ///         }
+    ///         Step::Done(report) => break report?,
+    ///         _ => unreachable!("not an all-or-nothing session"),
+    ///     }
+    /// };
+    /// assert_eq!(report.import_id, Some(id.clone()));
+    /// assert_eq!(store.journal_of(&id)?.map(|j| j.entries.len()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn journal_writes(&self) -> &[JournalWrite] {
+        &self.sent_journal
     }
 
     /// How many bytes of the upload have been read, for

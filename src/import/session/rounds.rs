@@ -17,7 +17,7 @@ use crate::messages;
 use crate::record::{Record, Value};
 use crate::report::{Action, FieldChange, Problem, ProblemCode, StopReason, Stopped};
 use crate::schema::Schema;
-use crate::store::{Customer, CustomerId, StoreError, Write};
+use crate::store::{Customer, CustomerId, JournalWrite, StoreError, Write};
 
 /// Why an import stops at a batch boundary.
 enum Halt {
@@ -258,7 +258,7 @@ impl ImportSession {
                     PlanRow::of(
                         &importer.schema,
                         &self.identifiers,
-                        checked.raw.row,
+                        (checked.raw.row, checked.raw.line),
                         &decision,
                     )
                 }),
@@ -329,6 +329,18 @@ impl ImportSession {
                 Target::New(_) => Write::Insert(std::mem::take(&mut p.record)),
             })
             .collect();
+        // The journal's rows: a write's first row, where it starts.
+        self.sent_journal = pending
+            .iter_mut()
+            .map(|p| {
+                let first = p.rows.first().and_then(|&d| decided.get(d));
+                let row = first.map_or(0, |(_, d)| d.row);
+                let line = first
+                    .and_then(|(i, _)| batch.checked.get(*i))
+                    .map_or(row, |c| c.raw.line);
+                JournalWrite::new(row, line, p.before.take())
+            })
+            .collect();
         self.sent = pending;
         self.sent_rows = decided;
         Some(writes)
@@ -341,6 +353,7 @@ impl ImportSession {
         result: Result<Vec<Result<CustomerId, StoreError>>, StoreError>,
     ) -> Result<(), Error> {
         let sent = std::mem::take(&mut self.sent);
+        self.sent_journal.clear();
         let mut decided = std::mem::take(&mut self.sent_rows);
         let results: Vec<Result<CustomerId, StoreError>> = match result {
             Ok(results) if results.len() == sent.len() => results,

@@ -17,6 +17,7 @@ use super::table::{quoted, split_keys, IdKind, Row, TableMapping};
 use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
 use crate::record::Record;
 
+mod journal;
 mod layout;
 mod rows;
 
@@ -212,6 +213,8 @@ pub struct SqliteStore {
     new_ids: Option<NewIds>,
     /// Whether an all-or-nothing transaction ([`Transactional::begin`]) is open.
     in_transaction: bool,
+    /// Whether imports write a journal (`journal.rs`).
+    keep_journal: bool,
 }
 
 /// Why one write of a batch failed.
@@ -457,6 +460,7 @@ impl SqliteStore {
             mapping,
             new_ids,
             in_transaction: false,
+            keep_journal: true,
         })
     }
 
@@ -628,6 +632,13 @@ impl Store for SqliteStore {
             ));
         }
         Ok(results)
+    }
+
+    fn journal(&mut self) -> Option<&mut dyn super::Journal> {
+        match self.keep_journal {
+            true => Some(self),
+            false => None,
+        }
     }
 }
 
