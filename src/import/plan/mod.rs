@@ -22,9 +22,12 @@ use std::io;
 pub(super) use entry::PlanRow;
 use format::{Checksum, End, Head, Line};
 
+use crate::error::Error;
+use crate::import::{ImportSession, Importer};
 use crate::record::Record;
 use crate::report::Report;
 use crate::schema::{SavedMapping, Schema};
+use crate::store::Store;
 
 /// The plan format's version, in every plan's head.
 const VERSION: u32 = 1;
@@ -147,4 +150,80 @@ pub(crate) fn fingerprint(record: &Record) -> String {
         checksum.add(&[0x1e]);
     }
     checksum.hex()
+}
+
+impl Importer {
+    /// A dry run that also writes its plan to `out`, as rows are decided
+    /// (never held whole): each row's decision (insert with its values;
+    /// update of a customer with the changed fields, before and after;
+    /// unchanged; failure), to be committed later with
+    /// [`commit_plan`](Importer::commit_plan) once the person has
+    /// confirmed the preview. The report is the dry run's.
+    ///
+    /// A plan holds the customers' values (password hashes, never plain
+    /// passwords): keep it as the app keeps its customers. It is tied to
+    /// this schema.
+    ///
+    /// ```
+    /// use intake::{presets, Importer, MemoryStore};
+    ///
+    /// let mut store = MemoryStore::new();
+    /// let mut plan = Vec::new();
+    /// let report = Importer::new(presets::contacts())
+    ///     .plan("email\nann@example.com\n".as_bytes(), &mut store, &mut plan)?;
+    /// assert!(report.dry_run && store.is_empty());
+    /// assert_eq!(String::from_utf8_lossy(&plan).lines().count(), 3); // head, Ann, end
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn plan<R: io::Read, S: Store + ?Sized, W: io::Write>(
+        &self,
+        input: R,
+        store: &mut S,
+        mut out: W,
+    ) -> Result<Report, Error> {
+        self.planner()
+            .read_and_run(input, store, None, Some(&mut out))
+    }
+
+    /// A dry-run session that writes its plan, for apps that drive the
+    /// session themselves: take the plan's bytes with
+    /// [`ImportSession::take_plan`] after each step.
+    ///
+    /// ```
+    /// use intake::{presets, Cells, Importer, Step};
+    ///
+    /// let importer = Importer::new(presets::contacts());
+    /// let mut session = importer.plan_session(vec!["email".into()])?;
+    /// let mut plan = Vec::new();
+    /// let mut rows = vec![Cells::from_iter(["ann@example.com"])].into_iter();
+    /// let report = loop {
+    ///     plan.extend(session.take_plan());
+    ///     match session.step() {
+    ///         Step::Input => match rows.next() {
+    ///             Some(cells) => session.push_row(cells),
+    ///             None => session.end_input(None),
+    ///         },
+    ///         Step::Lookup(keys) => {
+    ///             let none = keys.iter().map(|_| None).collect();
+    ///             session.looked_up(Ok(none));
+    ///         }
+    ///         Step::Done(report) => break report?,
+    ///         _ => unreachable!("a dry run writes nothing"),
+    ///     }
+    /// };
+    /// plan.extend(session.take_plan());
+    /// assert_eq!(report.inserted, 1);
+    /// assert!(String::from_utf8_lossy(&plan).ends_with("}\n"));
+    /// # Ok::<(), intake::Error>(())
+    /// ```
+    pub fn plan_session(&self, header: Vec<String>) -> Result<ImportSession, Error> {
+        ImportSession::new(&self.planner(), header, false)
+    }
+
+    /// This importer as a dry run that writes its plan.
+    fn planner(&self) -> Importer {
+        let mut planner = self.clone().dry_run(true);
+        planner.planning = true;
+        planner
+    }
 }
