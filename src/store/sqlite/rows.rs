@@ -256,7 +256,15 @@ impl SqliteStore {
             first = 2;
         }
         self.bind_row(stmt, first, &row).map_err(batch_error)?;
-        let inserted = {
+        let inserted = if !self.sql.insert_returns {
+            // The id column is the rowid: the new row's is the last one
+            // inserted (the statement's own, not a trigger's).
+            match stmt.raw_execute() {
+                Ok(0) => Ok(None),
+                Ok(_) => Ok(Some(CustomerId::Int(self.conn.last_insert_rowid()))),
+                Err(e) => Err(e),
+            }
+        } else {
             let mut rows = stmt.raw_query();
             match rows.next() {
                 Ok(Some(back)) => match back.get_ref(0) {
