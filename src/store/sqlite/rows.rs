@@ -226,7 +226,7 @@ impl SqliteStore {
         &self,
         stmt: &mut CachedStatement<'_>,
         first: usize,
-        row: &Row,
+        row: &Row<'_>,
     ) -> Result<usize, rusqlite::Error> {
         let mut at = first;
         for value in &row.values {
@@ -329,7 +329,7 @@ impl SqliteStore {
     pub(super) fn refused(
         &self,
         e: Option<rusqlite::Error>,
-        row: &Row,
+        row: &Row<'_>,
         id: Option<&IdParam>,
     ) -> WriteFailure {
         if !self.conn.is_autocommit() {
