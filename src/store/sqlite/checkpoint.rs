@@ -1,9 +1,9 @@
 //! A `SqliteStore`'s checkpoints on a thread of their own. Copying the
 //! WAL into the file waits for the disk twice (the WAL's sync, then the
 //! file's): run by the commit that crosses the threshold, as SQLite does
-//! by default, that wait stalled the import every few batches (about a
-//! fifth of a 100k-row import). A passive checkpoint from another
-//! connection runs beside the writer without blocking it.
+//! by default, that wait stalled the import's thread every dozen batches
+//! or so. A passive checkpoint from another connection runs beside the
+//! writer without blocking it.
 
 use std::ffi::c_int;
 use std::path::Path;
