@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The text of a [`Value`] or a [`MatchKey`](crate::MatchKey): a `str`,
 /// kept inline when it is 24 bytes or shorter.
@@ -229,6 +229,11 @@ impl Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self, self.as_str()) {
+            // Without chrono's format string, parsed anew for every date;
+            // its own for years of other than four digits (`+10000`).
+            (Value::Date(d), _) if (0..=9999).contains(&d.year()) => {
+                write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            }
             (Value::Date(d), _) => write!(f, "{}", d.format("%Y-%m-%d")),
             (_, text) => f.write_str(text.unwrap_or_default()),
         }

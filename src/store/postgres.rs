@@ -210,8 +210,11 @@ impl<C: PgClient> PostgresStore<C> {
     }
 
     /// The email and phone keys of a laid-out record.
-    fn keys_of(&self, row: &Row) -> (Option<String>, Option<String>) {
-        let at = |i: Option<usize>| i.and_then(|i| row.values.get(i).cloned().flatten());
+    fn keys_of(&self, row: &Row<'_>) -> (Option<String>, Option<String>) {
+        let at = |i: Option<usize>| {
+            i.and_then(|i| row.values.get(i).cloned().flatten())
+                .map(std::borrow::Cow::into_owned)
+        };
         (at(self.statements.email_at), at(self.statements.phone_at))
     }
 
@@ -220,7 +223,7 @@ impl<C: PgClient> PostgresStore<C> {
         &self,
         statement: &Statement,
         ids: Option<Vec<String>>,
-        rows: &[&Row],
+        rows: &[&Row<'_>],
     ) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
         let width = self.mapping.field_columns().count();
         let mut columns: Vec<Vec<Option<&str>>> = vec![Vec::with_capacity(rows.len()); width];
@@ -245,7 +248,7 @@ impl<C: PgClient> PostgresStore<C> {
     /// Inserts `rows`; the id of each, or why it failed.
     async fn insert(
         &self,
-        rows: &[&Row],
+        rows: &[&Row<'_>],
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         let skipping = &self.statements.insert_skipping;
         // Rows without a key cannot be matched to what the set statement
@@ -287,7 +290,7 @@ impl<C: PgClient> PostgresStore<C> {
     /// returned; a row it did not return had a taken key.
     fn inserted(
         &self,
-        rows: &[&Row],
+        rows: &[&Row<'_>],
         returned: Vec<tokio_postgres::Row>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         let mut by_email: HashMap<String, CustomerId> = HashMap::new();
@@ -321,7 +324,7 @@ impl<C: PgClient> PostgresStore<C> {
     async fn update(
         &self,
         ids: Vec<String>,
-        rows: &[&Row],
+        rows: &[&Row<'_>],
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.savepoint("intake_set").await?;
         match self
@@ -361,7 +364,7 @@ impl<C: PgClient> PostgresStore<C> {
         &self,
         statement: &Statement,
         ids: Option<Vec<String>>,
-        rows: &[&Row],
+        rows: &[&Row<'_>],
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         let mut results = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
@@ -444,8 +447,8 @@ impl<C: PgClient> PostgresStore<C> {
         writes: &[Write],
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         let mut results: Vec<Option<Result<CustomerId, StoreError>>> = vec![None; writes.len()];
-        let mut inserts: Vec<(usize, Row)> = Vec::new();
-        let mut updates: Vec<(usize, String, Row)> = Vec::new();
+        let mut inserts: Vec<(usize, Row<'_>)> = Vec::new();
+        let mut updates: Vec<(usize, String, Row<'_>)> = Vec::new();
         for (i, write) in writes.iter().enumerate() {
             let laid_out = match write {
                 Write::Insert(record) | Write::Update { record, .. } => self.mapping.row_of(record),
@@ -470,7 +473,7 @@ impl<C: PgClient> PostgresStore<C> {
         inserts.sort_by_key(|(_, row)| self.keys_of(row));
         updates.sort_by(|a, b| (a.1.len(), &a.1).cmp(&(b.1.len(), &b.1)));
         if !inserts.is_empty() {
-            let rows: Vec<&Row> = inserts.iter().map(|(_, r)| r).collect();
+            let rows: Vec<&Row<'_>> = inserts.iter().map(|(_, r)| r).collect();
             let answered = self.insert(&rows).await?;
             for ((i, _), result) in inserts.iter().zip(answered) {
                 results[*i] = Some(result);
@@ -478,7 +481,7 @@ impl<C: PgClient> PostgresStore<C> {
         }
         if !updates.is_empty() {
             let ids: Vec<String> = updates.iter().map(|(_, id, _)| id.clone()).collect();
-            let rows: Vec<&Row> = updates.iter().map(|(_, _, r)| r).collect();
+            let rows: Vec<&Row<'_>> = updates.iter().map(|(_, _, r)| r).collect();
             let answered = self.update(ids, &rows).await?;
             for ((i, _, _), result) in updates.iter().zip(answered) {
                 results[*i] = Some(result);

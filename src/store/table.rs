@@ -2,6 +2,7 @@
 //! table, which column holds each field, the id column, and where the
 //! fields without a column of their own go.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{CustomerId, MatchKey, StoreError};
@@ -315,18 +316,23 @@ impl TableMapping {
     /// `record` laid out in the mapping's columns: one text or `NULL` per
     /// field column, in order, and the custom fields' JSON object (`None`
     /// when there is no custom column).
-    pub(crate) fn row_of(&self, record: &Record) -> Result<Row, StoreError> {
-        let mut values: Vec<Option<String>> = vec![None; self.columns.len()];
-        let mut custom: BTreeMap<&str, String> = BTreeMap::new();
+    pub(crate) fn row_of<'r>(&self, record: &'r Record) -> Result<Row<'r>, StoreError> {
+        let mut values: Vec<Option<Cow<'r, str>>> = vec![None; self.columns.len()];
+        let mut custom: BTreeMap<&str, Cow<'r, str>> = BTreeMap::new();
+        // Texts are borrowed (a date is the only value written anew).
+        let text = |value: &'r Value| match value.as_str() {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(value.to_string()),
+        };
         for (field, value) in record.iter() {
             match self.columns.iter().position(|c| c.field == field) {
                 Some(at) => {
                     if let Some(slot) = values.get_mut(at) {
-                        *slot = Some(value.to_string());
+                        *slot = Some(text(value));
                     }
                 }
                 None if self.custom.is_some() => {
-                    custom.insert(field, value.to_string());
+                    custom.insert(field, text(value));
                 }
                 None => {
                     return Err(StoreError::new(format!(
@@ -429,10 +435,10 @@ impl TableMapping {
     }
 }
 
-/// A record laid out in a mapping's columns.
-pub(crate) struct Row {
+/// A record laid out in a mapping's columns, its texts borrowed.
+pub(crate) struct Row<'r> {
     /// One text or `NULL` per field column, in the mapping's order.
-    pub(crate) values: Vec<Option<String>>,
+    pub(crate) values: Vec<Option<Cow<'r, str>>>,
     /// The custom fields as a JSON object, when the mapping has a column
     /// for them.
     pub(crate) custom: Option<String>,
@@ -505,7 +511,10 @@ mod tests {
         record.insert("first_name", Value::Text("Zoë \"Z\"".into()));
         let row = mapping.row_of(&record).unwrap();
         let back = mapping
-            .record_of(row.values, row.custom.as_deref())
+            .record_of(
+                row.values.into_iter().map(|v| v.map(Cow::into_owned)),
+                row.custom.as_deref(),
+            )
             .unwrap();
         assert!(back.eq_as_text(&record), "{back:?}");
     }
@@ -538,7 +547,10 @@ mod tests {
         record.insert("gate_code", Value::Text("$4521".into()));
         let row = mapping.row_of(&record).unwrap();
         let back = mapping
-            .record_of(row.values, row.custom.as_deref())
+            .record_of(
+                row.values.into_iter().map(|v| v.map(Cow::into_owned)),
+                row.custom.as_deref(),
+            )
             .unwrap();
         assert_eq!(back, record);
     }

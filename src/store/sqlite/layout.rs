@@ -26,8 +26,11 @@ pub(super) struct Statements {
     pub(super) lookup: String,
     pub(super) count: String,
     /// `[id,] field columns…, custom`; answers the new id, or no row when
-    /// a unique index refused it.
+    /// a unique index refused it, unless `insert_returns` is false: then
+    /// it answers nothing, and the new id is the last inserted rowid.
     pub(super) insert: String,
+    /// Whether `insert` answers the new id (`RETURNING`).
+    pub(super) insert_returns: bool,
     /// `field columns…, custom, id`.
     pub(super) update: String,
     /// `?1` an id.
@@ -39,7 +42,14 @@ pub(super) struct Statements {
 }
 
 impl Statements {
-    pub(super) fn new(mapping: &TableMapping, store_makes_ids: bool) -> Statements {
+    /// `id_is_rowid`: the id column is the table's rowid, whose new value
+    /// SQLite tells without a `RETURNING` clause (which costs every insert
+    /// a temporary table of its own: about a third of the statement).
+    pub(super) fn new(
+        mapping: &TableMapping,
+        store_makes_ids: bool,
+        id_is_rowid: bool,
+    ) -> Statements {
         let table = quoted(mapping.get_table());
         let (id_column, _) = mapping.get_id_column();
         let id = quoted(id_column);
@@ -69,6 +79,18 @@ impl Statements {
         let email = quoted(mapping.email_column().unwrap_or_default());
         let phone = quoted(mapping.phone_column().unwrap_or_default());
         let select = format!("SELECT {id}, {} FROM {table}", written.join(", "));
+        // The lookup walks the keys and seeks each in its index (CROSS JOIN
+        // keeps that order); `IN (SELECT …)` would first copy the keys into
+        // a temporary index. The table's column comes first in the
+        // comparison, so that its collation is the one used (the index's).
+        let qualified: Vec<String> = written.iter().map(|c| format!("c.{c}")).collect();
+        let by_key = |param: &str| {
+            format!(
+                "SELECT c.{id}, {} FROM json_each({param}) AS k CROSS JOIN {table} AS c",
+                qualified.join(", ")
+            )
+        };
+        let (by_key, by_key_2) = (by_key("?1"), by_key("?2"));
 
         let mut insert_columns = Vec::with_capacity(written.len() + 1);
         if store_makes_ids {
@@ -88,6 +110,11 @@ impl Statements {
                 "SELECT 1 FROM {table} WHERE {column} = ?1 AND (?2 IS NULL OR {id} <> ?2) LIMIT 1"
             )
         };
+        let insert_returns = store_makes_ids || !id_is_rowid;
+        let returning = match insert_returns {
+            true => format!(" RETURNING {id}"),
+            false => String::new(),
+        };
         Statements {
             fields: fields.len(),
             custom: custom.is_some(),
@@ -98,16 +125,17 @@ impl Statements {
             all: format!("{select} ORDER BY {id}"),
             get: format!("{select} WHERE {id} = ?1"),
             lookup: format!(
-                "{select} WHERE {email} IN (SELECT value FROM json_each(?1))\n\
+                "{by_key} ON c.{email} = k.value\n\
                  UNION ALL\n\
-                 {select} WHERE {phone} IN (SELECT value FROM json_each(?2))"
+                 {by_key_2} ON c.{phone} = k.value"
             ),
             count: format!("SELECT COUNT(*) FROM {table}"),
             insert: format!(
-                "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING RETURNING {id}",
+                "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING{returning}",
                 insert_columns.join(", "),
                 placeholders.join(", ")
             ),
+            insert_returns,
             update: format!(
                 "UPDATE {table} SET {} WHERE {id} = ?{}",
                 assignments.join(", "),
@@ -187,6 +215,34 @@ pub(super) fn table_columns(
         Some(schema) => stmt.query_map([name, schema], read)?.collect(),
         None => stmt.query_map([name], read)?.collect(),
     }
+}
+
+/// Whether the mapping's id column is the table's rowid: its only
+/// primary key column, declared `INTEGER`, in a table with rowids and
+/// without an index for its primary key (which `INTEGER PRIMARY KEY DESC`
+/// and `WITHOUT ROWID` tables have, and whose ids are not rowids).
+pub(super) fn id_is_rowid(
+    conn: &Connection,
+    mapping: &TableMapping,
+) -> Result<bool, rusqlite::Error> {
+    let (schema, name) = split_table(mapping.get_table());
+    let schema = schema.unwrap_or("main");
+    let (id_column, _) = mapping.get_id_column();
+    let mut info = conn.prepare("SELECT name, type FROM pragma_table_info(?1, ?2) WHERE pk > 0")?;
+    let keys: Vec<(String, String)> = info
+        .query_map([name, schema], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let integer_key = matches!(keys.as_slice(), [(column, kind)]
+        if column.eq_ignore_ascii_case(id_column) && kind.eq_ignore_ascii_case("INTEGER"));
+    if !integer_key {
+        return Ok(false);
+    }
+    let key_index: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1, ?2) WHERE origin = 'pk')",
+        [name, schema],
+        |row| row.get(0),
+    )?;
+    Ok(!key_index)
 }
 
 /// The columns of the table that a unique index of their own (or a

@@ -226,7 +226,7 @@ impl SqliteStore {
         &self,
         stmt: &mut CachedStatement<'_>,
         first: usize,
-        row: &Row,
+        row: &Row<'_>,
     ) -> Result<usize, rusqlite::Error> {
         let mut at = first;
         for value in &row.values {
@@ -256,7 +256,15 @@ impl SqliteStore {
             first = 2;
         }
         self.bind_row(stmt, first, &row).map_err(batch_error)?;
-        let inserted = {
+        let inserted = if !self.sql.insert_returns {
+            // The id column is the rowid: the new row's is the last one
+            // inserted (the statement's own, not a trigger's).
+            match stmt.raw_execute() {
+                Ok(0) => Ok(None),
+                Ok(_) => Ok(Some(CustomerId::Int(self.conn.last_insert_rowid()))),
+                Err(e) => Err(e),
+            }
+        } else {
             let mut rows = stmt.raw_query();
             match rows.next() {
                 Ok(Some(back)) => match back.get_ref(0) {
@@ -321,7 +329,7 @@ impl SqliteStore {
     pub(super) fn refused(
         &self,
         e: Option<rusqlite::Error>,
-        row: &Row,
+        row: &Row<'_>,
         id: Option<&IdParam>,
     ) -> WriteFailure {
         if !self.conn.is_autocommit() {
