@@ -371,7 +371,9 @@ pub use schema::{
     MatchKind, Rule, SavedMapping, Schema, SchemaBuilder, DEFAULT_MAX_CHARS,
 };
 #[cfg(feature = "async")]
-pub use store::async_store::{AsAsync, AsyncStore, AsyncTransactional, Blocking};
+pub use store::async_store::{
+    AsAsync, AsyncJournal, AsyncStore, AsyncTransactional, Blocking, DynAsyncJournal, JournalFuture,
+};
 pub use store::contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };
