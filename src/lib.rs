@@ -235,8 +235,9 @@
 //!
 //! # Undoing an import
 //!
-//! A store that keeps a [`Journal`] ([`MemoryStore`], `SqliteStore`, an
-//! app's own through [`Store::journal`]) records every writing import's
+//! A store that keeps a [`Journal`] ([`MemoryStore`], `SqliteStore`,
+//! `PostgresStore`, an app's own through [`Store::journal`]; for async
+//! apps an `AsyncJournal`, undone with `Importer::undo_async`) records every writing import's
 //! writes with their previous values, in the same transaction as the
 //! writes; [`Importer::undo`] then removes the customers the import
 //! created and restores the ones it updated, leaving those changed since

@@ -666,7 +666,9 @@ mod postgres {
         assert!(report.rolled_back && report.import_id.is_none());
         assert_eq!(journal_rows(), 0);
         let ok = runtime
-            .block_on(importer.import_async_atomic("email\nann@example.com\n".as_bytes(), &mut store))
+            .block_on(
+                importer.import_async_atomic("email\nann@example.com\n".as_bytes(), &mut store),
+            )
             .expect("imported");
         assert_eq!(journal_rows(), 2);
         let undone = runtime
@@ -692,9 +694,7 @@ mod postgres {
         sql(
             &runtime,
             &url,
-            &format!(
-                "ALTER TABLE {schema}.intake_journal ADD CONSTRAINT never CHECK (seq < 0)"
-            ),
+            &format!("ALTER TABLE {schema}.intake_journal ADD CONSTRAINT never CHECK (seq < 0)"),
         );
         let report = importer()
             .import("email\nann@example.com\n".as_bytes(), &mut store)

@@ -178,12 +178,16 @@ pub trait AsyncJournal: AsyncStore {
     ) -> impl Future<Output = Result<Vec<Result<(), StoreError>>, StoreError>> + Send;
 
     /// [`Journal::mark_undone`].
-    fn mark_undone(&mut self, import: &ImportId)
-        -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn mark_undone(
+        &mut self,
+        import: &ImportId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// [`Journal::prune`].
-    fn prune(&mut self, older_than: SystemTime)
-        -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn prune(
+        &mut self,
+        older_than: SystemTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// A boxed future of a [`DynAsyncJournal`] call.
@@ -215,8 +219,10 @@ pub trait DynAsyncJournal: Send {
     ) -> JournalFuture<'a, Vec<Result<CustomerId, StoreError>>>;
 
     /// [`AsyncJournal::journal_of`].
-    fn journal_of<'a>(&'a mut self, import: &'a ImportId)
-        -> JournalFuture<'a, Option<ImportJournal>>;
+    fn journal_of<'a>(
+        &'a mut self,
+        import: &'a ImportId,
+    ) -> JournalFuture<'a, Option<ImportJournal>>;
 
     /// [`AsyncJournal::customers_by_id`].
     fn customers_by_id<'a>(
@@ -225,8 +231,10 @@ pub trait DynAsyncJournal: Send {
     ) -> JournalFuture<'a, Vec<Option<Customer>>>;
 
     /// [`AsyncJournal::remove`].
-    fn remove<'a>(&'a mut self, ids: &'a [CustomerId])
-        -> JournalFuture<'a, Vec<Result<(), StoreError>>>;
+    fn remove<'a>(
+        &'a mut self,
+        ids: &'a [CustomerId],
+    ) -> JournalFuture<'a, Vec<Result<(), StoreError>>>;
 
     /// [`AsyncJournal::mark_undone`].
     fn mark_undone<'a>(&'a mut self, import: &'a ImportId) -> JournalFuture<'a, ()>;
@@ -377,10 +385,16 @@ impl<S: Store + Send> AsyncJournal for AsAsync<S> {
         &mut self,
         ids: &[CustomerId],
     ) -> Result<Vec<Option<Customer>>, StoreError> {
-        self.0.journal().ok_or_else(no_journal)?.customers_by_id(ids)
+        self.0
+            .journal()
+            .ok_or_else(no_journal)?
+            .customers_by_id(ids)
     }
 
-    async fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+    async fn remove(
+        &mut self,
+        ids: &[CustomerId],
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
         self.0.journal().ok_or_else(no_journal)?.remove(ids)
     }
 

@@ -196,7 +196,8 @@ impl ImportJournal {
 /// customer, which customers changed since); the store only answers and
 /// writes.
 ///
-/// [`MemoryStore`](crate::MemoryStore) and `SqliteStore` keep one. An
+/// [`MemoryStore`](crate::MemoryStore), `SqliteStore` and `PostgresStore` (through
+/// `Blocking`; async apps use `AsyncJournal`) keep one. An
 /// app's store implements it by keeping the entries beside its customers
 /// (a table of import id, row, customer id, before, written) and
 /// returning `Some(self)` from [`Store::journal`]:

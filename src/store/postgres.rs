@@ -81,6 +81,42 @@ impl PgClient for Arc<Client> {
 /// `citext`, `date` or `numeric` columns work, and a UUID or text id
 /// column needs a default.
 ///
+/// # The journal
+///
+/// The store keeps an [`AsyncJournal`](crate::AsyncJournal) of each
+/// import's writes, so that
+/// [`Importer::undo_async`](crate::Importer::undo_async) (or
+/// [`Importer::undo`](crate::Importer::undo) through
+/// [`Blocking`](crate::Blocking)) can undo an import: the tables
+/// `intake_imports` (one row per import and customers table: its start,
+/// whether undone) and `intake_journal` (one row per write: its row and
+/// line, the customer's id, its values before and as written, as
+/// `jsonb`), in the customers table's schema. `new` creates them when
+/// missing; when the connection may not create tables, the store keeps no
+/// journal ([`AsyncStore::journal`] answers `None`) and imports work as
+/// before. Each batch's entries are written in the batch's transaction,
+/// so an all-or-nothing import rolled back leaves none.
+///
+/// ```no_run
+/// use intake::{presets, Importer, PostgresStore, TableMapping};
+///
+/// # async fn run(upload: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+/// # let (client, connection) =
+/// #     tokio_postgres::connect("postgres://app@localhost/app", tokio_postgres::NoTls).await?;
+/// # tokio::spawn(connection);
+/// let mapping = TableMapping::for_schema(&presets::contacts());
+/// let mut store = PostgresStore::new(client, mapping).await?;
+/// let importer = Importer::new(presets::contacts());
+/// let report = importer.import_async(upload, &mut store).await?;
+/// if let Some(id) = &report.import_id {
+///     // Later, when the uploader asks to take the import back:
+///     let undo = importer.undo_async(id, &mut store).await?;
+///     println!("{}", undo.summary());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Example
 ///
 /// ```no_run

@@ -33,9 +33,7 @@ use crate::store::journal::{
     check_journal_len, record_from_json, record_to_json, unix_millis, written_record,
     ImportJournal, JournalEntry,
 };
-use crate::store::{
-    AsyncJournal, Customer, CustomerId, ImportId, JournalWrite, StoreError, Write,
-};
+use crate::store::{AsyncJournal, Customer, CustomerId, ImportId, JournalWrite, StoreError, Write};
 
 /// The prepared statements of the journal.
 pub(super) struct JournalStatements {
@@ -122,7 +120,10 @@ pub(super) async fn open(
             if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
                 return Ok(None);
             }
-            return Err(pg_error(e, "the import journal's tables could not be created"));
+            return Err(pg_error(
+                e,
+                "the import journal's tables could not be created",
+            ));
         }
     }
     let table = quoted(mapping.get_table());
@@ -203,11 +204,7 @@ impl<C: PgClient> PostgresStore<C> {
         client
             .execute(
                 &statements.import,
-                &[
-                    &import.as_str(),
-                    &table,
-                    &unix_millis(SystemTime::now()),
-                ],
+                &[&import.as_str(), &table, &unix_millis(SystemTime::now())],
             )
             .await
             .map_err(journal_error)?;
@@ -358,7 +355,10 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
     ) -> Result<Vec<Option<Customer>>, StoreError> {
         let statements = self.journal_statements()?;
         // An id not of the mapping's kind is no customer of the table.
-        let texts: Vec<String> = ids.iter().filter_map(|id| self.mapping.id_text(id)).collect();
+        let texts: Vec<String> = ids
+            .iter()
+            .filter_map(|id| self.mapping.id_text(id))
+            .collect();
         if texts.is_empty() {
             return Ok(vec![None; ids.len()]);
         }
@@ -435,7 +435,9 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
             .await
             .map_err(journal_error)?;
         match marked {
-            0 => Err(StoreError::new(format!("no journal of the import {import}"))),
+            0 => Err(StoreError::new(format!(
+                "no journal of the import {import}"
+            ))),
             _ => Ok(()),
         }
     }
