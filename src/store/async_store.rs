@@ -191,6 +191,15 @@ pub trait AsyncJournal: AsyncStore {
 }
 
 /// A boxed future of a [`DynAsyncJournal`] call.
+///
+/// ```
+/// use intake::{AsAsync, AsyncStore, JournalFuture, MemoryStore};
+///
+/// let mut store = AsAsync(MemoryStore::new());
+/// let journal = store.journal().expect("a memory store keeps a journal");
+/// let pruning: JournalFuture<'_, u64> = journal.prune(std::time::SystemTime::now());
+/// # drop(pruning);
+/// ```
 pub type JournalFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// [`AsyncJournal`] as a trait object, what [`AsyncStore::journal`]

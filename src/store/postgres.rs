@@ -152,6 +152,9 @@ impl<C: PgClient> std::fmt::Debug for PostgresStore<C> {
     }
 }
 
+/// A row's field columns' values as text, in the mapping's order.
+type FieldValues = Vec<Option<String>>;
+
 /// The prepared statements, and where their columns are.
 struct Statements {
     lookup: Statement,
@@ -248,7 +251,7 @@ impl<C: PgClient> PostgresStore<C> {
     fn customer_of(
         &self,
         row: &tokio_postgres::Row,
-    ) -> Result<Option<(Customer, Vec<Option<String>>)>, StoreError> {
+    ) -> Result<Option<(Customer, FieldValues)>, StoreError> {
         let width = self.mapping.field_columns().count();
         let read = |i: usize| -> Result<Option<String>, StoreError> {
             row.try_get(i).map_err(|e| {
