@@ -455,7 +455,7 @@ mod postgres {
 
     use super::*;
     use crate::common::postgres::{connect, required_env, runtime};
-    use intake::{Blocking, PostgresStore, TableMapping};
+    use intake::{Blocking, IdKind, PostgresStore, TableMapping};
     use tokio::runtime::Runtime;
 
     /// A schema no other test uses (so its journal tables are its own:
@@ -707,6 +707,61 @@ mod postgres {
         // The server's own words stay out of the report.
         let message = &report.failures[0].problems[0].message;
         assert!(!message.contains("never"), "{message}");
+    }
+
+    #[test]
+    fn a_postgres_customer_the_app_still_refers_to_is_left_and_listed() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "fkey");
+        let schema = table.trim_end_matches(".customers").to_string();
+        let mut store = store_on(&runtime, &url, &table);
+        let report = import(&mut store, "email\nann@example.com\nbob@example.com\n");
+        // An order of the app's refers to Ann: she cannot be deleted.
+        sql(
+            &runtime,
+            &url,
+            &format!(
+                "CREATE TABLE {schema}.orders (customer bigint REFERENCES {table} (id));
+                 INSERT INTO {schema}.orders SELECT id FROM {table} WHERE email = 'ann@example.com'"
+            ),
+        );
+        let undone = undo(&mut store, &id_of(&report));
+        assert_eq!((undone.removed, undone.failed), (1, 1));
+        let problem = &undone.failures[0].problems[0];
+        assert_eq!(problem.code.as_str(), "store_failed");
+        assert!(
+            !problem.message.contains("foreign key"),
+            "the server's words stay out: {}",
+            problem.message
+        );
+        let found = store
+            .lookup(&[email("ann@example.com"), email("bob@example.com")])
+            .unwrap();
+        assert!(found[0].is_some() && found[1].is_none());
+    }
+
+    #[test]
+    fn postgres_tables_with_uuid_and_text_ids_are_undone() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        for kind in [IdKind::Uuid, IdKind::Text] {
+            let table = fresh_table(&runtime, &url, "ids");
+            let mapping = TableMapping::for_schema(&presets::contacts())
+                .table(&table)
+                .id_column("customer_id", kind);
+            let store = runtime
+                .block_on(PostgresStore::new(connect(&runtime, &url), mapping))
+                .expect("the store opened");
+            behaviours::undo_restores_updated_fields(&mut Blocking::new(
+                store,
+                runtime.handle().clone(),
+            ));
+        }
     }
 
     fn store_on(runtime: &Runtime, url: &str, table: &str) -> Blocking<PostgresStore> {
