@@ -38,7 +38,7 @@
 //! kept in a SQLite file, so runs build on each other: a second run of the
 //! same file finds its customers already there. Each import into it prints
 //! its import id, and `--undo IMPORT_ID --store PATH` (no FILE) undoes
-//! that import:
+//! that import; so with `--store postgres://…` (`--features postgres`):
 //!
 //! ```text
 //! cargo run --features sqlite --example import -- --store customers.db examples/data/contacts.csv
@@ -71,6 +71,7 @@ const USAGE: &str = "\
 Usage: cargo run --release --example import -- [OPTIONS] FILE
        cargo run --release --example import -- --store STORE --commit PLAN
        cargo run --release --features sqlite --example import -- --store PATH --undo IMPORT_ID
+       cargo run --release --features postgres --example import -- --store postgres://… --undo IMPORT_ID
 
 Imports the customer CSV FILE into an in-memory store (or a SQLite file
 with --store) and prints a summary. Built with --features spreadsheet,
@@ -267,7 +268,7 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
         if opts.store.is_none() {
             return Err(
                 "--undo needs --store: the in-memory store keeps nothing between runs, \
-                 so only an import into a SQLite file can be undone"
+                 so only an import into a SQLite file or a PostgreSQL database can be undone"
                     .to_string(),
             );
         }
@@ -559,26 +560,47 @@ fn run_undo(importer: &Importer, id: &str, store: &str, json: bool) -> Result<()
     }
 }
 
-/// The undo in a SQLite file (feature `sqlite`).
-#[cfg(feature = "sqlite")]
+/// The undo in a PostgreSQL database or a SQLite file.
 fn undo_in(importer: &Importer, id: &ImportId, store: &str) -> Result<Report, Failure> {
     if is_postgres(store) {
-        return Err(Failure::Usage(format!(
-            "--undo with --store {}: undo needs a store that keeps a journal, \
-             and the PostgreSQL store does not keep one yet; use a SQLite file",
-            without_password(store)
-        )));
+        undo_in_postgres(importer, id, store)
+    } else {
+        undo_in_sqlite(importer, id, store)
     }
+}
+
+/// The undo in a SQLite file (feature `sqlite`).
+#[cfg(feature = "sqlite")]
+fn undo_in_sqlite(importer: &Importer, id: &ImportId, store: &str) -> Result<Report, Failure> {
     let mut sqlite = intake::SqliteStore::open(store).map_err(|e| store_failure(store, &e))?;
     importer.undo(id, &mut sqlite).map_err(Failure::import)
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn undo_in(_importer: &Importer, _id: &ImportId, store: &str) -> Result<Report, Failure> {
+fn undo_in_sqlite(_importer: &Importer, _id: &ImportId, store: &str) -> Result<Report, Failure> {
     Err(Failure::Usage(format!(
         "--undo with --store {}: undo needs a SQLite store, and this build of intake \
          has no `sqlite` feature (build with --features sqlite)",
         without_password(store)
+    )))
+}
+
+/// The undo in a PostgreSQL database (feature `postgres`), from the
+/// journal beside its `customers` table.
+#[cfg(feature = "postgres")]
+fn undo_in_postgres(importer: &Importer, id: &ImportId, url: &str) -> Result<Report, Failure> {
+    let mut opened = open_postgres_store(url)?;
+    importer
+        .undo(id, &mut opened.store)
+        .map_err(Failure::import)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn undo_in_postgres(_importer: &Importer, _id: &ImportId, url: &str) -> Result<Report, Failure> {
+    Err(Failure::Usage(format!(
+        "--store {}: a PostgreSQL store needs the `postgres` feature, \
+         which this build of intake does not have (build with --features postgres)",
+        without_password(url)
     )))
 }
 
@@ -642,6 +664,12 @@ fn store_failure(what: &str, e: &intake::StoreError) -> Failure {
 
 #[cfg(feature = "postgres")]
 fn open_postgres(url: &str) -> Result<Box<dyn Transactional>, Failure> {
+    open_postgres_store(url).map(|store| Box::new(store) as Box<dyn Transactional>)
+}
+
+/// The table `customers` of the PostgreSQL database at `url`.
+#[cfg(feature = "postgres")]
+fn open_postgres_store(url: &str) -> Result<OnRuntime, Failure> {
     use intake::{Blocking, PostgresStore, TableMapping};
 
     let shown = without_password(url);
@@ -665,10 +693,10 @@ fn open_postgres(url: &str) -> Result<Box<dyn Transactional>, Failure> {
             .map_err(|e| store_failure(&shown, &e))
     })?;
     let store = Blocking::new(store, runtime.handle().clone());
-    Ok(Box::new(OnRuntime {
+    Ok(OnRuntime {
         store,
         _runtime: runtime,
-    }))
+    })
 }
 
 #[cfg(not(feature = "postgres"))]
@@ -716,6 +744,12 @@ impl Store for OnRuntime {
         writes: Vec<intake::Write>,
     ) -> Result<Vec<Result<intake::CustomerId, intake::StoreError>>, intake::StoreError> {
         self.store.apply(writes)
+    }
+
+    // The store's journal: imports into it are journaled, so --undo can
+    // undo them.
+    fn journal(&mut self) -> Option<&mut dyn intake::Journal> {
+        self.store.journal()
     }
 }
 

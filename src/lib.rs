@@ -235,8 +235,9 @@
 //!
 //! # Undoing an import
 //!
-//! A store that keeps a [`Journal`] ([`MemoryStore`], `SqliteStore`, an
-//! app's own through [`Store::journal`]) records every writing import's
+//! A store that keeps a [`Journal`] ([`MemoryStore`], `SqliteStore`,
+//! `PostgresStore`, an app's own through [`Store::journal`]; for async
+//! apps an `AsyncJournal`, undone with `Importer::undo_async`) records every writing import's
 //! writes with their previous values, in the same transaction as the
 //! writes; [`Importer::undo`] then removes the customers the import
 //! created and restores the ones it updated, leaving those changed since
@@ -371,7 +372,9 @@ pub use schema::{
     MatchKind, Rule, SavedMapping, Schema, SchemaBuilder, DEFAULT_MAX_CHARS,
 };
 #[cfg(feature = "async")]
-pub use store::async_store::{AsAsync, AsyncStore, AsyncTransactional, Blocking};
+pub use store::async_store::{
+    AsAsync, AsyncJournal, AsyncStore, AsyncTransactional, Blocking, DynAsyncJournal, JournalFuture,
+};
 pub use store::contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };

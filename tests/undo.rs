@@ -1,6 +1,9 @@
 //! Undoing an import (`Importer::undo`) through the public API: with the
 //! memory store, a SQLite file, and over generated files.
 
+#[cfg(feature = "postgres")]
+mod common;
+
 use std::time::{Duration, SystemTime};
 
 use intake::{
@@ -440,6 +443,329 @@ mod sqlite {
             .import_atomic("email\nann@example.com\n".as_bytes(), &mut store)
             .unwrap();
         assert_eq!(undo(&mut store, &id_of(&ok)).removed, 1);
+    }
+}
+
+/// PostgresStore's journal against a real server (`INTAKE_PG_URL`; the
+/// tests are skipped without it, unless `INTAKE_PG_REQUIRED` is set).
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::cell::RefCell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::common::postgres::{connect, required_env, runtime};
+    use intake::{Blocking, IdKind, PostgresStore, TableMapping};
+    use tokio::runtime::Runtime;
+
+    /// A schema no other test uses (so its journal tables are its own:
+    /// a prune in one test leaves the others' journals), its customers
+    /// table's name in it.
+    fn fresh_table(runtime: &Runtime, url: &str, test: &str) -> String {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        // Short of PostgreSQL's 63 characters for a name.
+        let test: String = test.chars().take(24).collect();
+        let schema = format!(
+            "u_{test}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        sql(
+            runtime,
+            url,
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
+        );
+        format!("{schema}.customers")
+    }
+
+    fn sql(runtime: &Runtime, url: &str, statement: &str) {
+        let client = connect(runtime, url);
+        runtime
+            .block_on(client.batch_execute(statement))
+            .expect("the statement ran");
+    }
+
+    fn count(runtime: &Runtime, url: &str, query: &str) -> i64 {
+        let client = connect(runtime, url);
+        runtime
+            .block_on(client.query_one(query, &[]))
+            .expect("the query ran")
+            .get(0)
+    }
+
+    fn open(runtime: &Runtime, url: &str, table: &str) -> PostgresStore {
+        let mapping = TableMapping::for_schema(&presets::contacts()).table(table);
+        runtime
+            .block_on(PostgresStore::new(connect(runtime, url), mapping))
+            .expect("the store opened")
+    }
+
+    /// A store on a fresh table, used from sync code.
+    fn store(runtime: &Runtime, url: &str, test: &str) -> Blocking<PostgresStore> {
+        let table = fresh_table(runtime, url, test);
+        Blocking::new(open(runtime, url, &table), runtime.handle().clone())
+    }
+
+    macro_rules! behaviour {
+        ($test:ident, $behaviour:ident) => {
+            #[test]
+            fn $test() {
+                let Some(url) = required_env("INTAKE_PG_URL") else {
+                    return;
+                };
+                let runtime = runtime();
+                behaviours::$behaviour(&mut store(&runtime, &url, stringify!($behaviour)));
+            }
+        };
+    }
+
+    behaviour!(
+        postgres_undo_removes_created_customers,
+        undo_removes_created_customers
+    );
+    behaviour!(
+        postgres_undo_restores_updated_fields,
+        undo_restores_updated_fields
+    );
+    behaviour!(
+        postgres_undo_leaves_a_customer_changed_since_and_lists_it_as_a_conflict,
+        undo_leaves_a_customer_changed_since_and_lists_it
+    );
+    behaviour!(
+        postgres_an_unknown_import_id_is_an_error,
+        an_unknown_import_id_is_an_error
+    );
+    behaviour!(
+        postgres_prune_removes_old_journals,
+        prune_removes_old_journals
+    );
+    behaviour!(
+        postgres_a_customer_written_several_times_is_undone_to_its_values_before_the_import,
+        undo_of_an_import_that_wrote_a_customer_twice_restores_it_once
+    );
+
+    #[test]
+    fn postgres_undoing_twice_changes_nothing() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "twice");
+        let mut store = Blocking::new(open(&runtime, &url, &table), runtime.handle().clone());
+        // The customers as another connection sees them.
+        let other = RefCell::new(Blocking::new(
+            open(&runtime, &url, &table),
+            runtime.handle().clone(),
+        ));
+        let keys = [
+            email("ann@example.com"),
+            email("bob@example.com"),
+            email("cy@example.com"),
+        ];
+        behaviours::undoing_twice_changes_nothing(&mut store, |_| {
+            let found = other.borrow_mut().lookup(&keys).expect("looked up");
+            found.into_iter().flatten().collect()
+        });
+    }
+
+    #[test]
+    fn postgres_an_import_is_undone_from_another_connection_later() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "later");
+        let report = {
+            let mut first = Blocking::new(open(&runtime, &url, &table), runtime.handle().clone());
+            import(&mut first, EXISTING)
+        };
+        let mut store = Blocking::new(open(&runtime, &url, &table), runtime.handle().clone());
+        assert_eq!(undo(&mut store, &id_of(&report)).removed, 2);
+        assert_eq!(
+            count(&runtime, &url, &format!("SELECT count(*) FROM {table}")),
+            0
+        );
+    }
+
+    #[test]
+    fn an_async_import_into_postgres_is_undone_with_undo_async() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "async");
+        let schema = table.trim_end_matches(".customers").to_string();
+        let mut store = open(&runtime, &url, &table);
+        runtime.block_on(async {
+            let importer = importer();
+            importer
+                .import_async(EXISTING.as_bytes(), &mut store)
+                .await
+                .expect("imported");
+            let report = importer
+                .import_async(MISTAKE.as_bytes(), &mut store)
+                .await
+                .expect("imported");
+            assert_eq!((report.inserted, report.updated), (1, 2));
+            let id = id_of(&report);
+            let undone = importer.undo_async(&id, &mut store).await.expect("undone");
+            assert_eq!((undone.removed, undone.updated, undone.failed), (1, 2, 0));
+            let again = importer.undo_async(&id, &mut store).await.expect("undone");
+            assert_eq!(again.warnings[0].code.as_str(), "already_undone");
+            let found = intake::AsyncStore::lookup(
+                &mut store,
+                &[email("ann@example.com"), email("bob@example.com")],
+            )
+            .await
+            .expect("looked up");
+            assert_eq!(
+                found[0].as_ref().and_then(|c| c.record.text("first_name")),
+                Some("Ann")
+            );
+            assert!(found[1].is_none());
+        });
+        // One journal row per write, in the customers table's schema.
+        assert_eq!(
+            count(
+                &runtime,
+                &url,
+                &format!("SELECT count(*) FROM {schema}.intake_journal")
+            ),
+            5
+        );
+    }
+
+    #[test]
+    fn a_postgres_journal_rolled_back_with_its_all_or_nothing_import_is_not_kept() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "atomic");
+        let schema = table.trim_end_matches(".customers").to_string();
+        let mut store = open(&runtime, &url, &table);
+        let journal_rows = || {
+            count(
+                &runtime,
+                &url,
+                &format!("SELECT count(*) FROM {schema}.intake_journal"),
+            ) + count(
+                &runtime,
+                &url,
+                &format!("SELECT count(*) FROM {schema}.intake_imports"),
+            )
+        };
+        let importer = importer().batch_size(1);
+        let report = runtime
+            .block_on(importer.import_async_atomic(
+                "email\nann@example.com\nbob@example.com\nbad\n".as_bytes(),
+                &mut store,
+            ))
+            .expect("imported");
+        // Two batches were written, then rolled back with their journal.
+        assert!(report.rolled_back && report.import_id.is_none());
+        assert_eq!(journal_rows(), 0);
+        let ok = runtime
+            .block_on(
+                importer.import_async_atomic("email\nann@example.com\n".as_bytes(), &mut store),
+            )
+            .expect("imported");
+        assert_eq!(journal_rows(), 2);
+        let undone = runtime
+            .block_on(importer.undo_async(&id_of(&ok), &mut store))
+            .expect("undone");
+        assert_eq!(undone.removed, 1);
+        assert_eq!(
+            count(&runtime, &url, &format!("SELECT count(*) FROM {table}")),
+            0
+        );
+    }
+
+    #[test]
+    fn a_postgres_store_whose_journal_a_write_fails_writes_nothing_of_the_batch() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "journalfails");
+        let schema = table.trim_end_matches(".customers").to_string();
+        let mut store = store_on(&runtime, &url, &table);
+        // The journal refuses every entry: the batch's writes go with it.
+        sql(
+            &runtime,
+            &url,
+            &format!("ALTER TABLE {schema}.intake_journal ADD CONSTRAINT never CHECK (seq < 0)"),
+        );
+        let report = importer()
+            .import("email\nann@example.com\n".as_bytes(), &mut store)
+            .expect("imported");
+        assert_eq!((report.inserted, report.failed), (0, 1));
+        assert_eq!(
+            count(&runtime, &url, &format!("SELECT count(*) FROM {table}")),
+            0
+        );
+        // The server's own words stay out of the report.
+        let message = &report.failures[0].problems[0].message;
+        assert!(!message.contains("never"), "{message}");
+    }
+
+    #[test]
+    fn a_postgres_customer_the_app_still_refers_to_is_left_and_listed() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "fkey");
+        let schema = table.trim_end_matches(".customers").to_string();
+        let mut store = store_on(&runtime, &url, &table);
+        let report = import(&mut store, "email\nann@example.com\nbob@example.com\n");
+        // An order of the app's refers to Ann: she cannot be deleted.
+        sql(
+            &runtime,
+            &url,
+            &format!(
+                "CREATE TABLE {schema}.orders (customer bigint REFERENCES {table} (id));
+                 INSERT INTO {schema}.orders SELECT id FROM {table} WHERE email = 'ann@example.com'"
+            ),
+        );
+        let undone = undo(&mut store, &id_of(&report));
+        assert_eq!((undone.removed, undone.failed), (1, 1));
+        let problem = &undone.failures[0].problems[0];
+        assert_eq!(problem.code.as_str(), "store_failed");
+        assert!(
+            !problem.message.contains("foreign key"),
+            "the server's words stay out: {}",
+            problem.message
+        );
+        let found = store
+            .lookup(&[email("ann@example.com"), email("bob@example.com")])
+            .unwrap();
+        assert!(found[0].is_some() && found[1].is_none());
+    }
+
+    #[test]
+    fn postgres_tables_with_uuid_and_text_ids_are_undone() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        for kind in [IdKind::Uuid, IdKind::Text] {
+            let table = fresh_table(&runtime, &url, "ids");
+            let mapping = TableMapping::for_schema(&presets::contacts())
+                .table(&table)
+                .id_column("customer_id", kind);
+            let store = runtime
+                .block_on(PostgresStore::new(connect(&runtime, &url), mapping))
+                .expect("the store opened");
+            behaviours::undo_restores_updated_fields(&mut Blocking::new(
+                store,
+                runtime.handle().clone(),
+            ));
+        }
+    }
+
+    fn store_on(runtime: &Runtime, url: &str, table: &str) -> Blocking<PostgresStore> {
+        Blocking::new(open(runtime, url, table), runtime.handle().clone())
     }
 }
 

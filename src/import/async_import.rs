@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::io;
+use std::time::SystemTime;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc as channel, oneshot};
@@ -16,9 +17,11 @@ use super::Importer;
 use crate::error::Error;
 use crate::messages;
 use crate::report::Report;
+use crate::store::async_store::no_journal;
+use crate::store::journal::ImportJournal;
 use crate::store::{
-    AsyncStore, AsyncTransactional, Customer, CustomerId, MatchKey, Store, StoreError,
-    Transactional, Write,
+    AsyncJournal, AsyncStore, AsyncTransactional, Customer, CustomerId, DynAsyncJournal, ImportId,
+    Journal, JournalWrite, MatchKey, Store, StoreError, Transactional, Write,
 };
 
 /// How much of the upload one message carries.
@@ -29,12 +32,13 @@ const CHUNK_BYTES: usize = 64 * 1024;
 const CHUNKS_AHEAD: usize = 4;
 
 /// What the driver's thread runs on the input.
-#[derive(Clone, Copy)]
 enum Job {
     /// An import of the upload (all or nothing with a transactional store).
     Import,
     /// A commit of a plan, in a transaction.
     CommitPlan,
+    /// An undo of an import (no input).
+    Undo(ImportId),
 }
 
 /// What became of the upload in one turn of the driver's loop.
@@ -55,6 +59,25 @@ enum Request {
         Vec<Write>,
         oneshot::Sender<Result<Vec<Result<CustomerId, StoreError>>, StoreError>>,
     ),
+    ApplyJournaled(
+        ImportId,
+        Vec<Write>,
+        Vec<JournalWrite>,
+        oneshot::Sender<Result<Vec<Result<CustomerId, StoreError>>, StoreError>>,
+    ),
+    JournalOf(
+        ImportId,
+        oneshot::Sender<Result<Option<ImportJournal>, StoreError>>,
+    ),
+    CustomersById(
+        Vec<CustomerId>,
+        oneshot::Sender<Result<Vec<Option<Customer>>, StoreError>>,
+    ),
+    Remove(
+        Vec<CustomerId>,
+        oneshot::Sender<Result<Vec<Result<(), StoreError>>, StoreError>>,
+    ),
+    MarkUndone(ImportId, oneshot::Sender<Result<(), StoreError>>),
     Begin(oneshot::Sender<Result<(), StoreError>>),
     Commit(oneshot::Sender<Result<(), StoreError>>),
     Rollback(oneshot::Sender<Result<(), StoreError>>),
@@ -91,6 +114,8 @@ impl io::Read for ChannelReader {
 /// app's task, answered when its future is done.
 struct ChannelStore {
     requests: channel::Sender<Request>,
+    /// Whether the app's store keeps a journal ([`AsyncStore::journal`]).
+    journaled: bool,
 }
 
 impl ChannelStore {
@@ -114,6 +139,47 @@ impl Store for ChannelStore {
         writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.ask(|a| Request::Apply(writes, a))?
+    }
+
+    fn journal(&mut self) -> Option<&mut dyn Journal> {
+        if self.journaled {
+            Some(self)
+        } else {
+            None
+        }
+    }
+}
+
+impl Journal for ChannelStore {
+    fn apply_journaled(
+        &mut self,
+        import: &ImportId,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        self.ask(|a| Request::ApplyJournaled(import.clone(), writes, journal.to_vec(), a))?
+    }
+
+    fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError> {
+        self.ask(|a| Request::JournalOf(import.clone(), a))?
+    }
+
+    fn customers_by_id(&mut self, ids: &[CustomerId]) -> Result<Vec<Option<Customer>>, StoreError> {
+        self.ask(|a| Request::CustomersById(ids.to_vec(), a))?
+    }
+
+    fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        self.ask(|a| Request::Remove(ids.to_vec(), a))?
+    }
+
+    fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError> {
+        self.ask(|a| Request::MarkUndone(import.clone(), a))?
+    }
+
+    fn prune(&mut self, _older_than: SystemTime) -> Result<u64, StoreError> {
+        // Neither an import nor an undo prunes: the app prunes its store
+        // itself.
+        Err(StoreError::new("the import's store does not prune"))
     }
 }
 
@@ -141,6 +207,11 @@ impl Importer {
     /// the store's calls, so it never blocks the runtime for longer than
     /// copying a chunk. It needs no particular runtime (a current-thread
     /// tokio runtime will do). A panic inside the import is resumed here.
+    ///
+    /// A store that keeps a journal ([`AsyncStore::journal`], such as
+    /// `PostgresStore`) journals the import's writes, as
+    /// [`import`](Importer::import) does: undo it with
+    /// [`undo_async`](Importer::undo_async).
     ///
     /// See [`AsyncStore`] for an example.
     pub async fn import_async<R, S>(&self, input: R, store: &mut S) -> Result<Report, Error>
@@ -189,6 +260,32 @@ impl Importer {
             .await
     }
 
+    /// [`undo`](Importer::undo) for async apps (feature `async`): undoes
+    /// the import `import` in `store` from its journal, all or nothing
+    /// (in one transaction). The undo runs on a thread of its own, as an
+    /// async import does; this future only awaits the store's calls.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), intake::Error> {
+    /// use intake::{presets, AsAsync, Importer, MemoryStore};
+    ///
+    /// let importer = Importer::new(presets::contacts());
+    /// let mut store = AsAsync(MemoryStore::new());
+    /// let report = importer.import_async(&b"email\nann@example.com\n"[..], &mut store).await?;
+    /// let undo = importer.undo_async(&report.import_id.unwrap(), &mut store).await?;
+    /// assert_eq!((undo.removed, store.0.len()), (1, 0));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn undo_async<S>(&self, import: &ImportId, store: &mut S) -> Result<Report, Error>
+    where
+        S: AsyncJournal + AsyncTransactional,
+    {
+        self.drive(&[][..], Undoing(store), Job::Undo(import.clone()))
+            .await
+    }
+
     /// Runs the import on a thread of its own, answering its store calls
     /// with `store` and handing it `input` as it arrives.
     async fn drive<R, A>(&self, input: R, mut store: A, job: Job) -> Result<Report, Error>
@@ -197,6 +294,7 @@ impl Importer {
         A: Answering,
     {
         let atomic = A::ATOMIC;
+        let journaled = store.journaled();
         let (chunks, chunks_in) = channel::channel::<Chunk>(CHUNKS_AHEAD);
         let (requests, mut asked) = channel::channel::<Request>(1);
         let importer = self.clone();
@@ -207,8 +305,12 @@ impl Importer {
                     chunks: chunks_in,
                     current: io::Cursor::new(Vec::new()),
                 };
-                let mut store = ChannelStore { requests };
+                let mut store = ChannelStore {
+                    requests,
+                    journaled,
+                };
                 let result = match job {
+                    Job::Undo(import) => importer.undo(&import, &mut store),
                     Job::CommitPlan => importer.commit_plan(reader, &mut store),
                     Job::Import if atomic => importer.import_atomic(reader, &mut store),
                     Job::Import => importer.import(reader, &mut store),
@@ -303,6 +405,9 @@ trait Answering: Send {
     /// Whether the import runs in a transaction.
     const ATOMIC: bool;
 
+    /// Whether the store keeps a journal: the import then journals.
+    fn journaled(&mut self) -> bool;
+
     /// Runs `request` on the store and answers it. A request whose asker
     /// is gone (the import panicked) needs no answer.
     fn answer(&mut self, request: Request) -> impl Future<Output = ()> + Send;
@@ -314,8 +419,16 @@ struct Plain<'s, S: ?Sized>(&'s mut S);
 /// A store with transactions, for an all-or-nothing import.
 struct InTransaction<'s, S: ?Sized>(&'s mut S);
 
+/// A store with a journal and transactions, for an undo: its journal
+/// found by its type, not by [`AsyncStore::journal`].
+struct Undoing<'s, S>(&'s mut S);
+
 impl<S: AsyncStore + ?Sized> Answering for Plain<'_, S> {
     const ATOMIC: bool = false;
+
+    fn journaled(&mut self) -> bool {
+        self.0.journal().is_some()
+    }
 
     async fn answer(&mut self, request: Request) {
         match request {
@@ -335,6 +448,10 @@ impl<S: AsyncStore + ?Sized> Answering for Plain<'_, S> {
 impl<S: AsyncTransactional + ?Sized> Answering for InTransaction<'_, S> {
     const ATOMIC: bool = true;
 
+    fn journaled(&mut self) -> bool {
+        self.0.journal().is_some()
+    }
+
     async fn answer(&mut self, request: Request) {
         match request {
             Request::Begin(reply) => {
@@ -351,6 +468,35 @@ impl<S: AsyncTransactional + ?Sized> Answering for InTransaction<'_, S> {
     }
 }
 
+impl<S: AsyncJournal + AsyncTransactional> Answering for Undoing<'_, S> {
+    const ATOMIC: bool = true;
+
+    fn journaled(&mut self) -> bool {
+        true
+    }
+
+    async fn answer(&mut self, request: Request) {
+        match request {
+            Request::Begin(reply) => {
+                let _ = reply.send(self.0.begin().await);
+            }
+            Request::Commit(reply) => {
+                let _ = reply.send(self.0.commit().await);
+            }
+            Request::Rollback(reply) => {
+                let _ = reply.send(self.0.rollback().await);
+            }
+            Request::Lookup(keys, reply) => {
+                let _ = reply.send(self.0.lookup(&keys).await);
+            }
+            Request::Apply(writes, reply) => {
+                let _ = reply.send(self.0.apply(writes).await);
+            }
+            call => answer_journal(call, Some(&mut *self.0 as &mut dyn DynAsyncJournal)).await,
+        }
+    }
+}
+
 /// Runs a lookup or an apply on `store`, and answers it.
 async fn answer_call<S: AsyncStore + ?Sized>(request: Request, store: &mut S) {
     match request {
@@ -360,6 +506,54 @@ async fn answer_call<S: AsyncStore + ?Sized>(request: Request, store: &mut S) {
         Request::Apply(writes, reply) => {
             let _ = reply.send(store.apply(writes).await);
         }
+        Request::ApplyJournaled(import, writes, journal, reply) => {
+            // Asked only of a store that keeps a journal; else a plain
+            // apply, as the sync import does.
+            let result = match store.journal() {
+                Some(kept) => kept.apply_journaled(&import, writes, &journal).await,
+                None => store.apply(writes).await,
+            };
+            let _ = reply.send(result);
+        }
+        call => answer_journal(call, store.journal()).await,
+    }
+}
+
+/// Runs a journal call on `kept`, and answers it; without a journal,
+/// answers that the store keeps none.
+async fn answer_journal(request: Request, kept: Option<&mut dyn DynAsyncJournal>) {
+    match (request, kept) {
+        (Request::ApplyJournaled(import, writes, journal, reply), Some(kept)) => {
+            let _ = reply.send(kept.apply_journaled(&import, writes, &journal).await);
+        }
+        (Request::JournalOf(import, reply), Some(kept)) => {
+            let _ = reply.send(kept.journal_of(&import).await);
+        }
+        (Request::CustomersById(ids, reply), Some(kept)) => {
+            let _ = reply.send(kept.customers_by_id(&ids).await);
+        }
+        (Request::Remove(ids, reply), Some(kept)) => {
+            let _ = reply.send(kept.remove(&ids).await);
+        }
+        (Request::MarkUndone(import, reply), Some(kept)) => {
+            let _ = reply.send(kept.mark_undone(&import).await);
+        }
+        (Request::ApplyJournaled(.., reply), None) => {
+            let _ = reply.send(Err(no_journal()));
+        }
+        (Request::CustomersById(_, reply), None) => {
+            let _ = reply.send(Err(no_journal()));
+        }
+        (Request::JournalOf(_, reply), None) => {
+            let _ = reply.send(Err(no_journal()));
+        }
+        (Request::Remove(_, reply), None) => {
+            let _ = reply.send(Err(no_journal()));
+        }
+        (Request::MarkUndone(_, reply), None) => {
+            let _ = reply.send(Err(no_journal()));
+        }
+        // Answered by the caller.
         _ => {}
     }
 }

@@ -2,8 +2,14 @@
 //! and the adapters between it and [`Store`].
 
 use std::future::Future;
+use std::pin::Pin;
+use std::time::SystemTime;
 
-use super::{Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write};
+use super::journal::ImportJournal;
+use super::{
+    Customer, CustomerId, ImportId, Journal, JournalWrite, MatchKey, Store, StoreError,
+    Transactional, Write,
+};
 
 /// [`Store`] for async apps: the same contract (read [`Store`]'s docs
 /// first), each call a future. [`Importer::import_async`](crate::Importer::import_async)
@@ -60,6 +66,235 @@ pub trait AsyncStore: Send {
         &mut self,
         writes: Vec<Write>,
     ) -> impl Future<Output = Result<Vec<Result<CustomerId, StoreError>>, StoreError>> + Send;
+
+    /// [`Store::journal`]: the store's journal when it keeps one (`None`
+    /// by default). A store implementing [`AsyncJournal`] returns
+    /// `Some(self)`; the async import then journals its writes, and
+    /// [`Importer::undo_async`](crate::Importer::undo_async) can undo it.
+    ///
+    /// ```
+    /// use intake::{AsAsync, AsyncStore, MemoryStore};
+    ///
+    /// assert!(AsAsync(MemoryStore::new()).journal().is_some());
+    /// assert!(AsAsync(MemoryStore::new().keep_journal(false)).journal().is_none());
+    /// ```
+    fn journal(&mut self) -> Option<&mut dyn DynAsyncJournal> {
+        None
+    }
+}
+
+/// [`Journal`] for async apps: an [`AsyncStore`] that keeps a journal of
+/// each import's writes, so that
+/// [`Importer::undo_async`](crate::Importer::undo_async) can undo an
+/// import. The same contract as [`Journal`] (read its docs first), each
+/// call a future; a store implementing it also returns `Some(self)` from
+/// [`AsyncStore::journal`], which is how the importer finds it.
+/// `PostgresStore` keeps one.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use intake::{
+///     AsAsync, AsyncJournal, AsyncStore, Customer, CustomerId, DynAsyncJournal, ImportId,
+///     ImportJournal, Journal, JournalWrite, MatchKey, MemoryStore, Store, StoreError, Write,
+/// };
+///
+/// /// An app's store (here a memory store, whose calls do not wait).
+/// struct AppStore(MemoryStore);
+///
+/// impl AsyncStore for AppStore {
+///     async fn lookup(&mut self, keys: &[MatchKey]) -> Result<Vec<Option<Customer>>, StoreError> {
+///         self.0.lookup(keys)
+///     }
+///     async fn apply(&mut self, writes: Vec<Write>) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+///         self.0.apply(writes)
+///     }
+///     fn journal(&mut self) -> Option<&mut dyn DynAsyncJournal> {
+///         Some(self)
+///     }
+/// }
+///
+/// impl AsyncJournal for AppStore {
+///     async fn apply_journaled(
+///         &mut self,
+///         import: &ImportId,
+///         writes: Vec<Write>,
+///         journal: &[JournalWrite],
+///     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+///         self.0.apply_journaled(import, writes, journal)
+///     }
+///     async fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError> {
+///         self.0.journal_of(import)
+///     }
+///     async fn customers_by_id(&mut self, ids: &[CustomerId]) -> Result<Vec<Option<Customer>>, StoreError> {
+///         self.0.customers_by_id(ids)
+///     }
+///     async fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+///         Journal::remove(&mut self.0, ids)
+///     }
+///     async fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError> {
+///         self.0.mark_undone(import)
+///     }
+///     async fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError> {
+///         self.0.prune(older_than)
+///     }
+/// }
+///
+/// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// # runtime.block_on(async {
+/// let importer = intake::Importer::new(intake::presets::contacts());
+/// let mut store = AppStore(MemoryStore::new());
+/// let report = importer.import_async(&b"email\nann@example.com\n"[..], &mut store).await?;
+/// let undo = importer.undo_async(&report.import_id.unwrap(), &mut AsAsync(store.0)).await?;
+/// assert_eq!(undo.removed, 1);
+/// # Ok::<(), intake::Error>(())
+/// # }).unwrap();
+/// ```
+pub trait AsyncJournal: AsyncStore {
+    /// [`Journal::apply_journaled`]: the writes and their journal entries
+    /// in one atomic step.
+    fn apply_journaled(
+        &mut self,
+        import: &ImportId,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> impl Future<Output = Result<Vec<Result<CustomerId, StoreError>>, StoreError>> + Send;
+
+    /// [`Journal::journal_of`].
+    fn journal_of(
+        &mut self,
+        import: &ImportId,
+    ) -> impl Future<Output = Result<Option<ImportJournal>, StoreError>> + Send;
+
+    /// [`Journal::customers_by_id`].
+    fn customers_by_id(
+        &mut self,
+        ids: &[CustomerId],
+    ) -> impl Future<Output = Result<Vec<Option<Customer>>, StoreError>> + Send;
+
+    /// [`Journal::remove`].
+    fn remove(
+        &mut self,
+        ids: &[CustomerId],
+    ) -> impl Future<Output = Result<Vec<Result<(), StoreError>>, StoreError>> + Send;
+
+    /// [`Journal::mark_undone`].
+    fn mark_undone(
+        &mut self,
+        import: &ImportId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// [`Journal::prune`].
+    fn prune(
+        &mut self,
+        older_than: SystemTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// A boxed future of a [`DynAsyncJournal`] call.
+///
+/// ```
+/// use intake::{AsAsync, AsyncStore, JournalFuture, MemoryStore};
+///
+/// let mut store = AsAsync(MemoryStore::new());
+/// let journal = store.journal().expect("a memory store keeps a journal");
+/// let pruning: JournalFuture<'_, u64> = journal.prune(std::time::SystemTime::now());
+/// # drop(pruning);
+/// ```
+pub type JournalFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// [`AsyncJournal`] as a trait object, what [`AsyncStore::journal`]
+/// answers: implemented for every [`AsyncJournal`], never by hand.
+/// (`AsyncJournal`'s futures are of the store's own types, so it cannot
+/// be a trait object itself; these calls box them.)
+///
+/// ```
+/// use intake::{AsAsync, AsyncStore, MemoryStore};
+///
+/// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// # runtime.block_on(async {
+/// let mut store = AsAsync(MemoryStore::new());
+/// let journal = store.journal().expect("a memory store keeps a journal");
+/// assert_eq!(journal.prune(std::time::SystemTime::now()).await?, 0);
+/// # Ok::<(), intake::StoreError>(())
+/// # }).unwrap();
+/// ```
+pub trait DynAsyncJournal: Send {
+    /// [`AsyncJournal::apply_journaled`].
+    fn apply_journaled<'a>(
+        &'a mut self,
+        import: &'a ImportId,
+        writes: Vec<Write>,
+        journal: &'a [JournalWrite],
+    ) -> JournalFuture<'a, Vec<Result<CustomerId, StoreError>>>;
+
+    /// [`AsyncJournal::journal_of`].
+    fn journal_of<'a>(
+        &'a mut self,
+        import: &'a ImportId,
+    ) -> JournalFuture<'a, Option<ImportJournal>>;
+
+    /// [`AsyncJournal::customers_by_id`].
+    fn customers_by_id<'a>(
+        &'a mut self,
+        ids: &'a [CustomerId],
+    ) -> JournalFuture<'a, Vec<Option<Customer>>>;
+
+    /// [`AsyncJournal::remove`].
+    fn remove<'a>(
+        &'a mut self,
+        ids: &'a [CustomerId],
+    ) -> JournalFuture<'a, Vec<Result<(), StoreError>>>;
+
+    /// [`AsyncJournal::mark_undone`].
+    fn mark_undone<'a>(&'a mut self, import: &'a ImportId) -> JournalFuture<'a, ()>;
+
+    /// [`AsyncJournal::prune`].
+    fn prune(&mut self, older_than: SystemTime) -> JournalFuture<'_, u64>;
+}
+
+impl<T: AsyncJournal> DynAsyncJournal for T {
+    fn apply_journaled<'a>(
+        &'a mut self,
+        import: &'a ImportId,
+        writes: Vec<Write>,
+        journal: &'a [JournalWrite],
+    ) -> JournalFuture<'a, Vec<Result<CustomerId, StoreError>>> {
+        Box::pin(AsyncJournal::apply_journaled(self, import, writes, journal))
+    }
+
+    fn journal_of<'a>(
+        &'a mut self,
+        import: &'a ImportId,
+    ) -> JournalFuture<'a, Option<ImportJournal>> {
+        Box::pin(AsyncJournal::journal_of(self, import))
+    }
+
+    fn customers_by_id<'a>(
+        &'a mut self,
+        ids: &'a [CustomerId],
+    ) -> JournalFuture<'a, Vec<Option<Customer>>> {
+        Box::pin(AsyncJournal::customers_by_id(self, ids))
+    }
+
+    fn remove<'a>(
+        &'a mut self,
+        ids: &'a [CustomerId],
+    ) -> JournalFuture<'a, Vec<Result<(), StoreError>>> {
+        Box::pin(AsyncJournal::remove(self, ids))
+    }
+
+    fn mark_undone<'a>(&'a mut self, import: &'a ImportId) -> JournalFuture<'a, ()> {
+        Box::pin(AsyncJournal::mark_undone(self, import))
+    }
+
+    fn prune(&mut self, older_than: SystemTime) -> JournalFuture<'_, u64> {
+        Box::pin(AsyncJournal::prune(self, older_than))
+    }
+}
+
+/// The error of a journal call to a store that keeps no journal.
+pub(crate) fn no_journal() -> StoreError {
+    StoreError::new("this store keeps no journal of its imports")
 }
 
 /// [`Transactional`] for async apps: an [`AsyncStore`] with
@@ -124,6 +359,61 @@ impl<S: Store + Send> AsyncStore for AsAsync<S> {
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.0.apply(writes)
     }
+
+    fn journal(&mut self) -> Option<&mut dyn DynAsyncJournal> {
+        if self.0.journal().is_some() {
+            Some(self)
+        } else {
+            None
+        }
+    }
+}
+
+/// The wrapped store's [`Journal`], when [`Store::journal`] finds one
+/// (else each call fails): through [`Store::journal`] rather than a
+/// `Journal` bound, so that `AsAsync` of any store answers
+/// [`AsyncStore::journal`] as the store does.
+impl<S: Store + Send> AsyncJournal for AsAsync<S> {
+    async fn apply_journaled(
+        &mut self,
+        import: &ImportId,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        match self.0.journal() {
+            Some(kept) => kept.apply_journaled(import, writes, journal),
+            None => self.0.apply(writes),
+        }
+    }
+
+    async fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError> {
+        self.0.journal().ok_or_else(no_journal)?.journal_of(import)
+    }
+
+    async fn customers_by_id(
+        &mut self,
+        ids: &[CustomerId],
+    ) -> Result<Vec<Option<Customer>>, StoreError> {
+        self.0
+            .journal()
+            .ok_or_else(no_journal)?
+            .customers_by_id(ids)
+    }
+
+    async fn remove(
+        &mut self,
+        ids: &[CustomerId],
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        self.0.journal().ok_or_else(no_journal)?.remove(ids)
+    }
+
+    async fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError> {
+        self.0.journal().ok_or_else(no_journal)?.mark_undone(import)
+    }
+
+    async fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError> {
+        self.0.journal().ok_or_else(no_journal)?.prune(older_than)
+    }
 }
 
 impl<S: Transactional + Send> AsyncTransactional for AsAsync<S> {
@@ -183,6 +473,71 @@ impl<S: AsyncStore> Store for Blocking<S> {
         writes: Vec<Write>,
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         self.runtime.block_on(self.store.apply(writes))
+    }
+
+    fn journal(&mut self) -> Option<&mut dyn Journal> {
+        if self.store.journal().is_some() {
+            Some(self)
+        } else {
+            None
+        }
+    }
+}
+
+/// The async store's journal ([`AsyncStore::journal`]; each call fails
+/// when it keeps none), its calls run on the runtime: through
+/// `AsyncStore::journal` rather than an [`AsyncJournal`] bound, so that
+/// [`Store::journal`] of any `Blocking` store finds it.
+///
+/// ```
+/// use intake::{AsAsync, Blocking, Journal, MemoryStore};
+///
+/// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let mut store = Blocking::new(AsAsync(MemoryStore::new()), runtime.handle().clone());
+/// let importer = intake::Importer::new(intake::presets::contacts());
+/// let report = importer.import(&b"email\nann@example.com\n"[..], &mut store)?;
+/// let id = report.import_id.unwrap();
+/// assert_eq!(store.journal_of(&id)?.map(|j| j.entries.len()), Some(1));
+/// assert_eq!(importer.undo(&id, &mut store)?.removed, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl<S: AsyncStore> Journal for Blocking<S> {
+    fn apply_journaled(
+        &mut self,
+        import: &ImportId,
+        writes: Vec<Write>,
+        journal: &[JournalWrite],
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        let runtime = &self.runtime;
+        match self.store.journal() {
+            Some(kept) => runtime.block_on(kept.apply_journaled(import, writes, journal)),
+            None => runtime.block_on(self.store.apply(writes)),
+        }
+    }
+
+    fn journal_of(&mut self, import: &ImportId) -> Result<Option<ImportJournal>, StoreError> {
+        let kept = self.store.journal().ok_or_else(no_journal)?;
+        self.runtime.block_on(kept.journal_of(import))
+    }
+
+    fn customers_by_id(&mut self, ids: &[CustomerId]) -> Result<Vec<Option<Customer>>, StoreError> {
+        let kept = self.store.journal().ok_or_else(no_journal)?;
+        self.runtime.block_on(kept.customers_by_id(ids))
+    }
+
+    fn remove(&mut self, ids: &[CustomerId]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        let kept = self.store.journal().ok_or_else(no_journal)?;
+        self.runtime.block_on(kept.remove(ids))
+    }
+
+    fn mark_undone(&mut self, import: &ImportId) -> Result<(), StoreError> {
+        let kept = self.store.journal().ok_or_else(no_journal)?;
+        self.runtime.block_on(kept.mark_undone(import))
+    }
+
+    fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError> {
+        let kept = self.store.journal().ok_or_else(no_journal)?;
+        self.runtime.block_on(kept.prune(older_than))
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use super::{Customer, CustomerId, Store, StoreError, Write};
 use crate::record::Record;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 use crate::record::{Text, Value};
 
 /// The id of an import that wrote: in its [`Report`](crate::Report) (JSON
@@ -196,7 +196,8 @@ impl ImportJournal {
 /// customer, which customers changed since); the store only answers and
 /// writes.
 ///
-/// [`MemoryStore`](crate::MemoryStore) and `SqliteStore` keep one. An
+/// [`MemoryStore`](crate::MemoryStore), `SqliteStore` and `PostgresStore` (through
+/// `Blocking`; async apps use `AsyncJournal`) keep one. An
 /// app's store implements it by keeping the entries beside its customers
 /// (a table of import id, row, customer id, before, written) and
 /// returning `Some(self)` from [`Store::journal`]:
@@ -344,7 +345,7 @@ pub(crate) fn check_journal_len(
 }
 
 /// Milliseconds since the Unix epoch, as the database journals keep times.
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn unix_millis(at: SystemTime) -> i64 {
     match at.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
@@ -355,7 +356,7 @@ pub(crate) fn unix_millis(at: SystemTime) -> i64 {
 /// A record as the database journals keep it: a JSON object of each
 /// field's kind and text (`{"email":["email","ann@example.com"]}`), so it
 /// comes back with its variants (a password hash as a hash).
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn record_to_json(record: &Record) -> String {
     let object: serde_json::Map<String, serde_json::Value> = record
         .iter()
@@ -381,7 +382,7 @@ pub(crate) fn record_to_json(record: &Record) -> String {
 }
 
 /// A record written by [`record_to_json`].
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn record_from_json(json: &str) -> Result<Record, StoreError> {
     let bad = || StoreError::new("the import journal holds a record it cannot read");
     let object: serde_json::Map<String, serde_json::Value> =
@@ -414,7 +415,7 @@ pub(crate) fn record_from_json(json: &str) -> Result<Record, StoreError> {
     Ok(values.into_iter().collect())
 }
 
-#[cfg(all(test, feature = "sqlite"))]
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres")))]
 mod tests {
     use super::*;
 

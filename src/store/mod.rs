@@ -28,7 +28,7 @@ pub(crate) mod sqlite;
 pub(crate) mod table;
 
 #[cfg(feature = "async")]
-pub(crate) use async_store::{AsyncStore, AsyncTransactional};
+pub(crate) use async_store::{AsyncJournal, AsyncStore, AsyncTransactional, DynAsyncJournal};
 pub(crate) use contract::{
     Customer, CustomerId, MatchKey, Store, StoreError, Transactional, Write,
 };

@@ -10,8 +10,13 @@ use tokio_postgres::{Client, Statement};
 
 use super::table::{quoted, split_keys, Row, TableMapping};
 use super::{
-    AsyncStore, AsyncTransactional, Customer, CustomerId, IdKind, MatchKey, StoreError, Write,
+    AsyncStore, AsyncTransactional, Customer, CustomerId, IdKind, ImportId, JournalWrite, MatchKey,
+    StoreError, Write,
 };
+
+mod journal;
+
+use journal::JournalStatements;
 
 /// A connection [`PostgresStore`] runs its statements on: a
 /// [`tokio_postgres::Client`], an `Arc` of one, or your pool's connection
@@ -76,6 +81,42 @@ impl PgClient for Arc<Client> {
 /// `citext`, `date` or `numeric` columns work, and a UUID or text id
 /// column needs a default.
 ///
+/// # The journal
+///
+/// The store keeps an [`AsyncJournal`](crate::AsyncJournal) of each
+/// import's writes, so that
+/// [`Importer::undo_async`](crate::Importer::undo_async) (or
+/// [`Importer::undo`](crate::Importer::undo) through
+/// [`Blocking`](crate::Blocking)) can undo an import: the tables
+/// `intake_imports` (one row per import and customers table: its start,
+/// whether undone) and `intake_journal` (one row per write: its row and
+/// line, the customer's id, its values before and as written, as
+/// `jsonb`), in the customers table's schema. `new` creates them when
+/// missing; when the connection may not create tables, the store keeps no
+/// journal ([`AsyncStore::journal`] answers `None`) and imports work as
+/// before. Each batch's entries are written in the batch's transaction,
+/// so an all-or-nothing import rolled back leaves none.
+///
+/// ```no_run
+/// use intake::{presets, Importer, PostgresStore, TableMapping};
+///
+/// # async fn run(upload: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+/// # let (client, connection) =
+/// #     tokio_postgres::connect("postgres://app@localhost/app", tokio_postgres::NoTls).await?;
+/// # tokio::spawn(connection);
+/// let mapping = TableMapping::for_schema(&presets::contacts());
+/// let mut store = PostgresStore::new(client, mapping).await?;
+/// let importer = Importer::new(presets::contacts());
+/// let report = importer.import_async(upload, &mut store).await?;
+/// if let Some(id) = &report.import_id {
+///     // Later, when the uploader asks to take the import back:
+///     let undo = importer.undo_async(id, &mut store).await?;
+///     println!("{}", undo.summary());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Example
 ///
 /// ```no_run
@@ -96,6 +137,9 @@ pub struct PostgresStore<C: PgClient = Client> {
     client: C,
     mapping: TableMapping,
     statements: Statements,
+    /// The journal's statements; `None` when its tables could not be
+    /// made (the connection may not create tables).
+    journal: Option<JournalStatements>,
     in_transaction: bool,
 }
 
@@ -107,6 +151,9 @@ impl<C: PgClient> std::fmt::Debug for PostgresStore<C> {
             .finish_non_exhaustive()
     }
 }
+
+/// A row's field columns' values as text, in the mapping's order.
+type FieldValues = Vec<Option<String>>;
 
 /// The prepared statements, and where their columns are.
 struct Statements {
@@ -134,10 +181,12 @@ impl<C: PgClient> PostgresStore<C> {
         create_table(client.client(), &mapping).await?;
         let types = column_types(client.client(), &mapping).await?;
         let statements = prepare(client.client(), &mapping, &types).await?;
+        let journal = journal::open(client.client(), &mapping, &types).await?;
         Ok(PostgresStore {
             client,
             mapping,
             statements,
+            journal,
             in_transaction: false,
         })
     }
@@ -167,20 +216,12 @@ impl<C: PgClient> PostgresStore<C> {
             .query(&self.statements.lookup, &[&emails, &phones])
             .await
             .map_err(|e| pg_error(e, "the customer database could not be read"))?;
-        let width = self.mapping.field_columns().count();
         let mut by_email: HashMap<String, Customer> = HashMap::new();
         let mut by_phone: HashMap<String, Customer> = HashMap::new();
         for row in rows {
-            let read = |i: usize| -> Result<Option<String>, StoreError> {
-                row.try_get(i).map_err(|e| {
-                    StoreError::new("the customer database answered an unreadable row")
-                        .with_source(e)
-                })
+            let Some((customer, values)) = self.customer_of(&row)? else {
+                continue;
             };
-            let id_text: Option<String> = read(0)?;
-            let Some(id_text) = id_text else { continue };
-            let values = (1..=width).map(read).collect::<Result<Vec<_>, _>>()?;
-            let custom = read(width + 1)?;
             let email = self
                 .statements
                 .email_at
@@ -189,10 +230,6 @@ impl<C: PgClient> PostgresStore<C> {
                 .statements
                 .phone_at
                 .and_then(|i| values.get(i).cloned().flatten());
-            let customer = Customer {
-                id: self.mapping.id_of(&id_text)?,
-                record: self.mapping.record_of(values, custom.as_deref())?,
-            };
             if let Some(email) = email {
                 by_email.insert(email, customer.clone());
             }
@@ -207,6 +244,30 @@ impl<C: PgClient> PostgresStore<C> {
                 MatchKey::Phone(v) => by_phone.get(v.as_str()).cloned(),
             })
             .collect())
+    }
+
+    /// The customer of a row read with [`read_columns`], and its field
+    /// columns' values; `None` for a row without an id.
+    fn customer_of(
+        &self,
+        row: &tokio_postgres::Row,
+    ) -> Result<Option<(Customer, FieldValues)>, StoreError> {
+        let width = self.mapping.field_columns().count();
+        let read = |i: usize| -> Result<Option<String>, StoreError> {
+            row.try_get(i).map_err(|e| {
+                StoreError::new("the customer database answered an unreadable row").with_source(e)
+            })
+        };
+        let Some(id_text) = read(0)? else {
+            return Ok(None);
+        };
+        let values = (1..=width).map(read).collect::<Result<Vec<_>, _>>()?;
+        let custom = read(width + 1)?;
+        let customer = Customer {
+            id: self.mapping.id_of(&id_text)?,
+            record: self.mapping.record_of(values.clone(), custom.as_deref())?,
+        };
+        Ok(Some((customer, values)))
     }
 
     /// The email and phone keys of a laid-out record.
@@ -440,6 +501,66 @@ impl<C: PgClient> PostgresStore<C> {
             .map_err(|e| pg_error(e, "the customer database failed"))
     }
 
+    /// The statements that start, end and undo one call's writes: a
+    /// savepoint inside an all-or-nothing import's transaction, else a
+    /// transaction of its own.
+    fn batch_sql(&self) -> (&'static str, &'static str, &'static str) {
+        if self.in_transaction {
+            (
+                "SAVEPOINT intake_batch",
+                "RELEASE SAVEPOINT intake_batch",
+                "ROLLBACK TO SAVEPOINT intake_batch; RELEASE SAVEPOINT intake_batch",
+            )
+        } else {
+            ("BEGIN", "COMMIT", "ROLLBACK")
+        }
+    }
+
+    /// Ends a batch begun with [`batch_sql`](Self::batch_sql)'s start:
+    /// kept when `done` is, else undone.
+    async fn end_batch<T>(
+        &self,
+        done: Result<T, StoreError>,
+        end: &str,
+        undo: &str,
+    ) -> Result<T, StoreError> {
+        let outcome = match done {
+            Ok(done) => match self.run(end).await {
+                Ok(()) => return Ok(done),
+                Err(e) => pg_error(e, "the customer database could not save the batch"),
+            },
+            Err(e) => e,
+        };
+        // Already failing: a failure to undo (a lost connection) leaves
+        // nothing better to do, and the server undoes it anyway.
+        let _ = self.run(undo).await;
+        Err(outcome)
+    }
+
+    /// Applies `writes` as one batch and, with `journal`, records their
+    /// journal entries in the same transaction.
+    async fn write_batch(
+        &self,
+        writes: &[Write],
+        journal: Option<(&ImportId, &[JournalWrite])>,
+    ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
+        let (start, end, undo) = self.batch_sql();
+        self.run(start)
+            .await
+            .map_err(|e| pg_error(e, "the customer database could not start writing"))?;
+        let done = match self.write_all(writes).await {
+            Ok(results) => match journal {
+                Some((import, kept)) => self
+                    .record_writes(import, writes, kept, &results)
+                    .await
+                    .map(|()| results),
+                None => Ok(results),
+            },
+            Err(e) => Err(e),
+        };
+        self.end_batch(done, end, undo).await
+    }
+
     /// Applies one call's writes inside the call's transaction or
     /// savepoint.
     async fn write_all(
@@ -506,29 +627,15 @@ impl<C: PgClient> AsyncStore for PostgresStore<C> {
         if writes.is_empty() {
             return Ok(Vec::new());
         }
-        let (start, end, undo) = if self.in_transaction {
-            (
-                "SAVEPOINT intake_batch",
-                "RELEASE SAVEPOINT intake_batch",
-                "ROLLBACK TO SAVEPOINT intake_batch; RELEASE SAVEPOINT intake_batch",
-            )
+        self.write_batch(&writes, None).await
+    }
+
+    fn journal(&mut self) -> Option<&mut dyn super::DynAsyncJournal> {
+        if self.journal.is_some() {
+            Some(self)
         } else {
-            ("BEGIN", "COMMIT", "ROLLBACK")
-        };
-        self.run(start)
-            .await
-            .map_err(|e| pg_error(e, "the customer database could not start writing"))?;
-        let outcome = match self.write_all(&writes).await {
-            Ok(results) => match self.run(end).await {
-                Ok(()) => return Ok(results),
-                Err(e) => pg_error(e, "the customer database could not save the batch"),
-            },
-            Err(e) => e,
-        };
-        // Already failing: a failure to undo (a lost connection) leaves
-        // nothing better to do, and the server undoes it anyway.
-        let _ = self.run(undo).await;
-        Err(outcome)
+            None
+        }
     }
 }
 
@@ -730,15 +837,7 @@ async fn prepare(
         |column: Option<&str>| column.and_then(|c| fields.iter().position(|(_, f)| *f == c));
     let email_at = position(mapping.email_column());
     let phone_at = position(mapping.phone_column());
-    let text_of = |column: &str| format!("{}::text", quoted(column));
-    // The columns read back: the id, every field column, the custom one.
-    let mut read: Vec<String> = vec![format!("{id}::text")];
-    read.extend(fields.iter().map(|(_, c)| text_of(c)));
-    read.push(match mapping.get_custom_fields() {
-        Some(custom) => text_of(custom),
-        None => "NULL::text".to_string(),
-    });
-    let read = read.join(", ");
+    let read = read_columns(mapping);
     let key = |at: Option<usize>| {
         at.and_then(|i| fields.get(i))
             .map_or("NULL".to_string(), |(_, c)| quoted(c))
@@ -808,6 +907,20 @@ async fn prepare(
         email_at,
         phone_at,
     })
+}
+
+/// The columns read back, as text: the id, every field column, the
+/// custom one ([`PostgresStore::customer_of`] reads them).
+fn read_columns(mapping: &TableMapping) -> String {
+    let text_of = |column: &str| format!("{}::text", quoted(column));
+    let (id_column, _) = mapping.get_id_column();
+    let mut read: Vec<String> = vec![text_of(id_column)];
+    read.extend(mapping.field_columns().map(|(_, c)| text_of(c)));
+    read.push(match mapping.get_custom_fields() {
+        Some(custom) => text_of(custom),
+        None => "NULL::text".to_string(),
+    });
+    read.join(", ")
 }
 
 /// `text` as an SQL string literal.
