@@ -458,10 +458,12 @@ fn run(opts: &Options) -> Result<(), Failure> {
         // core can check rows meanwhile.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         importer = importer.checking_threads(cores);
-    } else if opts.store.is_some() {
-        // A SQLite file commits each batch (a write of its log to disk):
-        // batches of 5,000 rows commit a fifth as often, for about 5 MB
-        // more of rows held at once (scripts/bench_sqlite.sh).
+    }
+    if opts.store.is_some() {
+        // A database commits each batch (a write of its log to disk, and
+        // the journal's rows): batches of 5,000 rows commit a fifth as
+        // often, for about 5 MB more of rows held at once
+        // (scripts/bench_sqlite.sh, scripts/bench_postgres.sh).
         importer = importer.batch_size(5000);
     }
     if let Some(policy) = opts.policy {
