@@ -217,6 +217,41 @@ impl Value {
         }
     }
 
+    /// The variant's name, as plans and journals write a value beside its
+    /// text, to read it back with [`Value::of_kind`].
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Text(_) => "text",
+            Value::Email(_) => "email",
+            Value::Phone(_) => "phone",
+            Value::Date(_) => "date",
+            Value::Choice(_) => "choice",
+            Value::Number(_) => "number",
+            Value::Country(_) => "country",
+            Value::State(_) => "state",
+            Value::PasswordHash(_) => "password_hash",
+        }
+    }
+
+    /// The value of the variant named `kind` (a [`Value::kind_name`]) with
+    /// `text` (its [`Display`](fmt::Display)); `None` when either is not
+    /// one of ours.
+    pub(crate) fn of_kind(kind: &str, text: &str) -> Option<Value> {
+        let t = || Text::from(text);
+        Some(match kind {
+            "text" => Value::Text(t()),
+            "email" => Value::Email(t()),
+            "phone" => Value::Phone(t()),
+            "date" => Value::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?),
+            "choice" => Value::Choice(t()),
+            "number" => Value::Number(t()),
+            "country" => Value::Country(t()),
+            "state" => Value::State(t()),
+            "password_hash" => Value::PasswordHash(t()),
+            _ => return None,
+        })
+    }
+
     /// The date, for a [`Value::Date`].
     pub fn as_date(&self) -> Option<NaiveDate> {
         match self {

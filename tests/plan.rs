@@ -256,7 +256,7 @@ fn a_plan_never_holds_a_plain_password() {
     assert_eq!(report.failed, 0, "{:?}", report.failures);
     let text = String::from_utf8(plan.clone()).unwrap();
     assert!(!text.contains("Secret-Horse-42"));
-    assert!(text.contains("hash:$argon2id$"));
+    assert!(text.contains("password_hash:$argon2id$"));
     importer.commit_plan(plan.as_slice(), &mut store).unwrap();
     let stored = by_email(&store, "ann@example.com").unwrap();
     assert!(stored

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use super::{Customer, CustomerId, Store, StoreError, Write};
 use crate::record::Record;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-use crate::record::{Text, Value};
+use crate::record::Value;
 
 /// The id of an import that wrote: in its [`Report`](crate::Report) (JSON
 /// `import_id`), and the key of its journal in a store that keeps one, so
@@ -361,17 +361,7 @@ pub(crate) fn record_to_json(record: &Record) -> String {
     let object: serde_json::Map<String, serde_json::Value> = record
         .iter()
         .map(|(field, value)| {
-            let kind = match value {
-                Value::Text(_) => "text",
-                Value::Email(_) => "email",
-                Value::Phone(_) => "phone",
-                Value::Date(_) => "date",
-                Value::Choice(_) => "choice",
-                Value::Number(_) => "number",
-                Value::Country(_) => "country",
-                Value::State(_) => "state",
-                Value::PasswordHash(_) => "password_hash",
-            };
+            let kind = value.kind_name();
             (
                 field.to_string(),
                 serde_json::json!([kind, value.to_string()]),
@@ -395,21 +385,7 @@ pub(crate) fn record_from_json(json: &str) -> Result<Record, StoreError> {
         ) else {
             return Err(bad());
         };
-        let text_value = Text::from(text);
-        let value = match kind {
-            "text" => Value::Text(text_value),
-            "email" => Value::Email(text_value),
-            "phone" => Value::Phone(text_value),
-            "date" => {
-                Value::Date(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?)
-            }
-            "choice" => Value::Choice(text_value),
-            "number" => Value::Number(text_value),
-            "country" => Value::Country(text_value),
-            "state" => Value::State(text_value),
-            "password_hash" => Value::PasswordHash(text_value),
-            _ => return Err(bad()),
-        };
+        let value = Value::of_kind(kind, text).ok_or_else(bad)?;
         values.push((field, value));
     }
     Ok(values.into_iter().collect())

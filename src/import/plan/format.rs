@@ -1,16 +1,15 @@
 //! The plan's lines as JSON, and the values in them.
 //!
 //! Values keep their kind (an email, a date, a password's hash…) as a
-//! prefix: `email:ann@example.com`, `date:1990-05-01`, so that a commit
+//! prefix: `email:ann@example.com`, `date:1990-05-01`, `password_hash:$argon2id$…`, so that a commit
 //! writes exactly the values the dry run made, never read again from
 //! text.
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::record::{Record, Text, Value};
+use crate::record::{Record, Value};
 use crate::report::{Problem, ProblemCode, RowFailure};
 use crate::schema::SavedMapping;
 use crate::store::MatchKey;
@@ -144,36 +143,13 @@ pub(super) fn row_failure(
 
 /// A value as the plan writes it: its kind, a colon, its text.
 pub(super) fn value_text(value: &Value) -> String {
-    let kind = match value {
-        Value::Text(_) => "text",
-        Value::Email(_) => "email",
-        Value::Phone(_) => "phone",
-        Value::Date(_) => "date",
-        Value::Choice(_) => "choice",
-        Value::Number(_) => "number",
-        Value::Country(_) => "country",
-        Value::State(_) => "state",
-        Value::PasswordHash(_) => "hash",
-    };
-    format!("{kind}:{value}")
+    format!("{}:{value}", value.kind_name())
 }
 
 /// A value the plan wrote; `None` when it is no value of ours.
 pub(super) fn value_of(text: &str) -> Option<Value> {
     let (kind, text) = text.split_once(':')?;
-    let t = || Text::from(text);
-    Some(match kind {
-        "text" => Value::Text(t()),
-        "email" => Value::Email(t()),
-        "phone" => Value::Phone(t()),
-        "date" => Value::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?),
-        "choice" => Value::Choice(t()),
-        "number" => Value::Number(t()),
-        "country" => Value::Country(t()),
-        "state" => Value::State(t()),
-        "hash" => Value::PasswordHash(t()),
-        _ => return None,
-    })
+    Value::of_kind(kind, text)
 }
 
 /// A record's values as the plan writes them.
