@@ -453,17 +453,8 @@ impl<S: AsyncTransactional + ?Sized> Answering for InTransaction<'_, S> {
     }
 
     async fn answer(&mut self, request: Request) {
-        match request {
-            Request::Begin(reply) => {
-                let _ = reply.send(self.0.begin().await);
-            }
-            Request::Commit(reply) => {
-                let _ = reply.send(self.0.commit().await);
-            }
-            Request::Rollback(reply) => {
-                let _ = reply.send(self.0.rollback().await);
-            }
-            call => answer_call(call, self.0).await,
+        if let Some(call) = answer_transaction(request, self.0).await {
+            answer_call(call, self.0).await;
         }
     }
 }
@@ -476,16 +467,10 @@ impl<S: AsyncJournal + AsyncTransactional> Answering for Undoing<'_, S> {
     }
 
     async fn answer(&mut self, request: Request) {
+        let Some(request) = answer_transaction(request, self.0).await else {
+            return;
+        };
         match request {
-            Request::Begin(reply) => {
-                let _ = reply.send(self.0.begin().await);
-            }
-            Request::Commit(reply) => {
-                let _ = reply.send(self.0.commit().await);
-            }
-            Request::Rollback(reply) => {
-                let _ = reply.send(self.0.rollback().await);
-            }
             Request::Lookup(keys, reply) => {
                 let _ = reply.send(self.0.lookup(&keys).await);
             }
@@ -495,6 +480,27 @@ impl<S: AsyncJournal + AsyncTransactional> Answering for Undoing<'_, S> {
             call => answer_journal(call, Some(&mut *self.0 as &mut dyn DynAsyncJournal)).await,
         }
     }
+}
+
+/// Answers a request to begin, commit or roll back on `store`; gives any
+/// other request back.
+async fn answer_transaction<S: AsyncTransactional + ?Sized>(
+    request: Request,
+    store: &mut S,
+) -> Option<Request> {
+    match request {
+        Request::Begin(reply) => {
+            let _ = reply.send(store.begin().await);
+        }
+        Request::Commit(reply) => {
+            let _ = reply.send(store.commit().await);
+        }
+        Request::Rollback(reply) => {
+            let _ = reply.send(store.rollback().await);
+        }
+        other => return Some(other),
+    }
+    None
 }
 
 /// Runs a lookup or an apply on `store`, and answers it.
