@@ -45,6 +45,16 @@
 //! cargo run --features sqlite --example import -- --store customers.db --undo 67e55044-10b1-426f-9247-bb680e5fe0c8
 //! ```
 //!
+//! A preview the person confirms: `--plan PLAN` is a dry run that also
+//! writes its plan; `--commit PLAN --store …` (no FILE) writes exactly
+//! what it previewed, or fails with `plan_outdated` when the customers
+//! changed meanwhile:
+//!
+//! ```text
+//! cargo run --features sqlite --example import -- --store customers.db --plan plan.jsonl examples/data/contacts.csv
+//! cargo run --features sqlite --example import -- --store customers.db --commit plan.jsonl
+//! ```
+//!
 //! Without `--json` it prints the report's summary, how each column was
 //! understood, the "Failed Rows Details" and the warnings. With `--json` it
 //! prints the report as JSON on stdout instead.

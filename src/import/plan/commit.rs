@@ -125,7 +125,10 @@ impl Importer {
     /// that a refusal found halfway undoes what was written before it.
     ///
     /// The report counts what was written; its failures are the rows the
-    /// preview failed, for the failed-rows file.
+    /// preview failed, for the failed-rows file. With a store that keeps a
+    /// journal ([`Store::journal`](crate::Store::journal)) the commit is
+    /// journaled like an import: its [`Report::import_id`] undoes it
+    /// ([`Importer::undo`]).
     ///
     /// ```
     /// use intake::{presets, ErrorKind, Importer, MemoryStore};
