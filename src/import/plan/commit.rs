@@ -315,38 +315,37 @@ impl Importer {
         commit: &mut Commit,
     ) -> Result<(), Error> {
         let mut call: Vec<Planned> = Vec::new();
+        // The call's keys, each once, in the order the lookup asks them.
+        let mut asked: Vec<MatchKey> = Vec::new();
         let mut keys: HashSet<MatchKey> = HashSet::new();
         for planned in batch {
             let own = keys_of(&commit.identifiers, &planned);
             if own.iter().any(|k| keys.contains(k)) {
-                self.commit_call(std::mem::take(&mut call), store, commit)?;
+                let (call, asked) = (std::mem::take(&mut call), std::mem::take(&mut asked));
+                self.commit_call(call, asked, store, commit)?;
                 keys.clear();
             }
-            keys.extend(own);
+            for key in own {
+                if keys.insert(key.clone()) {
+                    asked.push(key);
+                }
+            }
             call.push(planned);
         }
-        self.commit_call(call, store, commit)
+        self.commit_call(call, asked, store, commit)
     }
 
-    /// One lookup and one apply: each line checked against what the store
-    /// holds now, then written.
+    /// One lookup of `asked` (the call's keys, each once) and one apply:
+    /// each line checked against what the store holds now, then written.
     fn commit_call<S: Transactional + ?Sized>(
         &self,
         call: Vec<Planned>,
+        asked: Vec<MatchKey>,
         store: &mut S,
         commit: &mut Commit,
     ) -> Result<(), Error> {
         if call.is_empty() {
             return Ok(());
-        }
-        let mut asked: Vec<MatchKey> = Vec::new();
-        let mut seen: HashSet<MatchKey> = HashSet::new();
-        for planned in &call {
-            for key in keys_of(&commit.identifiers, planned) {
-                if seen.insert(key.clone()) {
-                    asked.push(key);
-                }
-            }
         }
         let found = store.lookup(&asked).map_err(store_failed)?;
         if found.len() != asked.len() {
