@@ -362,7 +362,7 @@ pub use password::{Argon2Hasher, PasswordHasher};
 pub use policy::{Mode, Policy, UpdateRule};
 pub use problem::{Problem, ProblemCode};
 pub use read::{BlankRows, Cells, Delimiter, Encoding, Limit, Limits};
-pub use record::{Record, Text, Value};
+pub use record::{Record, RecordDigest, Text, Value};
 pub use report::{
     Action, Change, Correction, FieldChange, Report, RowFailure, StopReason, Stopped, Warning,
     WarningCode,

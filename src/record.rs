@@ -506,6 +506,100 @@ impl<K: AsRef<str>> FromIterator<(K, Value)> for Record {
     }
 }
 
+/// A fingerprint of a record's fields and their text: equal for records
+/// that are [`Record::eq_as_text`], and different, but for a chance of
+/// one in 2^64, for records that are not. What a journal keeps of a
+/// customer as an import wrote it, to tell at undo whether something
+/// changed the customer since, without keeping the values twice.
+///
+/// It is FNV-1a over each field's id and text, stable across versions
+/// and machines (a journal keeps it between runs). Not a signature: it
+/// detects changes, not forgeries.
+///
+/// ```
+/// use intake::{Record, RecordDigest, Value};
+///
+/// let written: Record = [("state", Value::State("US-CA".into()))].into_iter().collect();
+/// let read_back: Record = [("state", Value::Text("US-CA".into()))].into_iter().collect();
+/// assert_eq!(RecordDigest::of(&written), RecordDigest::of(&read_back));
+///
+/// let changed: Record = [("state", Value::State("US-NY".into()))].into_iter().collect();
+/// assert_ne!(RecordDigest::of(&written), RecordDigest::of(&changed));
+///
+/// let kept = RecordDigest::of(&written).to_bits();
+/// assert_eq!(RecordDigest::from_bits(kept), RecordDigest::of(&written));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordDigest(u64);
+
+impl RecordDigest {
+    /// The digest of `record`.
+    pub fn of(record: &Record) -> RecordDigest {
+        let mut hash = Fnv::default();
+        let mut date = String::new();
+        for (field, value) in record.iter() {
+            hash.add(field.as_bytes());
+            hash.add(&[0x1f]);
+            match value.as_str() {
+                Some(text) => hash.add(text.as_bytes()),
+                None => {
+                    // A date: its ISO spelling, as a store keeps it as text.
+                    date.clear();
+                    let _ = fmt::Write::write_fmt(&mut date, format_args!("{value}"));
+                    hash.add(date.as_bytes());
+                }
+            }
+            hash.add(&[0x1e]);
+        }
+        RecordDigest(hash.0)
+    }
+
+    /// The digest as 64 bits, as a store keeps it (a database's signed
+    /// 64-bit integer takes it with `as i64`, and gives it back with
+    /// `as u64`).
+    pub fn to_bits(self) -> u64 {
+        self.0
+    }
+
+    /// The digest kept as [`to_bits`](RecordDigest::to_bits) gave it.
+    pub fn from_bits(bits: u64) -> RecordDigest {
+        RecordDigest(bits)
+    }
+}
+
+/// Shown as 16 hexadecimal digits, as plans write it.
+///
+/// ```
+/// use intake::{Record, RecordDigest};
+///
+/// assert_eq!(RecordDigest::of(&Record::new()).to_string(), "cbf29ce484222325");
+/// ```
+impl fmt::Display for RecordDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same from one version of the
+/// crate (and of Rust) to the next, unlike the standard library's.
+pub(crate) struct Fnv(pub(crate) u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    /// Adds `bytes` to the hash.
+    pub(crate) fn add(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

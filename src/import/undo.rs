@@ -8,7 +8,7 @@ use super::Importer;
 use crate::error::{Error, ErrorKind};
 use crate::messages::undo as say;
 use crate::read::Cells;
-use crate::record::Record;
+use crate::record::{Record, RecordDigest};
 use crate::report::{Problem, ProblemCode, Report, RowFailure, Warning, WarningCode};
 use crate::store::{CustomerId, ImportId, Journal, StoreError, Transactional, Write};
 
@@ -20,12 +20,20 @@ struct Net {
     line: u64,
     /// `None`: the import created the customer.
     before: Option<Record>,
-    written: Record,
+    written: RecordDigest,
 }
 
-/// A customer to give its values back: its id, what the import did to
-/// it, its values before, and who it is for people.
-type Restore = (CustomerId, Net, Record, String);
+/// A customer to give its values back.
+struct Restore {
+    id: CustomerId,
+    net: Net,
+    /// Its values before the import: what it gets back.
+    before: Record,
+    /// Its values now (as the import left them).
+    now: Record,
+    /// Who it is, for people.
+    who: String,
+}
 
 /// How an undo ends inside its transaction.
 enum Ending {
@@ -166,10 +174,8 @@ impl Importer {
             let Some(net) = nets.remove(&id) else {
                 continue;
             };
-            let who = say::who(
-                self.key_of(now.as_ref().map_or(&net.written, |c| &c.record)),
-                &id.to_string(),
-            );
+            let shown = now.as_ref().map(|c| &c.record).or(net.before.as_ref());
+            let who = say::who(shown.and_then(|r| self.key_of(r)), &id.to_string());
             let Some(now) = now else {
                 match net.before {
                     // Created, and deleted since: as the undo would leave it.
@@ -184,7 +190,7 @@ impl Importer {
                 }
                 continue;
             };
-            if !now.record.eq_as_text(&net.written) {
+            if RecordDigest::of(&now.record) != net.written {
                 fail(
                     &mut report,
                     &net,
@@ -198,7 +204,13 @@ impl Importer {
                 None => removals.push((id, net, who)),
                 // Rows that changed a customer and changed it back.
                 Some(before) if before.eq_as_text(&now.record) => report.unchanged += 1,
-                Some(before) => restores.push((id, net, before, who)),
+                Some(before) => restores.push(Restore {
+                    id,
+                    net,
+                    before,
+                    now: now.record,
+                    who,
+                }),
             }
         }
 
@@ -250,7 +262,7 @@ impl Importer {
         while !restores.is_empty() {
             let writes = restores
                 .iter()
-                .map(|(id, _, before, _)| (id.clone(), before.clone()))
+                .map(|r| (r.id.clone(), r.before.clone()))
                 .collect();
             let mut refused = Vec::new();
             let mut wrote = false;
@@ -263,9 +275,14 @@ impl Importer {
                     Err(e) if e.is_conflict() => refused.push((restore, e)),
                     Err(e) if e.is_temporary() => return Err(undo_failed(e)),
                     Err(e) => {
-                        let (_, net, _, who) = restore;
-                        let message = say::refused(&who);
-                        fail(report, &net, ProblemCode::StoreFailed, message, Some(e));
+                        let message = say::refused(&restore.who);
+                        fail(
+                            report,
+                            &restore.net,
+                            ProblemCode::StoreFailed,
+                            message,
+                            Some(e),
+                        );
                     }
                 }
             }
@@ -277,9 +294,7 @@ impl Importer {
                 keys_given_up = true;
                 let interim = refused
                     .iter()
-                    .map(|((id, net, before, _), _)| {
-                        (id.clone(), self.without_changed_keys(&net.written, before))
-                    })
+                    .map(|(r, _)| (r.id.clone(), self.without_changed_keys(&r.now, &r.before)))
                     .collect();
                 restores = Vec::new();
                 for ((restore, _), result) in refused.into_iter().zip(update(store, interim)?) {
@@ -288,9 +303,14 @@ impl Importer {
                         Err(e) if e.is_temporary() => return Err(undo_failed(e)),
                         // Not written: the customer is as it was.
                         Err(e) => {
-                            let (_, net, _, who) = restore;
-                            let message = say::refused(&who);
-                            fail(report, &net, ProblemCode::StoreFailed, message, Some(e));
+                            let message = say::refused(&restore.who);
+                            fail(
+                                report,
+                                &restore.net,
+                                ProblemCode::StoreFailed,
+                                message,
+                                Some(e),
+                            );
                         }
                     }
                 }
@@ -301,15 +321,21 @@ impl Importer {
             if keys_given_up {
                 let back = refused
                     .iter()
-                    .map(|((id, net, _, _), _)| (id.clone(), net.written.clone()))
+                    .map(|(r, _)| (r.id.clone(), r.now.clone()))
                     .collect();
                 for result in update(store, back)? {
                     result.map_err(undo_failed)?;
                 }
             }
-            for ((_, net, _, who), e) in refused {
-                let message = say::key_taken(&who);
-                fail(report, &net, ProblemCode::ChangedSince, message, Some(e));
+            for (restore, e) in refused {
+                let message = say::key_taken(&restore.who);
+                fail(
+                    report,
+                    &restore.net,
+                    ProblemCode::ChangedSince,
+                    message,
+                    Some(e),
+                );
             }
             break;
         }

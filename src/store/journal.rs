@@ -5,9 +5,9 @@ use std::fmt;
 use std::time::SystemTime;
 
 use super::{Customer, CustomerId, Store, StoreError, Write};
-use crate::record::Record;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 use crate::record::Value;
+use crate::record::{Record, RecordDigest};
 
 /// The id of an import that wrote: in its [`Report`](crate::Report) (JSON
 /// `import_id`), and the key of its journal in a store that keeps one, so
@@ -107,7 +107,7 @@ impl JournalWrite {
 /// One write of an import as a journal kept it.
 ///
 /// ```
-/// use intake::{presets, Importer, Journal, MemoryStore};
+/// use intake::{presets, Importer, Journal, MatchKey, MemoryStore, RecordDigest};
 ///
 /// let mut store = MemoryStore::new();
 /// let report = Importer::new(presets::contacts())
@@ -116,7 +116,8 @@ impl JournalWrite {
 /// let journal = store.journal_of(&id)?.expect("the memory store keeps a journal");
 /// let entry = &journal.entries[0];
 /// assert_eq!((entry.row, entry.before.is_none()), (2, true));
-/// assert_eq!(entry.written.text("email"), Some("ann@example.com"));
+/// let ann = store.find(&MatchKey::Email("ann@example.com".into())).unwrap();
+/// assert_eq!(entry.written, RecordDigest::of(&ann.record));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,22 +132,25 @@ pub struct JournalEntry {
     /// The customer's values before the write; `None` when the write
     /// created the customer.
     pub before: Option<Record>,
-    /// The customer's values as written: when the customer no longer
-    /// holds them ([`Record::eq_as_text`]), something else changed it
-    /// since.
-    pub written: Record,
+    /// A digest of the customer's values as written: when the digest of
+    /// what the customer holds is another, something else changed it
+    /// since. A digest, not the values: the journal keeps the values
+    /// before each write, which the undo needs, and only a fingerprint of
+    /// what it wrote, which the store holds anyway.
+    pub written: RecordDigest,
 }
 
 impl JournalEntry {
-    /// An entry for `write` of `customer`, as a journal keeps it.
+    /// An entry for `write` of `customer`, who holds `written` after it.
     ///
     /// ```
-    /// use intake::{CustomerId, JournalEntry, JournalWrite, Record};
+    /// use intake::{CustomerId, JournalEntry, JournalWrite, Record, RecordDigest};
     ///
-    /// let entry = JournalEntry::new(JournalWrite::new(2, 2, None), CustomerId::from(7), Record::new());
+    /// let written = RecordDigest::of(&Record::new());
+    /// let entry = JournalEntry::new(JournalWrite::new(2, 2, None), CustomerId::from(7), written);
     /// assert_eq!(entry.customer, CustomerId::from(7));
     /// ```
-    pub fn new(write: JournalWrite, customer: CustomerId, written: Record) -> JournalEntry {
+    pub fn new(write: JournalWrite, customer: CustomerId, written: RecordDigest) -> JournalEntry {
         JournalEntry {
             row: write.row,
             line: write.line,
@@ -192,14 +196,14 @@ impl ImportJournal {
 /// records, **in the same atomic step as the writes** (the same
 /// transaction, for a database), one [`JournalEntry`] per write that
 /// succeeded: its row, the customer's id, its values before and as
-/// written. The importer decides what an undo does (net effect per
+/// written (its [`RecordDigest`]). The importer decides what an undo does (net effect per
 /// customer, which customers changed since); the store only answers and
 /// writes.
 ///
 /// [`MemoryStore`](crate::MemoryStore), `SqliteStore` and `PostgresStore` (through
 /// `Blocking`; async apps use `AsyncJournal`) keep one. An
 /// app's store implements it by keeping the entries beside its customers
-/// (a table of import id, row, customer id, before, written) and
+/// (a table of import id, row, customer id, before, digest written) and
 /// returning `Some(self)` from [`Store::journal`]:
 ///
 /// ```
@@ -207,7 +211,8 @@ impl ImportJournal {
 /// use std::time::SystemTime;
 /// use intake::{
 ///     presets, Customer, CustomerId, ImportId, ImportJournal, Importer, Journal, JournalEntry,
-///     JournalWrite, MatchKey, MemoryStore, Store, StoreError, Transactional, Write,
+///     JournalWrite, MatchKey, MemoryStore, RecordDigest, Store, StoreError, Transactional,
+///     Write,
 /// };
 ///
 /// /// Customers in a MemoryStore, the journal beside them.
@@ -237,8 +242,8 @@ impl ImportJournal {
 ///         journal: &[JournalWrite],
 ///     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
 ///         let written: Vec<_> = writes.iter().map(|w| match w {
-///             Write::Insert(r) | Write::Update { record: r, .. } => r.clone(),
-///             _ => Default::default(),
+///             Write::Insert(r) | Write::Update { record: r, .. } => RecordDigest::of(r),
+///             _ => RecordDigest::of(&Default::default()),
 ///         }).collect();
 ///         let results = self.customers.apply(writes)?;
 ///         let (_, kept) = self.journals.entry(import.clone())
@@ -320,10 +325,10 @@ pub trait Journal: Store {
     fn prune(&mut self, older_than: SystemTime) -> Result<u64, StoreError>;
 }
 
-/// The record a write writes.
-pub(crate) fn written_record(write: &Write) -> Record {
+/// The digest of the record a write writes.
+pub(crate) fn written_digest(write: &Write) -> RecordDigest {
     match write {
-        Write::Insert(record) | Write::Update { record, .. } => record.clone(),
+        Write::Insert(record) | Write::Update { record, .. } => RecordDigest::of(record),
     }
 }
 

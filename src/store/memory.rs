@@ -5,7 +5,7 @@ use hashbrown::HashTable;
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-use super::journal::{check_journal_len, written_record, ImportJournal, JournalEntry};
+use super::journal::{check_journal_len, written_digest, ImportJournal, JournalEntry};
 use super::{
     Customer, CustomerId, ImportId, Journal, JournalWrite, MatchKey, Store, StoreError,
     Transactional, Write,
@@ -318,18 +318,19 @@ impl Journal for MemoryStore {
         journal: &[JournalWrite],
     ) -> Result<Vec<Result<CustomerId, StoreError>>, StoreError> {
         check_journal_len(&writes, journal)?;
-        // Copies of the records as written cost a count each: records share
-        // their values.
-        let written: Vec<Record> = writes.iter().map(written_record).collect();
+        let written: Vec<_> = match self.journals {
+            Some(_) => writes.iter().map(written_digest).collect(),
+            None => Vec::new(),
+        };
         let results = self.apply(writes)?;
         if let Some(journals) = self.journals.as_mut() {
             let (_, kept) = journals
                 .entry(import.clone())
                 .or_insert_with(|| (SystemTime::now(), ImportJournal::new(Vec::new(), false)));
-            for ((result, record), write) in results.iter().zip(written).zip(journal) {
+            for ((result, digest), write) in results.iter().zip(written).zip(journal) {
                 if let Ok(id) = result {
                     kept.entries
-                        .push(JournalEntry::new(write.clone(), id.clone(), record));
+                        .push(JournalEntry::new(write.clone(), id.clone(), digest));
                 }
             }
         }

@@ -24,7 +24,7 @@ use format::{Checksum, End, Head, Line};
 
 use crate::error::Error;
 use crate::import::{ImportSession, Importer};
-use crate::record::Record;
+use crate::record::{Record, RecordDigest};
 use crate::report::Report;
 use crate::schema::{SavedMapping, Schema};
 use crate::store::Store;
@@ -142,14 +142,7 @@ pub(crate) fn schema_fingerprint(schema: &Schema) -> String {
 /// A fingerprint of a customer's values as text (a store may keep them
 /// as text): the same for records that are [`Record::eq_as_text`].
 pub(crate) fn fingerprint(record: &Record) -> String {
-    let mut checksum = Checksum::default();
-    for (field, value) in record.iter() {
-        checksum.add(field.as_bytes());
-        checksum.add(&[0x1f]);
-        checksum.add(value.to_string().as_bytes());
-        checksum.add(&[0x1e]);
-    }
-    checksum.hex()
+    RecordDigest::of(record).to_string()
 }
 
 impl Importer {

@@ -4,23 +4,30 @@
 //!
 //! ```sql
 //! CREATE TABLE IF NOT EXISTS intake_imports (
+//!     import bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- what the journal's rows name
 //!     import_id text NOT NULL,          -- the ImportId
 //!     customers_table text NOT NULL,    -- the table it wrote
 //!     started_at timestamptz NOT NULL,  -- its first write (the app's clock)
 //!     undone_at timestamptz,            -- when it was undone, if it was
-//!     PRIMARY KEY (import_id, customers_table)
+//!     UNIQUE (import_id, customers_table)
 //! );
 //! CREATE TABLE IF NOT EXISTS intake_journal (
-//!     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- the order of the writes
-//!     import_id text NOT NULL,
-//!     customers_table text NOT NULL,
+//!     import bigint NOT NULL,           -- intake_imports.import
+//!     seq bigint GENERATED ALWAYS AS IDENTITY,  -- the order of the writes
 //!     "row" bigint NOT NULL,
 //!     line bigint NOT NULL,
 //!     customer text NOT NULL,           -- the customer's id as text
 //!     before jsonb,                     -- its values before; NULL for an insert
-//!     written jsonb NOT NULL            -- its values as written
+//!     written bigint NOT NULL,          -- the RecordDigest of its values as written
+//!     PRIMARY KEY (import, seq)
 //! );
 //! ```
+//!
+//! A journal row is small, with one index: the values before an update
+//! (which the undo gives back), and only a digest of what was written
+//! (which the table holds), under the import's number rather than its id
+//! and table. A batch's entries go in with one statement, which also
+//! records the import the first time.
 
 use std::time::SystemTime;
 
@@ -28,18 +35,18 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Statement};
 
 use super::{pg_error, quoted, read_columns, ColumnTypes, PgClient, PostgresStore, TableMapping};
+use crate::record::RecordDigest;
 use crate::store::async_store::no_journal;
 use crate::store::journal::{
-    check_journal_len, record_from_json, record_to_json, unix_millis, written_record,
+    check_journal_len, record_from_json, record_to_json, unix_millis, written_digest,
     ImportJournal, JournalEntry,
 };
 use crate::store::{AsyncJournal, Customer, CustomerId, ImportId, JournalWrite, StoreError, Write};
 
 /// The prepared statements of the journal.
 pub(super) struct JournalStatements {
-    /// Records an import (once: `ON CONFLICT DO NOTHING`).
-    import: Statement,
-    /// Records a batch's entries, from arrays.
+    /// Records a batch's entries, from arrays, and the import the first
+    /// time.
     entries: Statement,
     /// The customers of some ids.
     by_id: Statement,
@@ -91,27 +98,26 @@ pub(super) async fn open(
         .and_then(|row| row.try_get(0))
         .map_err(|e| pg_error(e, "the customer database could not be reached"))?;
     if exists.is_none() || imports_exists.is_none() {
-        let index = quoted("intake_journal_import");
         let sql = format!(
             "BEGIN; SELECT pg_advisory_xact_lock(hashtext('intake journal ' || {lit}));
              CREATE TABLE IF NOT EXISTS {imports_table} (
+                 import bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                  import_id text NOT NULL,
                  customers_table text NOT NULL,
                  started_at timestamptz NOT NULL,
                  undone_at timestamptz,
-                 PRIMARY KEY (import_id, customers_table)
+                 UNIQUE (import_id, customers_table)
              );
              CREATE TABLE IF NOT EXISTS {journal_table} (
-                 seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                 import_id text NOT NULL,
-                 customers_table text NOT NULL,
+                 import bigint NOT NULL,
+                 seq bigint GENERATED ALWAYS AS IDENTITY,
                  \"row\" bigint NOT NULL,
                  line bigint NOT NULL,
                  customer text NOT NULL,
                  before jsonb,
-                 written jsonb NOT NULL
+                 written bigint NOT NULL,
+                 PRIMARY KEY (import, seq)
              );
-             CREATE INDEX IF NOT EXISTS {index} ON {journal_table} (import_id, customers_table);
              COMMIT;",
             lit = super::literal(&journal_table),
         );
@@ -137,17 +143,23 @@ pub(super) async fn open(
             .map_err(|e| pg_error(e, "the customer database refused the journal's statements"))
     };
     Ok(Some(JournalStatements {
-        import: prepare(format!(
-            "INSERT INTO {imports_table} (import_id, customers_table, started_at)
-             VALUES ($1, $2, to_timestamp($3::bigint / 1000.0)) ON CONFLICT DO NOTHING"
-        ))
-        .await?,
+        // The import's number: made by its first batch, else read. (An
+        // import id is one import's: no other transaction makes it.)
         // In the batch's order: `seq` is the order of the writes.
         entries: prepare(format!(
-            "INSERT INTO {journal_table}
-                 (import_id, customers_table, \"row\", line, customer, before, written)
-             SELECT $1, $2, u.r, u.l, u.c, u.b::jsonb, u.w::jsonb
-             FROM UNNEST($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[])
+            "WITH made AS (
+                 INSERT INTO {imports_table} (import_id, customers_table, started_at)
+                 VALUES ($1, $2, to_timestamp($3::bigint / 1000.0))
+                 ON CONFLICT DO NOTHING RETURNING import
+             ), number AS (
+                 SELECT import FROM made
+                 UNION ALL
+                 SELECT import FROM {imports_table} WHERE import_id = $1 AND customers_table = $2
+                 LIMIT 1
+             )
+             INSERT INTO {journal_table} (import, \"row\", line, customer, before, written)
+             SELECT number.import, u.r, u.l, u.c, u.b::jsonb, u.w
+             FROM number, UNNEST($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[])
                  WITH ORDINALITY AS u(r, l, c, b, w, n)
              ORDER BY u.n"
         ))
@@ -185,7 +197,7 @@ impl<C: PgClient> PostgresStore<C> {
         let mut lines: Vec<i64> = Vec::new();
         let mut customers: Vec<String> = Vec::new();
         let mut befores: Vec<Option<String>> = Vec::new();
-        let mut written: Vec<String> = Vec::new();
+        let mut written: Vec<i64> = Vec::new();
         for ((write, kept), result) in writes.iter().zip(journal).zip(results) {
             let Ok(id) = result else {
                 continue;
@@ -194,7 +206,8 @@ impl<C: PgClient> PostgresStore<C> {
             lines.push(i64::try_from(kept.line).unwrap_or(i64::MAX));
             customers.push(self.mapping.id_text(id).unwrap_or_else(|| id.to_string()));
             befores.push(kept.before.as_ref().map(record_to_json));
-            written.push(record_to_json(&written_record(write)));
+            // The digest's 64 bits as PostgreSQL's signed bigint.
+            written.push(written_digest(write).to_bits() as i64);
         }
         if rows.is_empty() {
             return Ok(());
@@ -203,17 +216,11 @@ impl<C: PgClient> PostgresStore<C> {
         let table = self.mapping.get_table();
         client
             .execute(
-                &statements.import,
-                &[&import.as_str(), &table, &unix_millis(SystemTime::now())],
-            )
-            .await
-            .map_err(journal_error)?;
-        client
-            .execute(
                 &statements.entries,
                 &[
                     &import.as_str(),
                     &table,
+                    &unix_millis(SystemTime::now()),
                     &rows,
                     &lines,
                     &customers,
@@ -310,7 +317,8 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
         let undone = client
             .query_opt(
                 &format!(
-                    "SELECT undone_at IS NOT NULL FROM {} WHERE import_id = $1 AND customers_table = $2",
+                    "SELECT import, undone_at IS NOT NULL FROM {} \
+                     WHERE import_id = $1 AND customers_table = $2",
                     statements.imports_table
                 ),
                 &[&import.as_str(), &table],
@@ -320,15 +328,16 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
         let Some(undone) = undone else {
             return Ok(None);
         };
-        let undone: bool = undone.try_get(0).map_err(journal_error)?;
+        let number: i64 = undone.try_get(0).map_err(journal_error)?;
+        let undone: bool = undone.try_get(1).map_err(journal_error)?;
         let rows = client
             .query(
                 &format!(
-                    "SELECT \"row\", line, customer, before::text, written::text FROM {} \
-                     WHERE import_id = $1 AND customers_table = $2 ORDER BY seq",
+                    "SELECT \"row\", line, customer, before::text, written FROM {} \
+                     WHERE import = $1 ORDER BY seq",
                     statements.journal_table
                 ),
-                &[&import.as_str(), &table],
+                &[&number],
             )
             .await
             .map_err(journal_error)?;
@@ -338,12 +347,13 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
             let line: i64 = row.try_get(1).map_err(journal_error)?;
             let customer: String = row.try_get(2).map_err(journal_error)?;
             let before: Option<String> = row.try_get(3).map_err(journal_error)?;
-            let written: String = row.try_get(4).map_err(journal_error)?;
+            let written: i64 = row.try_get(4).map_err(journal_error)?;
             let before = before.as_deref().map(record_from_json).transpose()?;
             entries.push(JournalEntry::new(
                 JournalWrite::new(count_of(number), count_of(line), before),
                 self.mapping.id_of(&customer)?,
-                record_from_json(&written)?,
+                // Kept as a signed bigint: the same 64 bits.
+                RecordDigest::from_bits(written as u64),
             ));
         }
         Ok(Some(ImportJournal::new(entries, undone)))
@@ -457,8 +467,8 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
             client
                 .execute(
                     &format!(
-                        "DELETE FROM {journal} WHERE (import_id, customers_table) IN \
-                         (SELECT import_id, customers_table FROM {imports} \
+                        "DELETE FROM {journal} WHERE import IN \
+                         (SELECT import FROM {imports} \
                           WHERE started_at < to_timestamp($1::bigint / 1000.0))"
                     ),
                     &[&cutoff],

@@ -3,50 +3,57 @@
 //!
 //! ```sql
 //! CREATE TABLE IF NOT EXISTS intake_imports (
+//!     import INTEGER PRIMARY KEY,     -- the import's number in this file
 //!     import_id TEXT NOT NULL,        -- the ImportId
 //!     customers_table TEXT NOT NULL,  -- the table it wrote
 //!     started_at INTEGER NOT NULL,    -- its first write, ms since the Unix epoch
 //!     undone_at INTEGER,              -- when it was undone, if it was
-//!     PRIMARY KEY (import_id, customers_table)
+//!     UNIQUE (import_id, customers_table)
 //! );
 //! CREATE TABLE IF NOT EXISTS intake_journal (
 //!     seq INTEGER PRIMARY KEY,        -- the order of the writes
-//!     import_id TEXT NOT NULL,
-//!     customers_table TEXT NOT NULL,
+//!     import INTEGER NOT NULL,        -- intake_imports.import
 //!     row INTEGER NOT NULL,
 //!     line INTEGER NOT NULL,
 //!     customer TEXT NOT NULL,         -- the customer's id as text
 //!     before TEXT,                    -- its values before (JSON); NULL for an insert
-//!     written TEXT NOT NULL           -- its values as written (JSON)
+//!     written INTEGER NOT NULL        -- the RecordDigest of its values as written
 //! );
+//! CREATE INDEX IF NOT EXISTS intake_journal_import ON intake_journal (import);
 //! ```
+//!
+//! A journal row is small: the values before an update (which the undo
+//! gives back), and only a digest of what was written (which the table
+//! holds), under the import's number rather than its id and table.
 
 use super::*;
+use crate::record::RecordDigest;
 use crate::store::journal::{
-    check_journal_len, record_from_json, record_to_json, unix_millis, ImportJournal, JournalEntry,
+    check_journal_len, record_from_json, record_to_json, unix_millis, written_digest,
+    ImportJournal, JournalEntry,
 };
 use crate::store::{ImportId, Journal, JournalWrite};
 
 /// The journal's tables, created with the first journaled write.
 const JOURNAL_TABLES: &str = "
 CREATE TABLE IF NOT EXISTS intake_imports (
+    import INTEGER PRIMARY KEY,
     import_id TEXT NOT NULL,
     customers_table TEXT NOT NULL,
     started_at INTEGER NOT NULL,
     undone_at INTEGER,
-    PRIMARY KEY (import_id, customers_table)
+    UNIQUE (import_id, customers_table)
 );
 CREATE TABLE IF NOT EXISTS intake_journal (
     seq INTEGER PRIMARY KEY,
-    import_id TEXT NOT NULL,
-    customers_table TEXT NOT NULL,
+    import INTEGER NOT NULL,
     row INTEGER NOT NULL,
     line INTEGER NOT NULL,
     customer TEXT NOT NULL,
     before TEXT,
-    written TEXT NOT NULL
+    written INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS intake_journal_import ON intake_journal (import_id, customers_table);
+CREATE INDEX IF NOT EXISTS intake_journal_import ON intake_journal (import);
 ";
 
 /// A database error of the journal.
@@ -146,12 +153,14 @@ impl SqliteStore {
                 ])
             })
             .map_err(journal_error)?;
+        let number = self
+            .import_number(import)?
+            .ok_or_else(|| StoreError::new("the import journal lost the import it just began"))?;
         let mut insert = self
             .conn
             .prepare_cached(
-                "INSERT INTO intake_journal \
-                 (import_id, customers_table, row, line, customer, before, written) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO intake_journal (import, row, line, customer, before, written) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(journal_error)?;
         for ((write, kept), result) in writes.iter().zip(journal).zip(results) {
@@ -159,14 +168,12 @@ impl SqliteStore {
                 continue;
             };
             let customer = self.mapping.id_text(id).unwrap_or_else(|| id.to_string());
-            let written = match write {
-                Write::Insert(record) | Write::Update { record, .. } => record_to_json(record),
-            };
+            // The digest's 64 bits as SQLite's signed integer.
+            let written = written_digest(write).to_bits() as i64;
             let before = kept.before.as_ref().map(record_to_json);
             insert
                 .execute(rusqlite::params![
-                    import.as_str(),
-                    table,
+                    number,
                     i64::try_from(kept.row).unwrap_or(i64::MAX),
                     i64::try_from(kept.line).unwrap_or(i64::MAX),
                     customer,
@@ -176,6 +183,33 @@ impl SqliteStore {
                 .map_err(journal_error)?;
         }
         Ok(())
+    }
+
+    /// The number of `import` (of this store's table) in this file;
+    /// `None` when the file keeps no journal of it.
+    fn import_number(&self, import: &ImportId) -> Result<Option<i64>, StoreError> {
+        Ok(self.import_row(import)?.map(|(number, _)| number))
+    }
+
+    /// The number of `import` and when it was undone (if it was).
+    fn import_row(&self, import: &ImportId) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT import, undone_at FROM intake_imports \
+                 WHERE import_id = ?1 AND customers_table = ?2",
+            )
+            .map_err(journal_error)?;
+        let mut rows = stmt
+            .query(rusqlite::params![import.as_str(), self.mapping.get_table()])
+            .map_err(journal_error)?;
+        match rows.next().map_err(journal_error)? {
+            Some(row) => Ok(Some((
+                row.get(0).map_err(journal_error)?,
+                row.get(1).map_err(journal_error)?,
+            ))),
+            None => Ok(None),
+        }
     }
 
     /// Deletes one customer: why it could not be, for this customer
@@ -243,44 +277,20 @@ impl Journal for SqliteStore {
         if !self.has_journal()? {
             return Ok(None);
         }
-        let table = self.mapping.get_table();
-        let undone: Option<Option<i64>> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached(
-                    "SELECT undone_at FROM intake_imports WHERE import_id = ?1 AND customers_table = ?2",
-                )
-                .map_err(journal_error)?;
-            let mut rows = stmt
-                .query(rusqlite::params![import.as_str(), table])
-                .map_err(journal_error)?;
-            match rows.next().map_err(journal_error)? {
-                Some(row) => Some(row.get(0).map_err(journal_error)?),
-                None => None,
-            }
-        };
-        let Some(undone) = undone else {
+        let Some((number, undone)) = self.import_row(import)? else {
             return Ok(None);
         };
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT row, line, customer, before, written FROM intake_journal \
-                 WHERE import_id = ?1 AND customers_table = ?2 ORDER BY seq",
+                 WHERE import = ?1 ORDER BY seq",
             )
             .map_err(journal_error)?;
-        let mut rows = stmt
-            .query(rusqlite::params![import.as_str(), table])
-            .map_err(journal_error)?;
+        let mut rows = stmt.query([number]).map_err(journal_error)?;
         let mut entries = Vec::new();
         while let Some(row) = rows.next().map_err(journal_error)? {
-            let (number, line, customer, before, written): (
-                i64,
-                i64,
-                String,
-                Option<String>,
-                String,
-            ) = (
+            let (number, line, customer, before, written): (i64, i64, String, Option<String>, i64) = (
                 row.get(0).map_err(journal_error)?,
                 row.get(1).map_err(journal_error)?,
                 row.get(2).map_err(journal_error)?,
@@ -292,7 +302,8 @@ impl Journal for SqliteStore {
             entries.push(JournalEntry::new(
                 kept,
                 self.mapping.id_of(&customer)?,
-                record_from_json(&written)?,
+                // Kept as SQLite's signed integer: the same 64 bits.
+                RecordDigest::from_bits(written as u64),
             ));
         }
         Ok(Some(ImportJournal::new(entries, undone.is_some())))
@@ -353,8 +364,8 @@ impl Journal for SqliteStore {
             store
                 .conn
                 .prepare_cached(
-                    "DELETE FROM intake_journal WHERE (import_id, customers_table) IN \
-                     (SELECT import_id, customers_table FROM intake_imports WHERE started_at < ?1)",
+                    "DELETE FROM intake_journal WHERE import IN \
+                     (SELECT import FROM intake_imports WHERE started_at < ?1)",
                 )
                 .and_then(|mut s| s.execute([cutoff]))
                 .map_err(journal_error)?;
