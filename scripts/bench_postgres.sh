@@ -11,6 +11,7 @@
 #   import  the example program importing the same file into a fresh
 #           `customers` table (--store postgres://…);
 #   again   the same import again into that table (all unchanged).
+# Set NO_BUILD=1 to use the binaries already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,11 @@ runs=${2:-5}
 url=${INTAKE_PG_URL:?start a server first: eval "\$(bash .ci/postgres.sh start)"}
 file=${BENCH_FILE:-/tmp/intake-bench-$rows.csv}
 
-cargo build --release --features postgres --example import --example generate >&2
+# NO_BUILD=1: use the binaries already built (with at least --features
+# postgres).
+if [[ -z ${NO_BUILD:-} ]]; then
+  cargo build --release --features postgres --example import --example generate >&2
+fi
 [[ -f $file ]] || target/release/examples/generate --rows "$rows" --seed 7 "$file" >&2
 
 header=$(head -1 "$file")

@@ -624,12 +624,23 @@ mod postgres {
             );
             assert!(found[1].is_none());
         });
-        // One journal row per write, in the customers table's schema.
+        // One journal row per call (here, one per import), in the
+        // customers table's schema, holding every write of the call.
         assert_eq!(
             count(
                 &runtime,
                 &url,
                 &format!("SELECT count(*) FROM {schema}.intake_journal")
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &runtime,
+                &url,
+                &format!(
+                    "SELECT sum(jsonb_array_length(entries::jsonb)) FROM {schema}.intake_journal"
+                )
             ),
             5
         );

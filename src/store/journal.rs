@@ -376,29 +376,111 @@ pub(crate) fn record_to_json(record: &Record) -> String {
     serde_json::Value::Object(object).to_string()
 }
 
-/// A record written by [`record_to_json`].
+/// What a database journal says when it holds what it did not write.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn record_from_json(json: &str) -> Result<Record, StoreError> {
-    let bad = || StoreError::new("the import journal holds a record it cannot read");
-    let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| bad().with_source(e))?;
+fn unreadable() -> StoreError {
+    StoreError::new("the import journal holds a record it cannot read")
+}
+
+/// A record from the JSON object [`record_to_json`] wrote.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn record_from_object(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<Record, StoreError> {
     let mut values = Vec::with_capacity(object.len());
     for (field, pair) in object {
         let (Some(kind), Some(text)) = (
             pair.get(0).and_then(serde_json::Value::as_str),
             pair.get(1).and_then(serde_json::Value::as_str),
         ) else {
-            return Err(bad());
+            return Err(unreadable());
         };
-        let value = Value::of_kind(kind, text).ok_or_else(bad)?;
+        let value = Value::of_kind(kind, text).ok_or_else(unreadable)?;
         values.push((field, value));
     }
     Ok(values.into_iter().collect())
 }
 
+/// The journal entries of a call's writes that succeeded, as the
+/// database journals keep them in one row (`None`: none succeeded): a JSON array of `[row, line, customer, before, written]` (the
+/// customer's id as text, its values before as [`record_to_json`] writes
+/// them or `null`, the [`RecordDigest`] as a number). A row per call
+/// rather than per write: what the undo reads back whole anyway, at a
+/// fraction of the database's cost per row.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn page_of(
+    mapping: &crate::store::table::TableMapping,
+    writes: &[Write],
+    journal: &[JournalWrite],
+    results: &[Result<CustomerId, StoreError>],
+) -> Option<String> {
+    use std::fmt::Write as _;
+    let mut page = String::from("[");
+    let done = writes.iter().zip(journal).zip(results);
+    for ((write, kept), result) in done {
+        let Ok(id) = result else {
+            continue;
+        };
+        if page.len() > 1 {
+            page.push(',');
+        }
+        let before = kept
+            .before
+            .as_ref()
+            .map_or_else(|| "null".to_string(), record_to_json);
+        let customer = mapping.id_text(id).unwrap_or_else(|| id.to_string());
+        let customer = serde_json::Value::String(customer);
+        // Writing to a String cannot fail.
+        let _ = write!(
+            page,
+            "[{},{},{customer},{before},{}]",
+            kept.row,
+            kept.line,
+            written_digest(write).to_bits()
+        );
+    }
+    page.push(']');
+    // No write succeeded: nothing to journal.
+    (page.len() > 2).then_some(page)
+}
+
+/// The entries of a row written by [`page_of`], added to `entries`;
+/// `id_of` reads a customer's id from its text.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn read_page(
+    page: &str,
+    id_of: impl Fn(&str) -> Result<CustomerId, StoreError>,
+    entries: &mut Vec<JournalEntry>,
+) -> Result<(), StoreError> {
+    type Kept = (
+        u64,
+        u64,
+        String,
+        Option<serde_json::Map<String, serde_json::Value>>,
+        u64,
+    );
+    let kept: Vec<Kept> = serde_json::from_str(page).map_err(|e| unreadable().with_source(e))?;
+    entries.reserve(kept.len());
+    for (row, line, customer, before, written) in kept {
+        let before = before.map(record_from_object).transpose()?;
+        entries.push(JournalEntry::new(
+            JournalWrite::new(row, line, before),
+            id_of(&customer)?,
+            RecordDigest::from_bits(written),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(all(test, any(feature = "sqlite", feature = "postgres")))]
 mod tests {
     use super::*;
+
+    /// A record written by [`record_to_json`].
+    fn record_from_json(json: &str) -> Result<Record, StoreError> {
+        let object = serde_json::from_str(json).map_err(|e| unreadable().with_source(e))?;
+        record_from_object(object)
+    }
 
     #[test]
     fn a_record_comes_back_from_the_journal_with_its_variants() {
@@ -420,5 +502,51 @@ mod tests {
         );
         assert!(record_from_json("{\"x\":[\"colour\",\"red\"]}").is_err());
         assert!(record_from_json("not json").is_err());
+    }
+
+    #[test]
+    fn a_page_gives_back_its_entries_in_order() {
+        let mapping = crate::store::table::TableMapping::for_schema(&crate::presets::contacts());
+        let before: Record = [("first_name", Value::Text("Ann".into()))]
+            .into_iter()
+            .collect();
+        let after: Record = [("first_name", Value::Text("Anne".into()))]
+            .into_iter()
+            .collect();
+        let kept = [
+            JournalWrite::new(2, 2, None),
+            JournalWrite::new(3, 3, None),
+            JournalWrite::new(5, 7, Some(before)),
+        ];
+        let writes = [
+            Write::Insert(after.clone()),
+            Write::Insert(after.clone()),
+            Write::Update {
+                id: CustomerId::from(9),
+                record: after.clone(),
+            },
+        ];
+        let results = [
+            Ok(CustomerId::from(8)),
+            Err(StoreError::new("refused")),
+            Ok(CustomerId::from(9)),
+        ];
+        let page = page_of(&mapping, &writes, &kept, &results).expect("two writes succeeded");
+        let mut entries = Vec::new();
+        read_page(&page, |text| mapping.id_of(text), &mut entries).expect("a page reads back");
+        let written = RecordDigest::of(&after);
+        let [insert, _, update] = kept.clone();
+        assert_eq!(
+            entries,
+            vec![
+                JournalEntry::new(insert, CustomerId::from(8), written),
+                JournalEntry::new(update, CustomerId::from(9), written),
+            ]
+        );
+        assert_eq!(
+            page_of(&mapping, &writes[1..2], &kept[1..2], &results[1..2]),
+            None
+        );
+        assert!(read_page("[[1,2]]", |t| Ok(CustomerId::from(t)), &mut entries).is_err());
     }
 }

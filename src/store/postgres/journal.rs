@@ -13,21 +13,19 @@
 //! );
 //! CREATE TABLE IF NOT EXISTS intake_journal (
 //!     import bigint NOT NULL,           -- intake_imports.import
-//!     seq bigint GENERATED ALWAYS AS IDENTITY,  -- the order of the writes
-//!     "row" bigint NOT NULL,
-//!     line bigint NOT NULL,
-//!     customer text NOT NULL,           -- the customer's id as text
-//!     before jsonb,                     -- its values before; NULL for an insert
-//!     written bigint NOT NULL,          -- the RecordDigest of its values as written
+//!     seq bigint GENERATED ALWAYS AS IDENTITY,  -- the order of the calls
+//!     entries text NOT NULL,            -- the call's writes, in order (JSON)
 //!     PRIMARY KEY (import, seq)
 //! );
 //! ```
 //!
-//! A journal row is small, with one index: the values before an update
-//! (which the undo gives back), and only a digest of what was written
-//! (which the table holds), under the import's number rather than its id
-//! and table. A batch's entries go in with one statement, which also
-//! records the import the first time.
+//! A journal row holds one call's writes (a batch of the import): a JSON
+//! array of `[row, line, customer, before, written]`, with the customer's
+//! values before an update (which the undo gives back) and only a digest
+//! of what was written (which the table holds). One row a call, written
+//! with one statement that also records the import the first time: the
+//! journal costs the batch one round trip and one row. (`entries::jsonb`
+//! reads it in SQL.)
 
 use std::time::SystemTime;
 
@@ -35,12 +33,8 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Statement};
 
 use super::{pg_error, quoted, read_columns, ColumnTypes, PgClient, PostgresStore, TableMapping};
-use crate::record::RecordDigest;
 use crate::store::async_store::no_journal;
-use crate::store::journal::{
-    check_journal_len, record_from_json, record_to_json, unix_millis, written_digest,
-    ImportJournal, JournalEntry,
-};
+use crate::store::journal::{check_journal_len, page_of, read_page, unix_millis, ImportJournal};
 use crate::store::{AsyncJournal, Customer, CustomerId, ImportId, JournalWrite, StoreError, Write};
 
 /// The prepared statements of the journal.
@@ -69,11 +63,6 @@ fn table_beside(mapping: &TableMapping, name: &str) -> String {
 /// A database error of the journal.
 fn journal_error(e: tokio_postgres::Error) -> StoreError {
     pg_error(e, "the import journal failed")
-}
-
-/// A count as the journal keeps rows and lines.
-fn count_of(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or_default()
 }
 
 /// Creates the journal's tables when missing (two stores doing it at
@@ -111,11 +100,7 @@ pub(super) async fn open(
              CREATE TABLE IF NOT EXISTS {journal_table} (
                  import bigint NOT NULL,
                  seq bigint GENERATED ALWAYS AS IDENTITY,
-                 \"row\" bigint NOT NULL,
-                 line bigint NOT NULL,
-                 customer text NOT NULL,
-                 before jsonb,
-                 written bigint NOT NULL,
+                 entries text NOT NULL,
                  PRIMARY KEY (import, seq)
              );
              COMMIT;",
@@ -145,7 +130,6 @@ pub(super) async fn open(
     Ok(Some(JournalStatements {
         // The import's number: made by its first batch, else read. (An
         // import id is one import's: no other transaction makes it.)
-        // In the batch's order: `seq` is the order of the writes.
         entries: prepare(format!(
             "WITH made AS (
                  INSERT INTO {imports_table} (import_id, customers_table, started_at)
@@ -157,11 +141,8 @@ pub(super) async fn open(
                  SELECT import FROM {imports_table} WHERE import_id = $1 AND customers_table = $2
                  LIMIT 1
              )
-             INSERT INTO {journal_table} (import, \"row\", line, customer, before, written)
-             SELECT number.import, u.r, u.l, u.c, u.b::jsonb, u.w
-             FROM number, UNNEST($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[])
-                 WITH ORDINALITY AS u(r, l, c, b, w, n)
-             ORDER BY u.n"
+             INSERT INTO {journal_table} (import, entries)
+             SELECT number.import, $4::text FROM number"
         ))
         .await?,
         by_id: prepare(format!(
@@ -193,25 +174,9 @@ impl<C: PgClient> PostgresStore<C> {
         results: &[Result<CustomerId, StoreError>],
     ) -> Result<(), StoreError> {
         let statements = self.journal_statements()?;
-        let mut rows: Vec<i64> = Vec::new();
-        let mut lines: Vec<i64> = Vec::new();
-        let mut customers: Vec<String> = Vec::new();
-        let mut befores: Vec<Option<String>> = Vec::new();
-        let mut written: Vec<i64> = Vec::new();
-        for ((write, kept), result) in writes.iter().zip(journal).zip(results) {
-            let Ok(id) = result else {
-                continue;
-            };
-            rows.push(i64::try_from(kept.row).unwrap_or(i64::MAX));
-            lines.push(i64::try_from(kept.line).unwrap_or(i64::MAX));
-            customers.push(self.mapping.id_text(id).unwrap_or_else(|| id.to_string()));
-            befores.push(kept.before.as_ref().map(record_to_json));
-            // The digest's 64 bits as PostgreSQL's signed bigint.
-            written.push(written_digest(write).to_bits() as i64);
-        }
-        if rows.is_empty() {
+        let Some(page) = page_of(&self.mapping, writes, journal, results) else {
             return Ok(());
-        }
+        };
         let client = self.client.client();
         let table = self.mapping.get_table();
         client
@@ -221,11 +186,7 @@ impl<C: PgClient> PostgresStore<C> {
                     &import.as_str(),
                     &table,
                     &unix_millis(SystemTime::now()),
-                    &rows,
-                    &lines,
-                    &customers,
-                    &befores,
-                    &written,
+                    &page,
                 ],
             )
             .await
@@ -333,28 +294,17 @@ impl<C: PgClient> AsyncJournal for PostgresStore<C> {
         let rows = client
             .query(
                 &format!(
-                    "SELECT \"row\", line, customer, before::text, written FROM {} \
-                     WHERE import = $1 ORDER BY seq",
+                    "SELECT entries FROM {} WHERE import = $1 ORDER BY seq",
                     statements.journal_table
                 ),
                 &[&number],
             )
             .await
             .map_err(journal_error)?;
-        let mut entries = Vec::with_capacity(rows.len());
+        let mut entries = Vec::new();
         for row in rows {
-            let number: i64 = row.try_get(0).map_err(journal_error)?;
-            let line: i64 = row.try_get(1).map_err(journal_error)?;
-            let customer: String = row.try_get(2).map_err(journal_error)?;
-            let before: Option<String> = row.try_get(3).map_err(journal_error)?;
-            let written: i64 = row.try_get(4).map_err(journal_error)?;
-            let before = before.as_deref().map(record_from_json).transpose()?;
-            entries.push(JournalEntry::new(
-                JournalWrite::new(count_of(number), count_of(line), before),
-                self.mapping.id_of(&customer)?,
-                // Kept as a signed bigint: the same 64 bits.
-                RecordDigest::from_bits(written as u64),
-            ));
+            let page: &str = row.try_get(0).map_err(journal_error)?;
+            read_page(page, |text| self.mapping.id_of(text), &mut entries)?;
         }
         Ok(Some(ImportJournal::new(entries, undone)))
     }

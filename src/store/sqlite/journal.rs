@@ -11,27 +11,21 @@
 //!     UNIQUE (import_id, customers_table)
 //! );
 //! CREATE TABLE IF NOT EXISTS intake_journal (
-//!     seq INTEGER PRIMARY KEY,        -- the order of the writes
+//!     seq INTEGER PRIMARY KEY,        -- the order of the calls
 //!     import INTEGER NOT NULL,        -- intake_imports.import
-//!     row INTEGER NOT NULL,
-//!     line INTEGER NOT NULL,
-//!     customer TEXT NOT NULL,         -- the customer's id as text
-//!     before TEXT,                    -- its values before (JSON); NULL for an insert
-//!     written INTEGER NOT NULL        -- the RecordDigest of its values as written
+//!     entries TEXT NOT NULL           -- the call's writes, in order (JSON)
 //! );
 //! CREATE INDEX IF NOT EXISTS intake_journal_import ON intake_journal (import);
 //! ```
 //!
-//! A journal row is small: the values before an update (which the undo
-//! gives back), and only a digest of what was written (which the table
-//! holds), under the import's number rather than its id and table.
+//! A journal row holds one call's writes (a batch of the import): a JSON
+//! array of `[row, line, customer, before, written]`, with the customer's
+//! values before an update (which the undo gives back) and only a digest
+//! of what was written (which the table holds). One row a call, not one a
+//! write: the journal costs the batch one insert.
 
 use super::*;
-use crate::record::RecordDigest;
-use crate::store::journal::{
-    check_journal_len, record_from_json, record_to_json, unix_millis, written_digest,
-    ImportJournal, JournalEntry,
-};
+use crate::store::journal::{check_journal_len, page_of, read_page, unix_millis, ImportJournal};
 use crate::store::{ImportId, Journal, JournalWrite};
 
 /// The journal's tables, created with the first journaled write.
@@ -47,11 +41,7 @@ CREATE TABLE IF NOT EXISTS intake_imports (
 CREATE TABLE IF NOT EXISTS intake_journal (
     seq INTEGER PRIMARY KEY,
     import INTEGER NOT NULL,
-    row INTEGER NOT NULL,
-    line INTEGER NOT NULL,
-    customer TEXT NOT NULL,
-    before TEXT,
-    written INTEGER NOT NULL
+    entries TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS intake_journal_import ON intake_journal (import);
 ";
@@ -59,11 +49,6 @@ CREATE INDEX IF NOT EXISTS intake_journal_import ON intake_journal (import);
 /// A database error of the journal.
 fn journal_error(e: rusqlite::Error) -> StoreError {
     db_error(e, "the import journal failed")
-}
-
-/// A count read from SQLite, as the journal keeps rows and lines.
-fn count_of(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or_default()
 }
 
 impl SqliteStore {
@@ -136,9 +121,9 @@ impl SqliteStore {
         journal: &[JournalWrite],
         results: &[Result<CustomerId, StoreError>],
     ) -> Result<(), StoreError> {
-        if !results.iter().any(Result::is_ok) {
+        let Some(page) = page_of(&self.mapping, writes, journal, results) else {
             return Ok(());
-        }
+        };
         let table = self.mapping.get_table();
         self.conn
             .prepare_cached(
@@ -156,32 +141,10 @@ impl SqliteStore {
         let number = self
             .import_number(import)?
             .ok_or_else(|| StoreError::new("the import journal lost the import it just began"))?;
-        let mut insert = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO intake_journal (import, row, line, customer, before, written) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
+        self.conn
+            .prepare_cached("INSERT INTO intake_journal (import, entries) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(rusqlite::params![number, page]))
             .map_err(journal_error)?;
-        for ((write, kept), result) in writes.iter().zip(journal).zip(results) {
-            let Ok(id) = result else {
-                continue;
-            };
-            let customer = self.mapping.id_text(id).unwrap_or_else(|| id.to_string());
-            // The digest's 64 bits as SQLite's signed integer.
-            let written = written_digest(write).to_bits() as i64;
-            let before = kept.before.as_ref().map(record_to_json);
-            insert
-                .execute(rusqlite::params![
-                    number,
-                    i64::try_from(kept.row).unwrap_or(i64::MAX),
-                    i64::try_from(kept.line).unwrap_or(i64::MAX),
-                    customer,
-                    before,
-                    written
-                ])
-                .map_err(journal_error)?;
-        }
         Ok(())
     }
 
@@ -282,29 +245,13 @@ impl Journal for SqliteStore {
         };
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT row, line, customer, before, written FROM intake_journal \
-                 WHERE import = ?1 ORDER BY seq",
-            )
+            .prepare_cached("SELECT entries FROM intake_journal WHERE import = ?1 ORDER BY seq")
             .map_err(journal_error)?;
         let mut rows = stmt.query([number]).map_err(journal_error)?;
         let mut entries = Vec::new();
         while let Some(row) = rows.next().map_err(journal_error)? {
-            let (number, line, customer, before, written): (i64, i64, String, Option<String>, i64) = (
-                row.get(0).map_err(journal_error)?,
-                row.get(1).map_err(journal_error)?,
-                row.get(2).map_err(journal_error)?,
-                row.get(3).map_err(journal_error)?,
-                row.get(4).map_err(journal_error)?,
-            );
-            let before = before.as_deref().map(record_from_json).transpose()?;
-            let kept = JournalWrite::new(count_of(number), count_of(line), before);
-            entries.push(JournalEntry::new(
-                kept,
-                self.mapping.id_of(&customer)?,
-                // Kept as SQLite's signed integer: the same 64 bits.
-                RecordDigest::from_bits(written as u64),
-            ));
+            let page: String = row.get(0).map_err(journal_error)?;
+            read_page(&page, |text| self.mapping.id_of(text), &mut entries)?;
         }
         Ok(Some(ImportJournal::new(entries, undone.is_some())))
     }
