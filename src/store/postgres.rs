@@ -272,12 +272,10 @@ impl<C: PgClient> PostgresStore<C> {
         Ok(Some((customer, values)))
     }
 
-    /// The email and phone keys of a laid-out record.
-    fn keys_of(&self, row: &Row<'_>) -> (Option<String>, Option<String>) {
-        let at = |i: Option<usize>| {
-            i.and_then(|i| row.values.get(i).cloned().flatten())
-                .map(std::borrow::Cow::into_owned)
-        };
+    /// The email and phone keys of a laid-out record (borrowed: a batch's
+    /// inserts are sorted by them).
+    fn keys_of<'a>(&self, row: &'a Row<'_>) -> (Option<&'a str>, Option<&'a str>) {
+        let at = |i: Option<usize>| i.and_then(|i| row.values.get(i)?.as_deref());
         (at(self.statements.email_at), at(self.statements.phone_at))
     }
 
@@ -372,9 +370,8 @@ impl<C: PgClient> PostgresStore<C> {
             .map(|row| {
                 let (email, phone) = self.keys_of(row);
                 let found = email
-                    .as_ref()
                     .and_then(|e| by_email.get(e))
-                    .or_else(|| phone.as_ref().and_then(|p| by_phone.get(p)));
+                    .or_else(|| phone.and_then(|p| by_phone.get(p)));
                 match found {
                     Some(id) => Ok(id.clone()),
                     None => Err(taken(email.or(phone))),
@@ -593,7 +590,7 @@ impl<C: PgClient> PostgresStore<C> {
         }
         // In one order, so that two imports at once take their locks
         // alike and deadlock less.
-        inserts.sort_by_key(|(_, row)| self.keys_of(row));
+        inserts.sort_by(|(_, a), (_, b)| self.keys_of(a).cmp(&self.keys_of(b)));
         updates.sort_by(|a, b| (a.1.len(), &a.1).cmp(&(b.1.len(), &b.1)));
         if !inserts.is_empty() {
             let rows: Vec<&Row<'_>> = inserts.iter().map(|(_, r)| r).collect();
@@ -709,8 +706,8 @@ fn refuses_rows(e: &tokio_postgres::Error) -> bool {
 
 /// An insert or update refused because its key belongs to another
 /// customer.
-fn taken(key: Option<String>) -> StoreError {
-    let key = key.unwrap_or_else(|| "its email or phone".to_string());
+fn taken(key: Option<&str>) -> StoreError {
+    let key = key.unwrap_or("its email or phone");
     StoreError::new(format!("{key} already belongs to another customer")).conflict()
 }
 

@@ -17,6 +17,7 @@
 //!     entries text NOT NULL,            -- the call's writes, in order (JSON)
 //!     PRIMARY KEY (import, seq)
 //! );
+//! ALTER TABLE intake_journal ALTER COLUMN entries SET STORAGE EXTERNAL;
 //! ```
 //!
 //! A journal row holds one call's writes (a batch of the import): a JSON
@@ -25,7 +26,8 @@
 //! of what was written (which the table holds). One row a call, written
 //! with one statement that also records the import the first time: the
 //! journal costs the batch one round trip and one row. (`entries::jsonb`
-//! reads it in SQL.)
+//! reads it in SQL.) Its entries are kept uncompressed (`EXTERNAL`):
+//! compressing a batch's entries cost the server more than writing them.
 
 use std::time::SystemTime;
 
@@ -103,6 +105,7 @@ pub(super) async fn open(
                  entries text NOT NULL,
                  PRIMARY KEY (import, seq)
              );
+             ALTER TABLE {journal_table} ALTER COLUMN entries SET STORAGE EXTERNAL;
              COMMIT;",
             lit = super::literal(&journal_table),
         );
