@@ -424,20 +424,24 @@ pub(crate) fn page_of(
         if page.len() > 1 {
             page.push(',');
         }
-        let before = kept
-            .before
-            .as_ref()
-            .map_or_else(|| "null".to_string(), record_to_json);
-        let customer = mapping.id_text(id).unwrap_or_else(|| id.to_string());
-        let customer = serde_json::Value::String(customer);
         // Writing to a String cannot fail.
-        let _ = write!(
-            page,
-            "[{},{},{customer},{before},{}]",
-            kept.row,
-            kept.line,
-            written_digest(write).to_bits()
-        );
+        let _ = write!(page, "[{},{},", kept.row, kept.line);
+        match (id, mapping.id_text(id)) {
+            // Digits need no escaping.
+            (CustomerId::Int(n), _) => {
+                let _ = write!(page, "\"{n}\"");
+            }
+            (_, text) => {
+                let text = text.unwrap_or_else(|| id.to_string());
+                page.push_str(&serde_json::Value::String(text).to_string());
+            }
+        }
+        page.push(',');
+        match &kept.before {
+            Some(before) => page.push_str(&record_to_json(before)),
+            None => page.push_str("null"),
+        }
+        let _ = write!(page, ",{}]", written_digest(write).to_bits());
     }
     page.push(']');
     // No write succeeded: nothing to journal.
