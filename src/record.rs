@@ -217,6 +217,18 @@ impl Value {
         }
     }
 
+    /// Whether the two values have the same text, whatever their
+    /// variants: a value read back from a store that keeps text equals
+    /// the typed value written ([`Record::eq_as_text`]).
+    pub(crate) fn eq_as_text(&self, other: &Value) -> bool {
+        self == other
+            || match (self.as_str(), other.as_str()) {
+                (Some(x), Some(y)) => x == y,
+                // A date kept as text is its ISO spelling.
+                _ => self.to_string() == other.to_string(),
+            }
+    }
+
     /// The variant's name, as plans and journals write a value beside its
     /// text, to read it back with [`Value::of_kind`].
     pub(crate) fn kind_name(&self) -> &'static str {
@@ -433,14 +445,10 @@ impl Record {
         // Equal records (most often one shared allocation) are equal text.
         self == other
             || self.len() == other.len()
-                && self.iter().zip(other.iter()).all(|((a, x), (b, y))| {
-                    a == b
-                        && match (x.as_str(), y.as_str()) {
-                            (Some(x), Some(y)) => x == y,
-                            // A date kept as text is its ISO spelling.
-                            _ => x.to_string() == y.to_string(),
-                        }
-                })
+                && self
+                    .iter()
+                    .zip(other.iter())
+                    .all(|((a, x), (b, y))| a == b && x.eq_as_text(y))
     }
 
     /// Whether `field` has a value.
