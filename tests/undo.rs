@@ -647,6 +647,30 @@ mod postgres {
     }
 
     #[test]
+    fn a_postgres_store_told_to_keep_no_journal_writes_none() {
+        let Some(url) = required_env("INTAKE_PG_URL") else {
+            return;
+        };
+        let runtime = runtime();
+        let table = fresh_table(&runtime, &url, "nojournal");
+        let schema = table.trim_end_matches(".customers").to_string();
+        let mut store = open(&runtime, &url, &table).keep_journal(false);
+        assert!(intake::AsyncStore::journal(&mut store).is_none());
+        let report = runtime
+            .block_on(importer().import_async("email\nann@example.com\n".as_bytes(), &mut store))
+            .expect("imported");
+        assert_eq!(report.inserted, 1);
+        assert_eq!(
+            count(
+                &runtime,
+                &url,
+                &format!("SELECT count(*) FROM {schema}.intake_journal")
+            ),
+            0
+        );
+    }
+
+    #[test]
     fn a_postgres_journal_rolled_back_with_its_all_or_nothing_import_is_not_kept() {
         let Some(url) = required_env("INTAKE_PG_URL") else {
             return;

@@ -90,10 +90,11 @@ impl PgClient for Arc<Client> {
 /// [`Importer::undo_async`](crate::Importer::undo_async) (or
 /// [`Importer::undo`](crate::Importer::undo) through
 /// [`Blocking`](crate::Blocking)) can undo an import: the tables
-/// `intake_imports` (one row per import and customers table: its start,
-/// whether undone) and `intake_journal` (one row per write: its row and
-/// line, the customer's id, its values before and as written, as
-/// `jsonb`), in the customers table's schema. `new` creates them when
+/// `intake_imports` (one row per import and customers table: its number,
+/// start, whether undone) and `intake_journal` (one row per batch: its
+/// writes as a JSON array, each with its row and line, the customer's id,
+/// its values before and a [`RecordDigest`](crate::RecordDigest) of its
+/// values as written), in the customers table's schema. `new` creates them when
 /// missing; when the connection may not create tables, the store keeps no
 /// journal ([`AsyncStore::journal`] answers `None`) and imports work as
 /// before. Each batch's entries are written in the batch's transaction,
@@ -142,6 +143,8 @@ pub struct PostgresStore<C: PgClient = Client> {
     /// The journal's statements; `None` when its tables could not be
     /// made (the connection may not create tables).
     journal: Option<JournalStatements>,
+    /// Whether imports write to the journal (`keep_journal`).
+    keep_journal: bool,
     in_transaction: bool,
 }
 
@@ -189,8 +192,30 @@ impl<C: PgClient> PostgresStore<C> {
             mapping,
             statements,
             journal,
+            keep_journal: true,
             in_transaction: false,
         })
+    }
+
+    /// Whether imports keep a journal of their writes, so that they can be
+    /// undone (default: yes, when the connection may create its tables).
+    /// Off, imports write no journal and
+    /// [`AsyncStore::journal`] answers `None`; journals already kept can
+    /// still be undone and pruned.
+    ///
+    /// ```no_run
+    /// # async fn run(client: tokio_postgres::Client) -> Result<(), intake::StoreError> {
+    /// use intake::{presets, AsyncStore, PostgresStore, TableMapping};
+    ///
+    /// let mapping = TableMapping::for_schema(&presets::contacts());
+    /// let mut store = PostgresStore::new(client, mapping).await?.keep_journal(false);
+    /// assert!(store.journal().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn keep_journal(mut self, keep: bool) -> PostgresStore<C> {
+        self.keep_journal = keep;
+        self
     }
 
     /// The table mapping.
@@ -630,7 +655,7 @@ impl<C: PgClient> AsyncStore for PostgresStore<C> {
     }
 
     fn journal(&mut self) -> Option<&mut dyn super::DynAsyncJournal> {
-        if self.journal.is_some() {
+        if self.keep_journal && self.journal.is_some() {
             Some(self)
         } else {
             None
