@@ -11,7 +11,8 @@
 #   import  the example program importing the same file into a fresh
 #           `customers` table (--store postgres://…);
 #   again   the same import again into that table (all unchanged).
-# Set NO_BUILD=1 to use the binaries already built.
+# Set NO_BUILD=1 to use the binaries already built. CARGO_TARGET_DIR is
+# honoured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,13 +20,14 @@ rows=${1:-100000}
 runs=${2:-5}
 url=${INTAKE_PG_URL:?start a server first: eval "\$(bash .ci/postgres.sh start)"}
 file=${BENCH_FILE:-/tmp/intake-bench-$rows.csv}
+target=${CARGO_TARGET_DIR:-target}
 
 # NO_BUILD=1: use the binaries already built (with at least --features
 # postgres).
 if [[ -z ${NO_BUILD:-} ]]; then
   cargo build --release --features postgres --example import --example generate >&2
 fi
-[[ -f $file ]] || target/release/examples/generate --rows "$rows" --seed 7 "$file" >&2
+[[ -f $file ]] || "$target"/release/examples/generate --rows "$rows" --seed 7 "$file" >&2
 
 header=$(head -1 "$file")
 columns=$(tr ',' '\n' <<<"$header" | awk '{printf "%sc%d text", (NR>1?", ":""), NR}')
@@ -45,14 +47,15 @@ for run in $(seq "$runs"); do
   t1=$(now)
   copy_times+=("$(echo "$t1 - $t0" | bc)")
 
-  psql "$url" -qc "DROP TABLE IF EXISTS customers" >/dev/null
+  # A fresh table, and a fresh journal beside it.
+  psql "$url" -qc "DROP TABLE IF EXISTS customers, intake_journal, intake_imports" >/dev/null
   t0=$(now)
-  target/release/examples/import --store "$url" "$file" >/dev/null
+  "$target"/release/examples/import --store "$url" "$file" >/dev/null
   t1=$(now)
   import_times+=("$(echo "$t1 - $t0" | bc)")
 
   t0=$(now)
-  target/release/examples/import --store "$url" "$file" >/dev/null
+  "$target"/release/examples/import --store "$url" "$file" >/dev/null
   t1=$(now)
   again_times+=("$(echo "$t1 - $t0" | bc)")
   echo "run $run: copy ${copy_times[-1]} s, import ${import_times[-1]} s, again ${again_times[-1]} s" >&2
