@@ -471,7 +471,7 @@ fn run(opts: &Options) -> Result<(), Failure> {
     }
     if opts.store.is_some() {
         // A database commits each batch (a write of its log to disk, and
-        // the journal's rows): batches of 5,000 rows commit a fifth as
+        // the journal's row): batches of 5,000 rows commit a fifth as
         // often, for about 5 MB more of rows held at once
         // (scripts/bench_sqlite.sh, scripts/bench_postgres.sh).
         importer = importer.batch_size(5000);
