@@ -9,7 +9,9 @@
 //!   shown in messages.
 //! - `geo/spelling.rs`: misspellings accepted and suggestions offered.
 //! - `geo/index.rs`: the index of countries and subdivisions, built once
-//!   per process from `keshvar`'s data.
+//!   per process from `keshvar`'s data (a country's subdivisions when
+//!   first needed), and `geo/state_names.tsv`, the subdivision names of
+//!   every country, derived from it and checked against it by a test.
 //! - `geo/tables.rs`: the hand-kept tables of what people write that the
 //!   data lacks, and where the data lags ISO 3166-2.
 //! - [`CityDirectory`], [`MemoryCityDirectory`] (here) and, with feature

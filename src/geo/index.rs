@@ -1,5 +1,11 @@
 //! The index of countries and subdivisions, built once per process from
 //! `keshvar`'s data corrected and completed by the [`tables`](super::tables).
+//!
+//! The countries are indexed on first use (a few milliseconds); a
+//! country's subdivisions only when one of its states is first matched.
+//! Indexing the 5,000 subdivisions of the world took most of 60 ms, which
+//! every import with a country or state column waited for before its
+//! first row (and a small upload, for nothing it used).
 
 use std::sync::OnceLock;
 
@@ -24,13 +30,22 @@ pub(super) struct Sub {
     pub(super) name: String,
 }
 
-/// A country and the index of its subdivisions.
+/// A country, and the index of its subdivisions once it is needed.
 pub(super) struct CountryData {
     pub(super) alpha2: String,
     /// Key of the alpha-2 code, as it prefixes full codes: `us`.
     pub(super) prefix: String,
     /// English name for messages.
     pub(super) name: String,
+    /// Keys of the country's own names and codes (`australia`, `au`).
+    pub(super) own_names: HashSet<String>,
+    /// The data's country, whose subdivisions `states` indexes.
+    data: keshvar::Country,
+    states: OnceLock<States>,
+}
+
+/// The index of a country's subdivisions.
+pub(super) struct States {
     pub(super) subs: Vec<Sub>,
     /// Key of a region code (`ca`) → subdivisions.
     pub(super) codes: HashMap<String, Vec<usize>>,
@@ -38,13 +53,18 @@ pub(super) struct CountryData {
     pub(super) names: HashMap<String, Vec<(u8, usize)>>,
     /// Name keys long enough to be misspelt.
     pub(super) fuzzy: Vec<Spelling>,
-    /// Keys of the country's own names and codes (`australia`, `au`).
-    pub(super) own_names: HashSet<String>,
 }
 
 impl CountryData {
+    /// The country's subdivisions, indexed the first time they are asked
+    /// for (under a millisecond for most countries).
+    pub(super) fn states(&self) -> &States {
+        self.states
+            .get_or_init(|| build_states(&self.alpha2, &self.data))
+    }
+
     pub(super) fn code_of(&self, i: usize) -> Result<String, Invalid> {
-        match self.subs.get(i) {
+        match self.states().subs.get(i) {
             Some(s) => Ok(s.code.clone()),
             None => Err(Invalid::new(
                 ProblemCode::UnknownState,
@@ -63,8 +83,15 @@ pub(super) struct Index {
     pub(super) country_names: HashMap<String, Vec<(u8, usize)>>,
     pub(super) country_fuzzy: Vec<Spelling>,
     /// Name key of a subdivision anywhere → the countries that have one.
-    pub(super) state_names: HashMap<String, Vec<usize>>,
+    state_names: OnceLock<HashMap<&'static str, Vec<usize>>>,
 }
+
+/// Every subdivision's name keys and the countries that have a
+/// subdivision of that name: `KEY<TAB>AA BB` lines, sorted, after `#`
+/// comments. Derived from the index itself; the test
+/// `state_names_file_is_up_to_date` fails when it is out of date, and
+/// rewrites it when run with `INTAKE_WRITE_STATE_NAMES=1`.
+const STATE_NAMES: &str = include_str!("state_names.tsv");
 
 pub(super) fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
@@ -82,6 +109,29 @@ impl Index {
         self.countries.get(i).map(|c| c.name.clone())
     }
 
+    /// Name key of a subdivision anywhere → the countries that have one,
+    /// read from [`STATE_NAMES`] the first time (about a millisecond):
+    /// indexing every country's subdivisions to learn them would cost
+    /// most of the 60 ms the lazy index saves, and the first misspelt
+    /// state of a file asks.
+    pub(super) fn state_names(&self) -> &HashMap<&'static str, Vec<usize>> {
+        self.state_names.get_or_init(|| {
+            let mut state_names = HashMap::new();
+            for line in STATE_NAMES.lines().filter(|l| !l.starts_with('#')) {
+                let Some((key, countries)) = line.split_once('\t') else {
+                    debug_assert!(false, "a line of state_names.tsv without a tab: {line}");
+                    continue;
+                };
+                let countries: Vec<usize> = countries
+                    .split(' ')
+                    .filter_map(|alpha2| self.country_index(alpha2))
+                    .collect();
+                state_names.insert(key, countries);
+            }
+            state_names
+        })
+    }
+
     fn build() -> Index {
         let mut all: Vec<keshvar::Country> = keshvar::CountryIterator::new().collect();
         all.sort_by_key(|c| c.alpha2().to_string());
@@ -89,9 +139,8 @@ impl Index {
         let mut countries = Vec::with_capacity(all.len());
         let mut country_codes = HashMap::new();
         let mut country_names: HashMap<String, Vec<(u8, usize)>> = HashMap::new();
-        let mut state_names: HashMap<String, Vec<usize>> = HashMap::new();
 
-        for (ci, country) in all.iter().enumerate() {
+        for (ci, country) in all.into_iter().enumerate() {
             let alpha2 = country.alpha2().to_string();
             country_codes.insert(code_key(&alpha2), ci);
             country_codes.insert(code_key(&country.alpha3().to_string()), ci);
@@ -125,11 +174,14 @@ impl Index {
                 .map(|(_, n)| n.to_string())
                 .unwrap_or_else(|| country.iso_short_name().to_string());
 
-            let data = build_country(alpha2, display, country);
-            for key in data.names.keys() {
-                state_names.entry(key.clone()).or_default().push(ci);
-            }
-            countries.push(data);
+            countries.push(CountryData {
+                prefix: code_key(&alpha2),
+                alpha2,
+                name: display,
+                own_names: HashSet::new(),
+                data: country,
+                states: OnceLock::new(),
+            });
         }
 
         for (key, hits) in country_names.iter_mut() {
@@ -152,14 +204,13 @@ impl Index {
             country_codes,
             country_names,
             country_fuzzy,
-            state_names,
+            state_names: OnceLock::new(),
         }
     }
 }
 
-fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> CountryData {
-    let entries = entries(&alpha2, country);
-    let prefix = code_key(&alpha2);
+fn build_states(alpha2: &str, country: &keshvar::Country) -> States {
+    let entries = entries(alpha2, country);
     let mut subs = Vec::with_capacity(entries.len());
     let mut codes: HashMap<String, Vec<usize>> = HashMap::new();
     let mut names: HashMap<String, Vec<(u8, usize)>> = HashMap::new();
@@ -173,7 +224,7 @@ fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> Co
             // An alternate code in a name: "Cardiff [Caerdydd GB-CRD]".
             for w in n.split(|c: char| c.is_whitespace() || c == '[' || c == ']') {
                 if let Some(alternate) = w
-                    .strip_prefix(alpha2.as_str())
+                    .strip_prefix(alpha2)
                     .and_then(|r| r.strip_prefix('-'))
                     .filter(|_| looks_like_code(w))
                 {
@@ -189,12 +240,12 @@ fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> Co
             name: entry.display,
         });
     }
-    redirect(&alpha2, &subs, &mut codes, &mut names);
+    redirect(alpha2, &subs, &mut codes, &mut names);
     for (_, list, successors) in FORMER_NAMES.iter().filter(|(a2, ..)| *a2 == alpha2) {
         // A name that now covers several subdivisions names none of them.
         let ids: Vec<usize> = successors
             .iter()
-            .filter_map(|r| sub_index(&alpha2, &subs, r))
+            .filter_map(|r| sub_index(alpha2, &subs, r))
             .collect();
         for former in list.iter() {
             for (key, _) in name_keys(former, OFFICIAL) {
@@ -212,15 +263,11 @@ fn build_country(alpha2: String, name: String, country: &keshvar::Country) -> Co
         hits.dedup();
     }
     let fuzzy = spellings(&names);
-    CountryData {
-        alpha2,
-        prefix,
-        name,
+    States {
         subs,
         codes,
         names,
         fuzzy,
-        own_names: HashSet::new(),
     }
 }
 
@@ -362,10 +409,63 @@ fn redirect(
 mod tests {
     use super::*;
 
+    /// The state names as the index makes them: every country's
+    /// subdivisions indexed.
+    fn state_names_file() -> String {
+        let idx = index();
+        let mut keys: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for country in &idx.countries {
+            for key in country.states().names.keys() {
+                assert!(!key.contains(['\t', '\n', '\r']), "{key:?}");
+                keys.entry(key).or_default().push(&country.alpha2);
+            }
+        }
+        let mut out = String::from(
+            "# Name key of every subdivision -> the countries that have one of that name.\n\
+             # Derived from the index (keshvar-0.7.0 and src/geo/tables.rs); do not edit by hand:\n\
+             # INTAKE_WRITE_STATE_NAMES=1 cargo test --lib state_names_file rewrites it.\n",
+        );
+        for (key, countries) in keys {
+            out.push_str(&format!("{key}\t{}\n", countries.join(" ")));
+        }
+        out
+    }
+
+    #[test]
+    fn state_names_file_is_up_to_date() {
+        let expected = state_names_file();
+        if std::env::var_os("INTAKE_WRITE_STATE_NAMES").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/geo/state_names.tsv");
+            std::fs::write(path, &expected).unwrap();
+            // Compiled in with the next build.
+            return;
+        }
+        assert!(
+            STATE_NAMES == expected,
+            "src/geo/state_names.tsv is out of date: \
+             INTAKE_WRITE_STATE_NAMES=1 cargo test --lib state_names_file"
+        );
+    }
+
+    #[test]
+    fn state_names_read_from_the_file_match_the_index() {
+        let idx = index();
+        let mut computed: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (ci, country) in idx.countries.iter().enumerate() {
+            for key in country.states().names.keys() {
+                computed.entry(key).or_default().push(ci);
+            }
+        }
+        assert_eq!(idx.state_names().len(), computed.len());
+        for (key, countries) in &computed {
+            assert_eq!(idx.state_names().get(key), Some(countries), "{key}");
+        }
+    }
+
     #[test]
     fn codes_are_one_subdivision_each() {
         for c in &index().countries {
-            let mut codes: Vec<&str> = c.subs.iter().map(|s| s.code.as_str()).collect();
+            let mut codes: Vec<&str> = c.states().subs.iter().map(|s| s.code.as_str()).collect();
             codes.sort_unstable();
             let n = codes.len();
             codes.dedup();
@@ -378,7 +478,7 @@ mod tests {
                 .country_index(a2)
                 .and_then(|i| index().countries.get(i));
             assert!(
-                c.is_some_and(|c| c.subs.iter().all(|s| s.code != code)),
+                c.is_some_and(|c| c.states().subs.iter().all(|s| s.code != code)),
                 "{code} is current"
             );
         }

@@ -297,7 +297,9 @@ fn match_country_whole(input: &str) -> Result<usize, Invalid> {
         }
     }
     // A state typed as a country is not a misspelt country.
-    let is_a_state = keys.iter().any(|k| idx.state_names.contains_key(k));
+    let is_a_state = keys
+        .iter()
+        .any(|k| idx.state_names().contains_key(k.as_str()));
     if !is_a_state {
         if let Some(i) = fuzzy(&idx.country_fuzzy, &canon).or_else(|| {
             (plain != canon)
@@ -379,7 +381,8 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
     if text.chars().nth(MAX_INPUT_CHARS).is_some() {
         return Err(state_error(c, text, Refusal::Unknown, &[]));
     }
-    if c.subs.is_empty() {
+    let states = c.states();
+    if states.subs.is_empty() {
         return Err(state_error(c, text, Refusal::NoStates, &[]));
     }
     let words = words(text);
@@ -396,7 +399,7 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
         [prefix, region] if *prefix == c.prefix => region,
         _ => &plain,
     };
-    match c
+    match states
         .codes
         .get(code)
         .filter(|_| code_like(text))
@@ -414,7 +417,7 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
     keys.extend(variants(&words, &canon, &c.own_names));
     keys.extend(inverted(text));
     for key in &keys {
-        match exact(&c.names, key) {
+        match exact(&states.names, key) {
             Found::One(i) => return c.code_of(i),
             Found::Ambiguous(ids) => return Err(state_error(c, text, Refusal::Ambiguous, &ids)),
             Found::None => {}
@@ -424,7 +427,7 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
     let mut elsewhere: Vec<usize> = keys
         .iter()
         .filter(|k| k.chars().count() >= 4)
-        .filter_map(|k| idx.state_names.get(k))
+        .filter_map(|k| idx.state_names().get(k.as_str()))
         .flatten()
         .copied()
         .filter(|&i| i != country)
@@ -435,12 +438,14 @@ fn match_state_whole(country: usize, input: &str) -> Result<String, Invalid> {
         return Err(state_error(c, text, Refusal::Elsewhere(elsewhere), &[]));
     }
     // 4. A misspelling, when one state is clearly the closest.
-    if let Some(i) = fuzzy(&c.fuzzy, &canon)
-        .or_else(|| (plain != canon).then(|| fuzzy(&c.fuzzy, &plain)).flatten())
-    {
+    if let Some(i) = fuzzy(&states.fuzzy, &canon).or_else(|| {
+        (plain != canon)
+            .then(|| fuzzy(&states.fuzzy, &plain))
+            .flatten()
+    }) {
         return c.code_of(i);
     }
-    let close = suggest(&c.fuzzy, &canon);
+    let close = suggest(&states.fuzzy, &canon);
     Err(state_error(c, text, Refusal::Unknown, &close))
 }
 
@@ -503,7 +508,7 @@ fn state_error(c: &CountryData, text: &str, why: Refusal, ids: &[usize]) -> Inva
     let mut suggestions: Vec<String> = ids
         .iter()
         .take(MAX_SUGGESTIONS)
-        .filter_map(|&i| c.subs.get(i))
+        .filter_map(|&i| c.states().subs.get(i))
         .map(|s| s.name.clone())
         .collect();
     // Two suggestions of one name: tell them apart by code.
@@ -515,7 +520,7 @@ fn state_error(c: &CountryData, text: &str, why: Refusal, ids: &[usize]) -> Inva
         suggestions = ids
             .iter()
             .take(MAX_SUGGESTIONS)
-            .filter_map(|&i| c.subs.get(i))
+            .filter_map(|&i| c.states().subs.get(i))
             .map(|s| place::state_with_code(&s.name, &s.code))
             .collect();
     }

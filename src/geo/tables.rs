@@ -618,7 +618,7 @@ mod tests {
             let c = idx.country_index(a2).and_then(|i| idx.countries.get(i));
             let code = format!("{a2}-{region}");
             assert!(
-                c.is_some_and(|c| c.subs.iter().any(|s| s.code == code)),
+                c.is_some_and(|c| c.states().subs.iter().any(|s| s.code == code)),
                 "no state {code}"
             );
         }
