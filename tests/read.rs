@@ -254,7 +254,8 @@ fn input_delivered_one_byte_at_a_time_reads_the_same() {
 
 #[test]
 fn rows_are_written_before_the_whole_file_is_read() {
-    // A reader that produces 10,000 rows lazily and says when it is done.
+    // A reader that produces 10,000 rows lazily and says when it is done:
+    // 4 MB, more than the import parses ahead of the rows it has taken.
     struct Generated {
         next: u64,
         pending: Vec<u8>,
@@ -264,9 +265,10 @@ fn rows_are_written_before_the_whole_file_is_read() {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
             if self.pending.is_empty() {
                 if self.next == 0 {
-                    self.pending = b"email\n".to_vec();
+                    self.pending = b"email,other\n".to_vec();
                 } else if self.next <= 10_000 {
-                    self.pending = format!("c{}@example.com\n", self.next).into_bytes();
+                    let note = "x".repeat(400);
+                    self.pending = format!("c{}@example.com,{note}\n", self.next).into_bytes();
                 } else {
                     self.done.set(true);
                     return Ok(0);

@@ -12,6 +12,7 @@ mod input;
 mod known;
 mod plan;
 mod progress;
+mod read_ahead;
 mod retry;
 mod row;
 mod session;
@@ -461,8 +462,11 @@ impl Importer {
     /// reads, matches and writes in file order and helps check when it
     /// has nothing else to do. `0` checks every row on the calling
     /// thread. By default one fewer than the machine's cores, at most
-    /// seven. The result is the same whatever the number: it only
-    /// changes how fast rows are checked.
+    /// seven. With one or more, a CSV upload is also parsed on a thread
+    /// of its own, a bounded number of bytes (512 KiB) ahead of the rows
+    /// taken; the upload's reader is still read on the calling thread.
+    /// The result is the same whatever the number: it only changes how
+    /// fast rows are checked.
     ///
     /// ```
     /// use intake::{presets, Importer, MemoryStore};
@@ -702,6 +706,17 @@ impl Importer {
         let (first, input) = spreadsheet::peek(input)?;
         if let Some(container) = spreadsheet::detect(&first) {
             return self.import_spreadsheet(container, input, store, transactions, plan);
+        }
+        // With a core to spare, the rows are parsed on a thread of their
+        // own while the session's thread matches and writes.
+        if self.checking_threads.unwrap_or_else(crew::workers) > 0 {
+            let (mut report, detected) =
+                read_ahead::run(input, self.read, |header, rows, bytes| {
+                    self.run(header, rows, Some(bytes), store, transactions, plan)
+                })?;
+            report.encoding = detected.encoding;
+            report.delimiter = detected.delimiter;
+            return Ok(report);
         }
         // Counted for progress reports; the file limit counts on its own,
         // inside `CsvRows`.

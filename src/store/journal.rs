@@ -402,7 +402,8 @@ fn record_from_object(
 }
 
 /// The journal entries of a call's writes that succeeded, as the
-/// database journals keep them in one row (`None`: none succeeded): a JSON array of `[row, line, customer, before, written]` (the
+/// database journals keep them in one row (`None`: none succeeded): a
+/// JSON array of `[row, line, customer, before, written]` (the
 /// customer's id as text, its values before as [`record_to_json`] writes
 /// them or `null`, the [`RecordDigest`] as a number). A row per call
 /// rather than per write: what the undo reads back whole anyway, at a
@@ -414,38 +415,112 @@ pub(crate) fn page_of(
     journal: &[JournalWrite],
     results: &[Result<CustomerId, StoreError>],
 ) -> Option<String> {
-    use std::fmt::Write as _;
-    let mut page = String::from("[");
-    let done = writes.iter().zip(journal).zip(results);
-    for ((write, kept), result) in done {
-        let Ok(id) = result else {
-            continue;
+    PageTails::of(writes, journal).page(mapping, journal, results)
+}
+
+/// The part of each entry of [`page_of`] that does not depend on the
+/// write's result: its `before` and `written`, ready before the writes
+/// are (a store may have them made on another thread meanwhile).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) struct PageTails {
+    /// Each write's `,before,written]`, one after the other.
+    text: String,
+    /// Where each write's ends in `text`.
+    ends: Vec<usize>,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl PageTails {
+    /// The tails of `writes`, whose journal is `journal` (one for one).
+    pub(crate) fn of(writes: &[Write], journal: &[JournalWrite]) -> PageTails {
+        use std::fmt::Write as _;
+        let mut tails = PageTails {
+            text: String::new(),
+            ends: Vec::with_capacity(writes.len()),
         };
-        if page.len() > 1 {
-            page.push(',');
-        }
-        // Writing to a String cannot fail.
-        let _ = write!(page, "[{},{},", kept.row, kept.line);
-        match (id, mapping.id_text(id)) {
-            // Digits need no escaping.
-            (CustomerId::Int(n), _) => {
-                let _ = write!(page, "\"{n}\"");
+        for (write, kept) in writes.iter().zip(journal) {
+            tails.text.push(',');
+            match &kept.before {
+                Some(before) => tails.text.push_str(&record_to_json(before)),
+                None => tails.text.push_str("null"),
             }
-            (_, text) => {
-                let text = text.unwrap_or_else(|| id.to_string());
-                page.push_str(&serde_json::Value::String(text).to_string());
-            }
+            // Writing to a String cannot fail.
+            let _ = write!(tails.text, ",{}]", written_digest(write).to_bits());
+            tails.ends.push(tails.text.len());
         }
-        page.push(',');
-        match &kept.before {
-            Some(before) => page.push_str(&record_to_json(before)),
-            None => page.push_str("null"),
-        }
-        let _ = write!(page, ",{}]", written_digest(write).to_bits());
+        tails
     }
-    page.push(']');
-    // No write succeeded: nothing to journal.
-    (page.len() > 2).then_some(page)
+
+    /// The page of the writes that succeeded (`None`: none did).
+    pub(crate) fn page(
+        &self,
+        mapping: &crate::store::table::TableMapping,
+        journal: &[JournalWrite],
+        results: &[Result<CustomerId, StoreError>],
+    ) -> Option<String> {
+        use std::fmt::Write as _;
+        let mut page = String::with_capacity(self.text.len() + 32 * results.len());
+        page.push('[');
+        let mut start = 0;
+        for ((kept, result), &end) in journal.iter().zip(results).zip(&self.ends) {
+            let tail = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            let Ok(id) = result else {
+                continue;
+            };
+            if page.len() > 1 {
+                page.push(',');
+            }
+            let _ = write!(page, "[{},{},", kept.row, kept.line);
+            match (id, mapping.id_text(id)) {
+                // Digits need no escaping.
+                (CustomerId::Int(n), _) => {
+                    let _ = write!(page, "\"{n}\"");
+                }
+                (_, text) => {
+                    let text = text.unwrap_or_else(|| id.to_string());
+                    page.push_str(&serde_json::Value::String(text).to_string());
+                }
+            }
+            page.push_str(tail);
+        }
+        page.push(']');
+        // No write succeeded: nothing to journal.
+        (page.len() > 2).then_some(page)
+    }
+}
+
+/// Below this many writes a call's [`PageTails`] are made on the
+/// writing thread: a thread costs more than they do.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+const TAILS_BESIDE_MIN: usize = 512;
+
+/// Runs `write` (a call's writes, on this thread) while the tails of
+/// their journal page are made on another: they are the journal's cost of
+/// every write, and need nothing from the database. On this thread when
+/// the call is small or no thread can be had.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn tails_beside<T>(
+    writes: &[Write],
+    journal: &[JournalWrite],
+    write: impl FnOnce() -> T,
+) -> (T, PageTails) {
+    if writes.len() < TAILS_BESIDE_MIN {
+        return (write(), PageTails::of(writes, journal));
+    }
+    std::thread::scope(|scope| {
+        let beside = std::thread::Builder::new()
+            .name("intake-journal".into())
+            .spawn_scoped(scope, || PageTails::of(writes, journal));
+        let done = write();
+        // Making the tails does not panic (it only formats); had it, they
+        // are made again here rather than lost.
+        let tails = beside
+            .ok()
+            .and_then(|beside| beside.join().ok())
+            .unwrap_or_else(|| PageTails::of(writes, journal));
+        (done, tails)
+    })
 }
 
 /// The entries of a row written by [`page_of`], added to `entries`;

@@ -25,7 +25,9 @@
 //! write: the journal costs the batch one insert.
 
 use super::*;
-use crate::store::journal::{check_journal_len, page_of, read_page, unix_millis, ImportJournal};
+use crate::store::journal::{
+    check_journal_len, read_page, tails_beside, unix_millis, ImportJournal,
+};
 use crate::store::{ImportId, Journal, JournalWrite};
 
 /// The journal's tables, created with the first journaled write.
@@ -113,15 +115,10 @@ impl SqliteStore {
             .map_err(journal_error)
     }
 
-    /// The journal's entries of the writes that succeeded.
-    fn record_writes(
-        &self,
-        import: &ImportId,
-        writes: &[Write],
-        journal: &[JournalWrite],
-        results: &[Result<CustomerId, StoreError>],
-    ) -> Result<(), StoreError> {
-        let Some(page) = page_of(&self.mapping, writes, journal, results) else {
+    /// The journal's page of a call's writes that succeeded (`None`: none
+    /// did).
+    fn record_writes(&self, import: &ImportId, page: Option<String>) -> Result<(), StoreError> {
+        let Some(page) = page else {
             return Ok(());
         };
         let table = self.mapping.get_table();
@@ -229,8 +226,9 @@ impl Journal for SqliteStore {
                 .conn
                 .execute_batch(JOURNAL_TABLES)
                 .map_err(journal_error)?;
-            let results = store.write_all(&writes)?;
-            store.record_writes(import, &writes, journal, &results)?;
+            let (results, tails) = tails_beside(&writes, journal, || store.write_all(&writes));
+            let results = results?;
+            store.record_writes(import, tails.page(&store.mapping, journal, &results))?;
             Ok(results)
         })
     }
