@@ -212,24 +212,29 @@ impl Policy {
         empty: &[&str],
         rules: &Rules<'_>,
     ) -> Record {
-        let writes = |field: &str| match rule_of(rules, field) {
+        // `current`: the customer's value of `field`.
+        let writes_over = |field: &str, current: Option<&Value>| match rule_of(rules, field) {
             UpdateRule::Overwrite => true,
-            UpdateRule::FillEmpty => is_empty(existing.get(field)),
+            UpdateRule::FillEmpty => is_empty(current),
             UpdateRule::Never => false,
         };
+        let writes = |field: &str| writes_over(field, existing.get(field));
         let clears = |field: &str| {
             self.clear_empty
                 && empty.contains(&field)
                 && rule_of(rules, field) == UpdateRule::Overwrite
         };
-        // As text: a store that keeps text gives back `Text` where the
-        // row has a country or a date, and the same text is no change.
-        let differs =
-            |field: &str, value: &Value| existing.get(field).is_none_or(|v| !v.eq_as_text(value));
-        let changes = row
-            .iter()
-            .any(|(field, value)| differs(field, value) && writes(field))
-            || existing.iter().any(|(field, _)| clears(field));
+        // Both records are in field-id order: walked side by side, each
+        // of the row's fields meets the customer's value without a search.
+        let mut theirs = existing.iter().peekable();
+        let changes = row.iter().any(|(field, value)| {
+            while theirs.next_if(|(f, _)| *f < field).is_some() {}
+            let current = theirs.peek().filter(|(f, _)| *f == field).map(|(_, v)| *v);
+            // As text: a store that keeps text gives back `Text` where the
+            // row has a country or a date, and the same text is no change.
+            let differs = current.is_none_or(|v| !v.eq_as_text(value));
+            differs && writes_over(field, current)
+        }) || existing.iter().any(|(field, _)| clears(field));
         if !changes {
             // Records share their values: an unchanged customer copies
             // nothing.

@@ -353,16 +353,16 @@ impl TableMapping {
 
     /// A record from its columns' texts (in the mapping's order; `NULL` and
     /// empty text are no value) and its custom fields' JSON.
-    pub(crate) fn record_of(
+    pub(crate) fn record_of<T: AsRef<str>>(
         &self,
-        values: impl IntoIterator<Item = Option<String>>,
+        values: impl IntoIterator<Item = Option<T>>,
         custom: Option<&str>,
     ) -> Result<Record, StoreError> {
         // Built at once: inserting value by value would copy the record
         // each time.
-        let mut fields: Vec<(&str, Value)> = Vec::with_capacity(self.columns.len());
+        let mut fields: Vec<(Cow<'_, str>, Value)> = Vec::with_capacity(self.columns.len());
         for (column, text) in self.columns.iter().zip(values) {
-            let Some(text) = text.filter(|t| !t.is_empty()) else {
+            let Some(text) = text.as_ref().map(AsRef::as_ref).filter(|t| !t.is_empty()) else {
                 continue;
             };
             let value = match column.stored {
@@ -371,9 +371,8 @@ impl TableMapping {
                 Stored::Phone => Value::Phone(text.into()),
                 Stored::PasswordHash => Value::PasswordHash(text.into()),
             };
-            fields.push((&column.field, value));
+            fields.push((Cow::Borrowed(&column.field), value));
         }
-        let mut custom_fields: Vec<(String, Value)> = Vec::new();
         if let Some(json) = custom.filter(|j| !j.is_empty()) {
             let parsed: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(json).map_err(|e| {
@@ -396,16 +395,11 @@ impl TableMapping {
                     } else {
                         Value::Text(text.into())
                     };
-                    custom_fields.push((field, value));
+                    fields.push((Cow::Owned(field), value));
                 }
             }
         }
-        let record: Record = fields
-            .into_iter()
-            .map(|(f, v)| (f.to_string(), v))
-            .chain(custom_fields)
-            .collect();
-        Ok(record)
+        Ok(fields.into_iter().collect())
     }
 
     /// An id read back as text from the id column.

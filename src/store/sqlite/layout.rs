@@ -21,9 +21,11 @@ pub(super) struct Statements {
     pub(super) all: String,
     /// One customer: `?1` its id.
     pub(super) get: String,
-    /// The customers of a batch of keys: `?1` a JSON array of emails,
-    /// `?2` one of phones (no limit on how many keys a batch has).
-    pub(super) lookup: String,
+    /// The customers of a batch of emails: `?1` a JSON array of them (no
+    /// limit on how many keys a batch has).
+    pub(super) lookup_emails: String,
+    /// The same for phones.
+    pub(super) lookup_phones: String,
     pub(super) count: String,
     /// `[id,] field columns…, custom`; answers the new id, or no row when
     /// a unique index refused it, unless `insert_returns` is false: then
@@ -90,7 +92,7 @@ impl Statements {
                 qualified.join(", ")
             )
         };
-        let (by_key, by_key_2) = (by_key("?1"), by_key("?2"));
+        let by_key = by_key("?1");
 
         let mut insert_columns = Vec::with_capacity(written.len() + 1);
         if store_makes_ids {
@@ -124,11 +126,8 @@ impl Statements {
             phone_field,
             all: format!("{select} ORDER BY {id}"),
             get: format!("{select} WHERE {id} = ?1"),
-            lookup: format!(
-                "{by_key} ON c.{email} = k.value\n\
-                 UNION ALL\n\
-                 {by_key_2} ON c.{phone} = k.value"
-            ),
+            lookup_emails: format!("{by_key} ON c.{email} = k.value"),
+            lookup_phones: format!("{by_key} ON c.{phone} = k.value"),
             count: format!("SELECT COUNT(*) FROM {table}"),
             insert: format!(
                 "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING{returning}",

@@ -92,20 +92,21 @@ impl SqliteStore {
     /// custom column.
     pub(super) fn customer_of(&self, row: &rusqlite::Row<'_>) -> Result<Customer, StoreError> {
         let id = self.id_from(row.get_ref(0).map_err(read_error)?)?;
-        let text_at = |at: usize| -> Result<Option<String>, StoreError> {
+        // Texts borrowed from the row: the record copies what it keeps.
+        let text_at = |at: usize| -> Result<Option<Cow<'_, str>>, StoreError> {
             let value = row.get_ref(at).map_err(read_error)?;
             Ok(match value {
                 ValueRef::Null => None,
                 ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
-                    Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Some(Cow::Borrowed(std::str::from_utf8(bytes).map_err(|_| {
                         StoreError::new(format!(
                             "the customer table {} holds a value that is not UTF-8 text for customer {id}",
                             self.mapping.get_table()
                         ))
-                    })?)
+                    })?))
                 }
-                ValueRef::Integer(n) => Some(n.to_string()),
-                ValueRef::Real(x) => Some(x.to_string()),
+                ValueRef::Integer(n) => Some(Cow::Owned(n.to_string())),
+                ValueRef::Real(x) => Some(Cow::Owned(x.to_string())),
             })
         };
         let mut values = Vec::with_capacity(self.sql.fields);
@@ -125,28 +126,20 @@ impl SqliteStore {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let (emails, phones) = split_keys(keys);
-        let json = |items: &[&str]| {
-            serde_json::to_string(items).map_err(|e| {
-                StoreError::new("the keys could not be written as JSON").with_source(e)
-            })
-        };
-        let (emails, phones) = (json(&emails)?, json(&phones)?);
-        let mut stmt = self
-            .conn
-            .prepare_cached(&self.sql.lookup)
-            .map_err(read_error)?;
-        let mut rows = stmt.query([emails, phones]).map_err(read_error)?;
+        let (emails, mut phones) = split_keys(keys);
         let mut found: Vec<Customer> = Vec::new();
         let mut seen: HashMap<CustomerId, ()> = HashMap::new();
-        while let Some(row) = rows.next().map_err(read_error)? {
-            // A customer found by both keys comes twice.
-            let id = self.id_from(row.get_ref(0).map_err(read_error)?)?;
-            if let Entry::Vacant(slot) = seen.entry(id) {
-                slot.insert(());
-                found.push(self.customer_of(row)?);
-            }
+        self.find_by(&self.sql.lookup_emails, &emails, &mut found, &mut seen)?;
+        // A phone of a customer found by email is that customer's (the
+        // index is unique): not read a second time.
+        if !found.is_empty() && !phones.is_empty() {
+            let known: std::collections::HashSet<&str> = found
+                .iter()
+                .filter_map(|c| c.record.text(&self.sql.phone_field))
+                .collect();
+            phones.retain(|phone| !known.contains(phone));
         }
+        self.find_by(&self.sql.lookup_phones, &phones, &mut found, &mut seen)?;
         let mut by_email: HashMap<Cow<'_, str>, &Customer> = HashMap::new();
         let mut by_phone: HashMap<&str, &Customer> = HashMap::new();
         for customer in &found {
@@ -173,6 +166,33 @@ impl SqliteStore {
                 found.map(|c| (*c).clone())
             })
             .collect())
+    }
+
+    /// The customers whose key is one of `keys`, by `sql` (a lookup
+    /// statement), added to `found` unless `seen` already.
+    fn find_by(
+        &self,
+        sql: &str,
+        keys: &[&str],
+        found: &mut Vec<Customer>,
+        seen: &mut HashMap<CustomerId, ()>,
+    ) -> Result<(), StoreError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let keys = serde_json::to_string(keys)
+            .map_err(|e| StoreError::new("the keys could not be written as JSON").with_source(e))?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(read_error)?;
+        let mut rows = stmt.query([keys]).map_err(read_error)?;
+        while let Some(row) = rows.next().map_err(read_error)? {
+            // A customer found by both keys comes twice.
+            let id = self.id_from(row.get_ref(0).map_err(read_error)?)?;
+            if let Entry::Vacant(slot) = seen.entry(id) {
+                slot.insert(());
+                found.push(self.customer_of(row)?);
+            }
+        }
+        Ok(())
     }
 
     /// Runs `sql`, a statement without parameters (transaction control).
