@@ -84,3 +84,40 @@ fn checking_threads_kept_across_batches_equal_one_row_at_a_time() {
     // Six batches of 150 rows, each shared with the same checking thread.
     same_as_one_thread(150, 1);
 }
+
+#[test]
+fn a_file_parsed_on_its_own_thread_reports_as_one_parsed_in_turn() {
+    // 20,000 rows (1.2 MB), more than the import parses ahead; Latin-1,
+    // semicolons, a blank line and a quoted line break along the way.
+    let mut csv = b"email;first_name;other\n".to_vec();
+    for i in 0..20_000u32 {
+        csv.extend_from_slice(format!("c{i}@example.com;Ren\u{e9};\"a\nb\"\n").as_bytes());
+        if i == 12_345 {
+            csv.push(b'\n');
+        }
+    }
+    // Every character below U+0100 as its Latin-1 byte.
+    let csv: Vec<u8> = String::from_utf8(csv)
+        .unwrap()
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    let import = |threads| {
+        let mut store = MemoryStore::new();
+        let report = contacts()
+            .preview(true)
+            .checking_threads(threads)
+            .import(&csv[..], &mut store)
+            .unwrap();
+        (report, store)
+    };
+    let (ahead, ahead_store) = import(1);
+    let (in_turn, in_turn_store) = import(0);
+    assert_eq!(ahead.inserted, 20_000, "{}", ahead.summary());
+    assert_eq!(outcomes(&ahead), outcomes(&in_turn));
+    assert_eq!(ahead.encoding, in_turn.encoding);
+    assert!(ahead.encoding.is_some());
+    assert_eq!(ahead.delimiter, in_turn.delimiter);
+    assert_eq!(ahead.warnings, in_turn.warnings);
+    assert_eq!(ahead_store.customers(), in_turn_store.customers());
+}

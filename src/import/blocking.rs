@@ -23,6 +23,15 @@ pub(super) struct Transactions<S: ?Sized> {
     rollback: fn(&mut S) -> Result<(), StoreError>,
 }
 
+// By hand: derived, they would ask `S` to be `Copy` too.
+impl<S: ?Sized> Clone for Transactions<S> {
+    fn clone(&self) -> Transactions<S> {
+        *self
+    }
+}
+
+impl<S: ?Sized> Copy for Transactions<S> {}
+
 impl<S: Transactional + ?Sized> Transactions<S> {
     /// `S`'s own transaction calls.
     pub(super) fn of() -> Transactions<S> {

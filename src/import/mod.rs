@@ -709,15 +709,26 @@ impl Importer {
         }
         // With a core to spare, the rows are parsed on a thread of their
         // own while the session's thread matches and writes.
-        if self.checking_threads.unwrap_or_else(crew::workers) > 0 {
-            let (mut report, detected) =
-                read_ahead::run(input, self.read, |header, rows, bytes| {
-                    self.run(header, rows, Some(bytes), store, transactions, plan)
-                })?;
-            report.encoding = detected.encoding;
-            report.delimiter = detected.delimiter;
-            return Ok(report);
-        }
+        let mut plan = plan;
+        let input = if self.checking_threads.unwrap_or_else(crew::workers) > 0 {
+            let ahead = read_ahead::run(input, self.read, |header, rows, bytes| {
+                // Lent, not moved: without a thread the plan is written below.
+                let plan = plan.as_mut().map(|p| &mut **p as &mut dyn io::Write);
+                self.run(header, rows, Some(bytes), store, transactions, plan)
+            });
+            match ahead {
+                read_ahead::Ahead::Read(result) => {
+                    let (mut report, detected) = result?;
+                    report.encoding = detected.encoding;
+                    report.delimiter = detected.delimiter;
+                    return Ok(report);
+                }
+                // No thread to be had: read here instead.
+                read_ahead::Ahead::NoThread(input) => input,
+            }
+        } else {
+            input
+        };
         // Counted for progress reports; the file limit counts on its own,
         // inside `CsvRows`.
         let input = crate::read::Metered::new(input);

@@ -64,16 +64,25 @@ pub(super) struct Detected {
     pub(super) delimiter: Option<Delimiter>,
 }
 
-/// Parses `input` on a thread of its own and hands `run` the header, the
-/// rows (an iterator on the calling thread) and the count of bytes they
-/// came from (for progress); what the parser detected comes back with
-/// `run`'s result. `Err` without calling `run` when the header cannot be
-/// read, as [`CsvRows::open`] fails.
+/// What became of an upload handed to [`run`].
+pub(super) enum Ahead<T, R> {
+    /// Read on the thread: the import's result, with what the parser
+    /// detected.
+    Read(Result<(T, Detected), Error>),
+    /// No thread could be had: the upload, untouched, to read without.
+    NoThread(R),
+}
+
+/// Parses `input` on a thread of its own and hands `import` the header,
+/// the rows (an iterator on the calling thread) and the count of bytes
+/// they came from (for progress); what the parser detected comes back
+/// with `import`'s result. `Err` without calling `import` when the header
+/// cannot be read, as [`CsvRows::open`] fails.
 pub(super) fn run<R, T>(
     input: R,
     options: ReadOptions,
-    run: impl FnOnce(Vec<String>, &mut AheadRows<R>, Rc<Cell<u64>>) -> Result<T, Error>,
-) -> Result<(T, Detected), Error>
+    import: impl FnOnce(Vec<String>, &mut AheadRows<R>, Rc<Cell<u64>>) -> Result<T, Error>,
+) -> Ahead<T, R>
 where
     R: Read,
 {
@@ -83,13 +92,8 @@ where
         let parser = std::thread::Builder::new()
             .name("intake-csv".into())
             .spawn_scoped(scope, move || parse(from_caller, to_caller, options));
-        let parser = match parser {
-            Ok(parser) => parser,
-            // No thread to be had: the error for the uploader names no
-            // system detail.
-            Err(e) => {
-                return Err(Error::new(ErrorKind::Unreadable, file::UNREADABLE).with_source(e))
-            }
+        let Ok(parser) = parser else {
+            return Ahead::NoThread(input);
         };
         let bytes = Rc::new(Cell::new(0));
         let mut rows = AheadRows {
@@ -107,7 +111,7 @@ where
         };
         let result = rows
             .header()
-            .and_then(|header| run(header, &mut rows, bytes));
+            .and_then(|header| import(header, &mut rows, bytes));
         // Gone, the channels end the parser wherever it is.
         drop(rows);
         // A parser that panicked has been reported as an unreadable rest
@@ -116,7 +120,7 @@ where
             encoding: None,
             delimiter: None,
         });
-        result.map(|done| (done, detected))
+        Ahead::Read(result.map(|done| (done, detected)))
     })
 }
 
@@ -131,6 +135,7 @@ fn parse(chunks: Receiver<Chunk>, parsed: Sender<Parsed>, options: ReadOptions) 
         chunks,
         chunk: Vec::new(),
         pos: 0,
+        over: false,
         outbox: Rc::clone(&outbox),
     };
     let mut detected = Detected {
@@ -194,12 +199,18 @@ struct ChunkReader {
     chunks: Receiver<Chunk>,
     chunk: Vec<u8>,
     pos: usize,
+    /// The upload ended or failed: no chunk follows, so a read after it
+    /// must not wait for one.
+    over: bool,
     outbox: Rc<Outbox>,
 }
 
 impl Read for ChunkReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.chunk.len() {
+            if self.over {
+                return Ok(0);
+            }
             let next = match self.chunks.try_recv() {
                 Ok(next) => next,
                 Err(TryRecvError::Empty) => {
@@ -223,9 +234,14 @@ impl Read for ChunkReader {
                     self.chunk = bytes;
                     self.pos = 0;
                 }
-                Chunk::Failed(e) => return Err(e),
+                Chunk::Failed(e) => {
+                    // The failure is the parser's last row; a read after
+                    // it finds the end.
+                    self.over = true;
+                    return Err(e);
+                }
                 Chunk::End => {
-                    // Read again after the end, it stays the end.
+                    self.over = true;
                     self.chunk = Vec::new();
                     self.pos = 0;
                     return Ok(0);
@@ -392,10 +408,18 @@ mod tests {
     /// Every row of `input` read through the thread, with the header and
     /// what was detected.
     fn ahead(input: impl Read, options: ReadOptions) -> Result<(Vec<String>, Vec<String>), Error> {
-        let ((header, rows), _) = run(input, options, |header, rows, _| {
+        let ((header, rows), _) = read(run(input, options, |header, rows, _| {
             Ok((header, rows.map(|r| describe(&r)).collect::<Vec<_>>()))
-        })?;
+        }))?;
         Ok((header, rows))
+    }
+
+    /// What an upload read on the thread came to.
+    fn read<T, R>(ahead: Ahead<T, R>) -> Result<(T, Detected), Error> {
+        match ahead {
+            Ahead::Read(result) => result,
+            Ahead::NoThread(_) => panic!("no thread for the parser"),
+        }
     }
 
     /// The same, read on this thread by the parser alone.
@@ -516,9 +540,9 @@ mod tests {
     #[test]
     fn the_delimiter_and_encoding_found_come_back() {
         let csv = b"email;name\nann@example.com;Ren\xe9\n";
-        let (_, detected) = run(&csv[..], ReadOptions::default(), |_, rows, _| {
+        let (_, detected) = read(run(&csv[..], ReadOptions::default(), |_, rows, _| {
             Ok(rows.count())
-        })
+        }))
         .unwrap();
         assert_eq!(detected.delimiter, Some(Delimiter::Semicolon));
         assert!(detected.encoding.is_some());
@@ -527,20 +551,50 @@ mod tests {
     #[test]
     fn the_bytes_counted_reach_the_file_size() {
         let csv = many_rows(20_000);
-        let (counted, _) = run(csv.as_bytes(), ReadOptions::default(), |_, rows, bytes| {
-            rows.for_each(drop);
-            Ok(bytes.get())
-        })
+        let (counted, _) = read(run(
+            csv.as_bytes(),
+            ReadOptions::default(),
+            |_, rows, bytes| {
+                rows.for_each(drop);
+                Ok(bytes.get())
+            },
+        ))
         .unwrap();
         assert_eq!(counted, csv.len() as u64);
     }
 
     #[test]
+    fn a_read_after_the_end_finds_the_end_without_waiting() {
+        let (chunks, from_caller) = channel();
+        let (to_caller, _parsed) = channel();
+        let mut reader = ChunkReader {
+            chunks: from_caller,
+            chunk: Vec::new(),
+            pos: 0,
+            over: false,
+            outbox: Rc::new(Outbox {
+                rows: RefCell::new(Vec::new()),
+                taken: Cell::new(0),
+                parsed: to_caller,
+            }),
+        };
+        chunks.send(Chunk::Bytes(b"ab".to_vec())).unwrap();
+        chunks.send(Chunk::End).unwrap();
+        let mut buf = [0; 8];
+        assert_eq!(reader.read(&mut buf).unwrap(), 2);
+        assert_eq!(reader.read(&mut buf).unwrap(), 0);
+        // The calling thread still holds its end and sends nothing more:
+        // waiting for a chunk here would never end.
+        assert_eq!(reader.read(&mut buf).unwrap(), 0);
+        assert_eq!(reader.outbox.taken.get(), 2);
+    }
+
+    #[test]
     fn stopping_early_ends_the_parser() {
         let csv = many_rows(50_000);
-        let (first, _) = run(csv.as_bytes(), ReadOptions::default(), |_, rows, _| {
+        let (first, _) = read(run(csv.as_bytes(), ReadOptions::default(), |_, rows, _| {
             Ok(rows.take(10).count())
-        })
+        }))
         .unwrap();
         assert_eq!(first, 10);
     }
