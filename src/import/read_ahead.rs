@@ -69,7 +69,8 @@ pub(super) enum Ahead<T, R> {
     /// Read on the thread: the import's result, with what the parser
     /// detected.
     Read(Result<(T, Detected), Error>),
-    /// No thread could be had: the upload, untouched, to read without.
+    /// No thread could be had: the upload, untouched, to be read on the
+    /// calling thread instead.
     NoThread(R),
 }
 

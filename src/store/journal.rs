@@ -628,4 +628,39 @@ mod tests {
         );
         assert!(read_page("[[1,2]]", |t| Ok(CustomerId::from(t)), &mut entries).is_err());
     }
+
+    #[test]
+    fn tails_made_beside_the_writes_make_the_page_made_in_turn() {
+        let mapping = crate::store::table::TableMapping::for_schema(&crate::presets::contacts());
+        let calls = TAILS_BESIDE_MIN + 88;
+        let record = |i: usize| -> Record {
+            [("email", Value::Email(format!("c{i}@example.com").into()))]
+                .into_iter()
+                .collect()
+        };
+        let writes: Vec<Write> = (0..calls).map(|i| Write::Insert(record(i))).collect();
+        let kept: Vec<JournalWrite> = (0..calls)
+            .map(|i| JournalWrite::new(i as u64 + 2, i as u64 + 2, (i % 3 == 0).then(|| record(i))))
+            .collect();
+        let results: Vec<Result<CustomerId, StoreError>> = (0..calls)
+            .map(|i| match i % 10 {
+                7 => Err(StoreError::new("refused")),
+                _ => Ok(CustomerId::from(i as i64)),
+            })
+            .collect();
+        let mut ran_beside = false;
+        let (written, tails) = tails_beside(&writes, &kept, || {
+            ran_beside = true;
+            results.clone()
+        });
+        assert!(ran_beside);
+        assert_eq!(
+            tails.page(&mapping, &kept, &written),
+            PageTails::of(&writes, &kept).page(&mapping, &kept, &results)
+        );
+        let page = page_of(&mapping, &writes, &kept, &results).expect("writes succeeded");
+        let mut entries = Vec::new();
+        read_page(&page, |text| mapping.id_of(text), &mut entries).expect("a page reads back");
+        assert_eq!(entries.len(), results.iter().filter(|r| r.is_ok()).count());
+    }
 }
