@@ -144,7 +144,8 @@ const PAGE_CACHE_KIB: i64 = -64 * 1024;
 ///
 /// [`lookup`](Store::lookup) answers a whole batch of keys with a query
 /// on each key index: the emails, then the phones that no customer found
-/// by email has (a re-import finds most customers by both). [`apply`](Store::apply) writes a batch in one
+/// by email has (a re-import finds most customers by both).
+/// [`apply`](Store::apply) writes a batch in one
 /// transaction, one prepared statement per write: an insert whose email
 /// or phone is taken, or an update that would take another customer's,
 /// fails alone as a [conflict](StoreError::conflict) naming the key

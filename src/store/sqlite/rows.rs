@@ -130,8 +130,9 @@ impl SqliteStore {
         let mut found: Vec<Customer> = Vec::new();
         let mut seen: HashMap<CustomerId, ()> = HashMap::new();
         self.find_by(&self.sql.lookup_emails, &emails, &mut found, &mut seen)?;
-        // A phone of a customer found by email is that customer's (the
-        // index is unique): not read a second time.
+        // A phone of a customer found by email is that customer's (its
+        // column's index is unique, as `TableMapping` asks of the key
+        // columns): not read a second time.
         if !found.is_empty() && !phones.is_empty() {
             let known: std::collections::HashSet<&str> = found
                 .iter()
