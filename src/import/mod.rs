@@ -701,7 +701,7 @@ impl Importer {
         input: R,
         store: &mut S,
         transactions: Option<Transactions<S>>,
-        plan: Option<&mut dyn io::Write>,
+        mut plan: Option<&mut dyn io::Write>,
     ) -> Result<Report, Error> {
         let (first, input) = spreadsheet::peek(input)?;
         if let Some(container) = spreadsheet::detect(&first) {
@@ -709,7 +709,6 @@ impl Importer {
         }
         // With a core to spare, the rows are parsed on a thread of their
         // own while the session's thread matches and writes.
-        let mut plan = plan;
         let input = if self.checking_threads.unwrap_or_else(crew::workers) > 0 {
             let ahead = read_ahead::run(input, self.read, |header, rows, bytes| {
                 // Lent, not moved: without a thread the plan is written below.

@@ -59,6 +59,7 @@ enum Parsed {
 }
 
 /// What the parser found out about the file, for the report.
+#[derive(Default)]
 pub(super) struct Detected {
     pub(super) encoding: Option<Encoding>,
     pub(super) delimiter: Option<Delimiter>,
@@ -117,10 +118,7 @@ where
         drop(rows);
         // A parser that panicked has been reported as an unreadable rest
         // of the file (see `AheadRows::next`); it detected nothing.
-        let detected = parser.join().unwrap_or(Detected {
-            encoding: None,
-            delimiter: None,
-        });
+        let detected = parser.join().unwrap_or_default();
         Ahead::Read(result.map(|done| (done, detected)))
     })
 }
@@ -139,24 +137,21 @@ fn parse(chunks: Receiver<Chunk>, parsed: Sender<Parsed>, options: ReadOptions) 
         over: false,
         outbox: Rc::clone(&outbox),
     };
-    let mut detected = Detected {
-        encoding: None,
-        delimiter: None,
-    };
     let (header, mut rows) = match CsvRows::open(reader, &options) {
         Ok(opened) => opened,
         Err(e) => {
             let _ = outbox.parsed.send(Parsed::Header(Err(e)));
-            return detected;
+            return Detected::default();
         }
     };
     if outbox.parsed.send(Parsed::Header(Ok(header))).is_ok() {
         hand_back(&mut rows, &outbox);
     }
     // As far as the import read (all of the file, unless it stopped).
-    detected.encoding = rows.encoding();
-    detected.delimiter = rows.delimiter();
-    detected
+    Detected {
+        encoding: rows.encoding(),
+        delimiter: rows.delimiter(),
+    }
 }
 
 /// Hands back every row, in groups, then the end; stops when the import
@@ -335,24 +330,27 @@ impl<R: Read> AheadRows<R> {
 
     /// Takes a group of rows in.
     fn received(&mut self, rows: Vec<Result<RawRow, Error>>, through: u64) {
-        if rows.is_empty() {
-            // Every row parsed from the bytes so far was handed back
-            // before: all the rows the parser has are in the buffer.
-            self.drain_to(through);
+        if !rows.is_empty() {
+            let end = self.taken + self.buffer.len() as u64 + rows.len() as u64;
+            self.buffer.extend(rows);
+            self.marks.push_back((end, through));
             return;
         }
-        let end = self.taken + self.buffer.len() as u64 + rows.len() as u64;
-        self.buffer.extend(rows);
-        self.marks.push_back((end, through));
+        // Every row parsed from the bytes so far was handed back before:
+        // all the rows the parser has are in the buffer. A group's mark
+        // stays exactly while rows of it are there.
+        debug_assert_eq!(self.marks.is_empty(), self.buffer.is_empty());
+        match self.marks.back_mut() {
+            // Due once the rows before it are taken.
+            Some(last) => last.1 = last.1.max(through),
+            None => self.drained_through(through),
+        }
     }
 
-    fn drain_to(&mut self, through: u64) {
-        if self.buffer.is_empty() {
-            self.drained = self.drained.max(through);
-        } else if let Some(last) = self.marks.back_mut() {
-            // Due once the rows before it are taken.
-            last.1 = last.1.max(through);
-        }
+    /// The rows taken were parsed from at most the upload's first
+    /// `through` bytes.
+    fn drained_through(&mut self, through: u64) {
+        self.drained = self.drained.max(through);
         self.bytes.set(self.drained);
     }
 }
@@ -367,8 +365,7 @@ impl<R: Read> Iterator for AheadRows<R> {
                 if let Some(&(end, through)) = self.marks.front() {
                     if self.taken >= end {
                         self.marks.pop_front();
-                        self.drained = self.drained.max(through);
-                        self.bytes.set(self.drained);
+                        self.drained_through(through);
                         // The parser may go on.
                         self.feed();
                     }
